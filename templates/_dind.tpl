@@ -1,0 +1,77 @@
+{{/*
+The Docker-in-Docker daemon container. Call with (list $ <native sidecar?>). As a
+native sidecar it is an init container that keeps running, and the app starts only
+after its startup probe (`docker info`) passes. Without native sidecars it is the
+first regular container and its postStart hook holds the app back until the daemon
+answers. It listens on a Unix socket in a volume only this pod's containers mount:
+no TCP port, so nothing else on the pod network (sandboxes included) reaches the API.
+*/}}
+{{- define "openhands.dindContainer" -}}
+{{- $root := index . 0 }}{{- $native := index . 1 }}
+{{- $dind := $root.Values.dind -}}
+- name: dind
+  image: {{ include "openhands.imageRef" (list $dind.image "29.7.2-dind") | quote }}
+  imagePullPolicy: {{ $dind.image.pullPolicy }}
+  {{- if $native }}
+  restartPolicy: Always
+  {{- end }}
+  args:
+    - dockerd
+    - --host={{ include "openhands.dockerHost" $root }}
+    {{- range $dind.extraArgs }}
+    - {{ . | quote }}
+    {{- end }}
+  env:
+    - name: DOCKER_TLS_CERTDIR
+      value: ""
+    - name: DOCKER_HOST
+      value: {{ include "openhands.dockerHost" $root | quote }}
+    {{- range $name, $value := $dind.env }}
+    - name: {{ $name }}
+      value: {{ $value | quote }}
+    {{- end }}
+  {{- $timeout := int $dind.startupTimeoutSeconds }}
+  {{- if $native }}
+  startupProbe:
+    exec:
+      command: ["docker", "info"]
+    periodSeconds: 2
+    timeoutSeconds: 10
+    failureThreshold: {{ div $timeout 2 }}
+  {{- else }}
+  lifecycle:
+    postStart:
+      exec:
+        command:
+          - sh
+          - -c
+          - for i in $(seq {{ $timeout }}); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo "dockerd did not answer within {{ $timeout }}s" >&2; exit 1
+  {{- end }}
+  {{- with $dind.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- toYaml (merge (dict "privileged" true) (deepCopy $dind.securityContext)) | nindent 4 }}
+  volumeMounts:
+    - name: docker-socket
+      mountPath: {{ include "openhands.dockerSocketDir" $root }}
+    - name: docker-data
+      mountPath: /var/lib/docker
+    {{- if $root.Values.persistence.workspace.enabled }}
+    - name: workspace
+      mountPath: {{ $root.Values.persistence.workspace.mountPath }}
+    {{- end }}
+{{- end }}
+
+{{/* An HTTP probe on the app's health endpoint. Call with (list <probe values>). */}}
+{{- define "openhands.httpProbe" -}}
+{{- $probe := index . 0 -}}
+httpGet:
+  path: /health
+  port: http
+initialDelaySeconds: {{ $probe.initialDelaySeconds }}
+periodSeconds: {{ $probe.periodSeconds }}
+timeoutSeconds: {{ $probe.timeoutSeconds }}
+failureThreshold: {{ $probe.failureThreshold }}
+{{- end }}

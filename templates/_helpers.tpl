@@ -1,0 +1,145 @@
+{{/* Names, labels and image references, in the style of `helm create`. */}}
+
+{{- define "openhands.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* <release>-<chart>, or the release name alone when it already contains the chart name. */}}
+{{- define "openhands.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A name derived from the full name with a suffix, kept within 63 characters. */}}
+{{- define "openhands.suffixedName" -}}
+{{- $root := index . 0 }}{{- $suffix := index . 1 }}
+{{- printf "%s-%s" (include "openhands.fullname" $root | trunc (int (sub 62 (len $suffix)))) $suffix | replace "--" "-" }}
+{{- end }}
+
+{{- define "openhands.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels for every object. */}}
+{{- define "openhands.labels" -}}
+helm.sh/chart: {{ include "openhands.chart" . }}
+app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ include "openhands.appTag" . | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: openhands
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Selector labels of the OpenHands server. They never change across upgrades: a
+Deployment's selector is immutable. The component keeps other workloads of the
+release (such as a tunnel) out of the server's Service.
+*/}}
+{{- define "openhands.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: server
+{{- end }}
+
+{{- define "openhands.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "openhands.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+An image reference from an Image value: registry/repository@digest when a digest is
+set, registry/repository:tag otherwise. Call with (list <image> <default tag>).
+*/}}
+{{- define "openhands.imageRef" -}}
+{{- $image := index . 0 }}{{- $defaultTag := index . 1 }}
+{{- $repo := $image.repository }}
+{{- if $image.registry }}{{ $repo = printf "%s/%s" $image.registry $image.repository }}{{ end }}
+{{- if $image.digest }}
+{{- printf "%s@%s" $repo $image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repo (default $defaultTag $image.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "openhands.appTag" -}}
+{{- default .Chart.AppVersion .Values.openhands.image.tag }}
+{{- end }}
+
+{{/* The sandbox image without its tag (1.x takes repository and tag separately). */}}
+{{- define "openhands.sandboxRepository" -}}
+{{- $image := .Values.sandbox.image }}
+{{- if $image.registry }}{{ printf "%s/%s" $image.registry $image.repository }}{{ else }}{{ $image.repository }}{{ end }}
+{{- end }}
+
+{{- define "openhands.sandboxImageRef" -}}
+{{- printf "%s:%s" (include "openhands.sandboxRepository" .) .Values.sandbox.image.tag }}
+{{- end }}
+
+{{/*
+The OpenHands generation in use, `v0` or `v1`: openhands.generation when set,
+otherwise the major version in the app image tag.
+*/}}
+{{- define "openhands.generation" -}}
+{{- if ne .Values.openhands.generation "auto" }}
+{{- .Values.openhands.generation }}
+{{- else }}
+{{- $version := include "openhands.appVersionNumber" . }}
+{{- if not $version }}
+{{- fail (printf "openhands.generation: the image tag %q carries no version, so the chart cannot tell OpenHands 0.x from 1.x. Set openhands.generation to v0 or v1." (include "openhands.appTag" .)) }}
+{{- end }}
+{{- if hasPrefix "0." $version }}v0{{ else }}v1{{ end }}
+{{- end }}
+{{- end }}
+
+{{/* The app's version as major.minor.patch, or empty for tags such as `main`. */}}
+{{- define "openhands.appVersionNumber" -}}
+{{- $found := regexFind "^[0-9]+\\.[0-9]+(\\.[0-9]+)?" (include "openhands.appTag" . | trimPrefix "v") }}
+{{- if $found }}{{ if eq (len (splitList "." $found)) 2 }}{{ printf "%s.0" $found }}{{ else }}{{ $found }}{{ end }}{{ end }}
+{{- end }}
+
+{{/* True when the app is a 0.x release older than the given version (unknown versions count as new). */}}
+{{- define "openhands.v0Before" -}}
+{{- $root := index . 0 }}{{- $version := include "openhands.appVersionNumber" $root }}
+{{- if and (eq (include "openhands.generation" $root) "v0") $version (semverCompare (printf "<%s" (index . 1)) $version) }}true{{ end }}
+{{- end }}
+
+{{/* Where the state volume mounts in the app container. */}}
+{{- define "openhands.stateDir" -}}
+{{- if .Values.persistence.state.mountPath }}
+{{- .Values.persistence.state.mountPath }}
+{{- else if include "openhands.v0Before" (list . "0.45.0") }}
+{{- "/.openhands-state" }}
+{{- else }}
+{{- "/.openhands" }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when the Docker daemon runs as a native sidecar (Kubernetes 1.29+ or forced). */}}
+{{- define "openhands.dindNativeSidecar" -}}
+{{- $startup := .Values.dind.startup }}
+{{- if or (eq $startup "native") (and (eq $startup "auto") (semverCompare ">=1.29.0-0" .Capabilities.KubeVersion.Version)) }}true{{ end }}
+{{- end }}
+
+{{/* Where the sidecar's Docker daemon listens: a Unix socket on a volume shared by the pod's containers only. */}}
+{{- define "openhands.dockerSocketDir" -}}/run/dind{{- end }}
+{{- define "openhands.dockerHost" -}}unix://{{ include "openhands.dockerSocketDir" . }}/docker.sock{{- end }}
+
+{{/* The name of a claim the chart creates or mounts. Call with (list $ <persistence> <suffix>). */}}
+{{- define "openhands.claimName" -}}
+{{- $root := index . 0 }}{{- $persistence := index . 1 }}
+{{- default (include "openhands.suffixedName" (list $root (index . 2))) $persistence.existingClaim }}
+{{- end }}

@@ -1,0 +1,209 @@
+// Building blocks shared by several parts of the values.
+
+/**
+ * A container image. The reference is `registry/repository:tag`, or
+ * `registry/repository@digest` when a digest is set (the digest wins over the tag).
+ */
+export interface Image {
+  /**
+   * Registry host, with an optional port. Empty means Docker Hub.
+   * @pattern ^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?$
+   */
+  registry: string;
+  /**
+   * Repository path inside the registry, lower case (for example `openhands/openhands`).
+   * @pattern ^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$
+   */
+  repository: string;
+  /**
+   * Image tag. Empty means the default this image documents (for the OpenHands app: the chart's appVersion).
+   * @pattern ^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$
+   */
+  tag: string;
+  /**
+   * Image digest (`sha256:` and 64 hex digits). When set it pins the image and the tag is only informative.
+   * @pattern ^$|^sha256:[a-f0-9]{64}$
+   */
+  digest: string;
+  /** When the kubelet pulls the image. */
+  pullPolicy: "Always" | "IfNotPresent" | "Never";
+}
+
+/** CPU and memory requests and limits of one container, as in Kubernetes. */
+export interface Resources {
+  /** Minimum resources the scheduler reserves (for example `cpu: 500m`, `memory: 1Gi`). */
+  requests?: ResourceAmounts;
+  /** Maximum resources the container may use. */
+  limits?: ResourceAmounts;
+}
+
+/** Amounts keyed by resource name. */
+export interface ResourceAmounts {
+  /**
+   * CPU in cores or millicores (`0.5`, `500m`).
+   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   */
+  cpu?: string | number;
+  /**
+   * Memory with a unit (`512Mi`, `1Gi`).
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  memory?: string | number;
+  /**
+   * Local ephemeral storage with a unit.
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  "ephemeral-storage"?: string | number;
+}
+
+/** A string-to-string map whose keys are free (labels, annotations, node selectors, plain env values). */
+export interface StringMap {
+  [key: string]: string;
+}
+
+/**
+ * A Kubernetes structure passed through to the manifest unchanged (affinity, a
+ * volume, an envFrom source...). The API server validates it on apply.
+ */
+export interface KubernetesObject {
+  [key: string]: unknown;
+}
+
+/** One environment variable, as in a Kubernetes container spec. */
+export interface EnvVar {
+  /**
+   * Variable name.
+   * @pattern ^[-._a-zA-Z][-._a-zA-Z0-9]*$
+   */
+  name: string;
+  /** Literal value. Put credentials in a Secret and use `valueFrom` instead. */
+  value?: string;
+  /** Where the value comes from (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, `resourceFieldRef`). */
+  valueFrom?: KubernetesObject;
+}
+
+/** The container-level security settings the chart lets you change. */
+export interface ContainerSecurityContext {
+  /** Whether a process can gain more privileges than its parent. */
+  allowPrivilegeEscalation?: boolean;
+  /** Run the container privileged. */
+  privileged?: boolean;
+  /** Mount the root filesystem read-only. */
+  readOnlyRootFilesystem?: boolean;
+  /** Refuse to start when the image would run as uid 0. */
+  runAsNonRoot?: boolean;
+  /**
+   * User id of the main process.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  runAsUser?: number;
+  /**
+   * Group id of the main process.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  runAsGroup?: number;
+  /** Linux capabilities to add and drop. */
+  capabilities?: Capabilities;
+  /** Seccomp profile. */
+  seccompProfile?: SeccompProfile;
+}
+
+/** Linux capabilities. */
+export interface Capabilities {
+  /** Capabilities to add (for example `NET_BIND_SERVICE`). */
+  add?: string[];
+  /** Capabilities to drop (`ALL` for the restricted profile). */
+  drop?: string[];
+}
+
+/** A seccomp profile reference. */
+export interface SeccompProfile {
+  /** `RuntimeDefault`, `Localhost` or `Unconfined`. */
+  type: "RuntimeDefault" | "Localhost" | "Unconfined";
+  /** Profile path on the node, for `Localhost`. */
+  localhostProfile?: string;
+}
+
+/** The pod-level security settings the chart lets you change. */
+export interface PodSecurityContext {
+  /**
+   * Group that owns mounted volumes.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  fsGroup?: number;
+  /** When the kubelet changes volume ownership to `fsGroup`. */
+  fsGroupChangePolicy?: "OnRootMismatch" | "Always";
+  /** Refuse to start containers that would run as uid 0. */
+  runAsNonRoot?: boolean;
+  /**
+   * Default user id of every container.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  runAsUser?: number;
+  /**
+   * Default group id of every container.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  runAsGroup?: number;
+  /** Extra group ids for every container. */
+  supplementalGroups?: number[];
+  /** Seccomp profile for every container. */
+  seccompProfile?: SeccompProfile;
+}
+
+/** Timing of one HTTP probe on the app's health endpoint. */
+export interface Probe {
+  /** Render this probe. */
+  enabled: boolean;
+  /**
+   * Seconds before the first check.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  initialDelaySeconds: number;
+  /**
+   * Seconds between checks.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  periodSeconds: number;
+  /**
+   * Seconds a check may take.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  timeoutSeconds: number;
+  /**
+   * Failed checks in a row before the probe fails.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  failureThreshold: number;
+}
+
+/** A PersistentVolumeClaim the chart creates, or an existing one it mounts. */
+export interface Persistence {
+  /** Mount a PersistentVolumeClaim. When false the data lives in an emptyDir and is lost with the pod. */
+  enabled: boolean;
+  /** Name of an existing claim to mount instead of creating one (for example one kept from an earlier install). */
+  existingClaim: string;
+  /** StorageClass of the new claim. Empty uses the cluster default; `-` asks for no class (static volumes). */
+  storageClass: string;
+  /**
+   * Access modes of the new claim.
+   * @minItems 1
+   */
+  accessModes: ("ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany")[];
+  /**
+   * Requested size of the new claim.
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
+   */
+  size: string;
+  /** Annotations of the new claim. */
+  annotations: StringMap;
+}

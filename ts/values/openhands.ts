@@ -1,0 +1,42 @@
+import type { ContainerSecurityContext, EnvVar, Image, KubernetesObject, Probe, Resources, StringMap } from "./common.ts";
+
+/** The OpenHands server itself. */
+export interface OpenHands {
+  /** The OpenHands app image. An empty tag means the chart's appVersion. */
+  image: Image;
+  /**
+   * Which generation of OpenHands the image is: `v0` (0.x, runtime images, `FILE_STORE_PATH`) or
+   * `v1` (1.x, agent-server images, `OH_PERSISTENCE_DIR`). `auto` reads it from the image tag and
+   * fails for tags without a version (such as `main`): set it explicitly for those.
+   */
+  generation: "auto" | "v0" | "v1";
+  /** Log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. */
+  logAllEvents: boolean;
+  /**
+   * Plain environment variables for the app, by name. They override what the chart sets, so
+   * use them for settings the chart has no value for. Never put credentials here.
+   */
+  env: StringMap;
+  /** More environment variables as Kubernetes EnvVar entries (for `valueFrom` secret references). */
+  extraEnv: EnvVar[];
+  /** Kubernetes `envFrom` sources (ConfigMaps or Secrets whose keys become variables). */
+  extraEnvFrom: KubernetesObject[];
+  /** Extra volume mounts for the app container (the volumes go in `extraVolumes`). */
+  extraVolumeMounts: KubernetesObject[];
+  /** CPU and memory of the app container. */
+  resources: Resources;
+  /** Security settings of the app container. The image's entrypoint needs root. */
+  securityContext: ContainerSecurityContext;
+  /** Probes on the app's `/health` endpoint (port 3000). */
+  probes: AppProbes;
+}
+
+/** The three probes of the app container. */
+export interface AppProbes {
+  /** Gives a slow first start (database migrations, image pulls) time before liveness counts. */
+  startup: Probe;
+  /** Restarts the container when the server stops answering. */
+  liveness: Probe;
+  /** Takes the pod out of the Service while it does not answer. */
+  readiness: Probe;
+}
