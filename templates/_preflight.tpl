@@ -17,11 +17,6 @@ that names the keys at fault and says what to set instead.
 {{- if and (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}
 {{- fail (printf "dind.startup: native sidecars need Kubernetes 1.29 or later, and the target cluster is %s. Set dind.startup to auto or postStart." .Capabilities.KubeVersion.Version) }}
 {{- end }}
-{{- range $i, $tls := .Values.ingress.tls }}
-{{- if not $tls.secretName }}
-{{- fail (printf "ingress.tls[%d].secretName: every TLS entry needs the Secret that holds (or will hold) its certificate." $i) }}
-{{- end }}
-{{- end }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
 {{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}

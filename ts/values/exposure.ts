@@ -74,8 +74,14 @@ export interface IngressPath {
 
 /** One TLS entry of the Ingress. */
 export interface IngressTLS {
-  /** Hosts the certificate covers. */
+  /**
+   * Hosts the certificate covers.
+   * @minItems 1
+   */
   hosts: string[];
-  /** Secret holding the certificate (cert-manager creates it when an issuer annotation is set). */
+  /**
+   * Secret holding the certificate (cert-manager creates it when an issuer annotation is set).
+   * @minLength 1
+   */
   secretName: string;
 }

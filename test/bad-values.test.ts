@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { renderError } from "../ts/lib/render.ts";
+import { helms, currentKube } from "../ts/lib/presets.ts";
+import { repoRoot } from "../ts/lib/helm-binaries.ts";
+
+interface BadValues {
+  /** File in test/bad-values/. */
+  file: string;
+  /** The offending key as a dotted path; Helm 3 prints `a.b`, Helm 4 `/a/b`. */
+  key: string;
+  kubeVersion?: string;
+}
+
+const cases: BadValues[] = [
+  { file: "typo-at-root", key: "imagePullSecret" },
+  { file: "typo-in-image", key: "openhands.image.respository" },
+  { file: "typo-in-probe", key: "openhands.probes.liveness.periodSecond" },
+  { file: "port-as-string", key: "service.port" },
+  { file: "enabled-as-string", key: "persistence.state.enabled" },
+  { file: "unknown-sandbox-mode", key: "sandbox.mode" },
+  { file: "unknown-pull-policy", key: "dind.image.pullPolicy" },
+  { file: "uppercase-repository", key: "openhands.image.repository" },
+  { file: "short-digest", key: "openhands.image.digest" },
+  { file: "size-without-unit", key: "persistence.workspace.size" },
+  { file: "tls-without-secret", key: "ingress.tls.0.secretName" },
+  { file: "v1-app-with-runtime-image", key: "sandbox.image" },
+  { file: "v0-app-with-agent-server-image", key: "sandbox.image" },
+  { file: "unversioned-tag-without-generation", key: "openhands.generation" },
+  { file: "native-sidecar-on-old-kubernetes", key: "dind.startup", kubeVersion: "1.28.0" },
+  { file: "env-value-and-valuefrom", key: "openhands.extraEnv[0]" },
+];
+
+/**
+ * Whether Helm's message names the key: its parent path (with `.` or `/` between
+ * segments, list indices as `.0`, `/0` or `[0]`) and the key itself as a word.
+ */
+function namesKey(message: string, key: string): boolean {
+  const segments = key.replace(/\[(\d+)\]/g, ".$1").split(".");
+  const leaf = segments[segments.length - 1];
+  const parent = segments.slice(0, -1).map((s) => (/^\d+$/.test(s) ? `(\\[${s}\\]|[./]${s})` : `[./]?${s}`)).join("");
+  const leafWord = new RegExp(`(^|[^A-Za-z])${leaf}([^A-Za-z]|$)`);
+  return new RegExp(parent).test(message) && leafWord.test(message);
+}
+
+describe("bad values", () => {
+  it("every file in test/bad-values has a case", () => {
+    const files = readdirSync(path.join(repoRoot, "test/bad-values")).map((f) => f.replace(/\.yaml$/, ""));
+    expect(files.sort()).toEqual(cases.map((c) => c.file).sort());
+  });
+
+  describe.each(helms)("with %s", (helm) => {
+    it.each(cases)("$file is rejected with a message naming $key", async ({ file, key, kubeVersion }) => {
+      const message = await renderError({
+        helm,
+        valuesFiles: [`test/bad-values/${file}.yaml`],
+        kubeVersion: kubeVersion ?? currentKube,
+      });
+      expect(namesKey(message, key), message).toBe(true);
+    });
+  });
+
+  it("the key matcher refuses a message that names another key", () => {
+    expect(namesKey("- openhands.image: Additional property respository is not allowed", "openhands.image.respository")).toBe(true);
+    expect(namesKey("at '/openhands/image': additional properties 'respository' not allowed", "openhands.image.respository")).toBe(true);
+    expect(namesKey("- service.port: Invalid type", "service.nodePort")).toBe(false);
+    expect(namesKey("- openhands.image: something else", "openhands.image.respository")).toBe(false);
+  });
+});

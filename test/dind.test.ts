@@ -1,0 +1,104 @@
+// Sandbox mode dind: the Docker daemon as a sidecar of the OpenHands pod.
+import { describe, expect, it } from "vitest";
+import { render } from "../ts/lib/render.ts";
+import { container, envOf, mountsOf, serverDeployment, volume, type PodSpec } from "../ts/lib/workload.ts";
+
+async function pod(kubeVersion: string, values: Record<string, unknown> = {}): Promise<PodSpec> {
+  const { objects } = await render({ kubeVersion, values });
+  return serverDeployment(objects).spec.template.spec;
+}
+
+describe("dind sidecar", () => {
+  it.each(["1.29.0", "1.33.0", "1.35.0"])("on Kubernetes %s the daemon is a native sidecar gated by `docker info`", async (kube) => {
+    const spec = await pod(kube);
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["dind"]);
+    const dind = spec.initContainers![0];
+    expect(dind.restartPolicy).toBe("Always");
+    expect(dind.startupProbe).toMatchObject({ exec: { command: ["docker", "info"] }, periodSeconds: 2, failureThreshold: 60 });
+    expect(dind.lifecycle).toBeUndefined();
+    expect(spec.containers.map((c) => c.name)).toEqual(["openhands"]);
+  });
+
+  it("on Kubernetes 1.28 the daemon is the first container and its postStart hook waits for it", async () => {
+    const spec = await pod("1.28.0");
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands"]);
+    const hook = spec.containers[0].lifecycle!.postStart.exec.command.join(" ");
+    expect(hook).toContain("docker info");
+    expect(hook).toContain("seq 120");
+    expect(spec.containers[0].restartPolicy).toBeUndefined();
+  });
+
+  it("dind.startup postStart forces the wait loop on a cluster with native sidecars", async () => {
+    const spec = await pod("1.33.0", { dind: { startup: "postStart" } });
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers[0].name).toBe("dind");
+  });
+
+  it("dind.startupTimeoutSeconds sets the probe budget and the wait loop", async () => {
+    const native = await pod("1.33.0", { dind: { startupTimeoutSeconds: 300 } });
+    expect(native.initContainers![0].startupProbe!.failureThreshold).toBe(150);
+    const legacy = await pod("1.28.0", { dind: { startupTimeoutSeconds: 300 } });
+    expect(legacy.containers[0].lifecycle!.postStart.exec.command.join(" ")).toContain("seq 300");
+  });
+
+  it("the Docker API listens on a pod-local Unix socket only, never on TCP", async () => {
+    const spec = await pod("1.33.0", { dind: { extraArgs: ["--mtu=1400"] } });
+    const dind = container(spec, "dind");
+    expect(dind.args).toEqual(["dockerd", "--host=unix:///run/dind/docker.sock", "--mtu=1400"]);
+    expect(JSON.stringify(spec)).not.toMatch(/tcp:\/\/|2375|2376/);
+    expect(envOf(dind)).toMatchObject({ DOCKER_TLS_CERTDIR: "", DOCKER_HOST: "unix:///run/dind/docker.sock" });
+    expect(envOf(container(spec, "openhands")).DOCKER_HOST).toBe("unix:///run/dind/docker.sock");
+    expect(volume(spec, "docker-socket")).toEqual({ name: "docker-socket", emptyDir: {} });
+    expect(mountsOf(dind)["docker-socket"]).toBe("/run/dind");
+    expect(mountsOf(container(spec, "openhands"))["docker-socket"]).toBe("/run/dind");
+  });
+
+  it("host.docker.internal resolves to 127.0.0.1 so the app reaches sandbox ports the daemon publishes in the pod", async () => {
+    const spec = await pod("1.33.0");
+    expect(spec.hostAliases).toEqual([{ ip: "127.0.0.1", hostnames: ["host.docker.internal"] }]);
+  });
+
+  it("the workspace mounts at the same path in the app and the daemon, which resolves sandbox bind mounts", async () => {
+    const spec = await pod("1.33.0", { persistence: { workspace: { mountPath: "/srv/ws" } } });
+    expect(mountsOf(container(spec, "dind")).workspace).toBe("/srv/ws");
+    expect(mountsOf(container(spec, "openhands")).workspace).toBe("/srv/ws");
+    expect(envOf(container(spec, "openhands")).SANDBOX_VOLUMES).toBe("/srv/ws:/workspace:rw");
+  });
+
+  it("the daemon is privileged; dind.securityContext adds to that", async () => {
+    const spec = await pod("1.33.0", { dind: { securityContext: { privileged: false, readOnlyRootFilesystem: false } } });
+    expect(container(spec, "dind").securityContext).toEqual({ privileged: true, readOnlyRootFilesystem: false });
+  });
+
+  it("/var/lib/docker is an emptyDir by default, with dind.emptyDirSizeLimit as its limit", async () => {
+    expect(volume(await pod("1.33.0"), "docker-data")).toEqual({ name: "docker-data", emptyDir: {} });
+    const limited = await pod("1.33.0", { dind: { emptyDirSizeLimit: "80Gi" } });
+    expect(volume(limited, "docker-data")).toEqual({ name: "docker-data", emptyDir: { sizeLimit: "80Gi" } });
+    expect(mountsOf(container(limited, "dind"))["docker-data"]).toBe("/var/lib/docker");
+  });
+
+  it("dind.persistence.enabled puts /var/lib/docker on a kept claim so images survive restarts", async () => {
+    const { objects } = await render({ kubeVersion: "1.33.0", values: { dind: { persistence: { enabled: true, size: "100Gi", storageClass: "fast" } } } });
+    const spec = serverDeployment(objects).spec.template.spec;
+    expect(volume(spec, "docker-data").persistentVolumeClaim.claimName).toBe("openhands-docker");
+    const claim = objects.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === "openhands-docker") as any;
+    expect(claim.spec).toMatchObject({ storageClassName: "fast", resources: { requests: { storage: "100Gi" } } });
+    expect(claim.metadata.annotations["helm.sh/resource-policy"]).toBe("keep");
+  });
+
+  it("dind.image, dind.env and dind.resources reach the daemon container", async () => {
+    const spec = await pod("1.33.0", {
+      dind: {
+        image: { registry: "mirror.example:5000", repository: "docker", tag: "28.0.1-dind", pullPolicy: "Always" },
+        env: { DOCKER_DRIVER: "overlay2" },
+        resources: { requests: { cpu: "2" }, limits: { memory: "16Gi" } },
+      },
+    });
+    const dind = container(spec, "dind") as any;
+    expect(dind.image).toBe("mirror.example:5000/docker:28.0.1-dind");
+    expect(dind.imagePullPolicy).toBe("Always");
+    expect(envOf(dind).DOCKER_DRIVER).toBe("overlay2");
+    expect(dind.resources).toEqual({ requests: { cpu: "2", memory: "1Gi" }, limits: { memory: "16Gi" } });
+  });
+});

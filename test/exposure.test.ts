@@ -1,0 +1,114 @@
+// How users reach the app: the Service, the Ingress and the NOTES printed after install.
+import { describe, expect, it } from "vitest";
+import { execa } from "execa";
+import { getObject, render } from "../ts/lib/render.ts";
+import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
+
+async function objectsFor(values: Record<string, unknown>) {
+  return (await render({ values })).objects;
+}
+
+const ingressOn = (extra: Record<string, unknown> = {}) => ({ ingress: { enabled: true, ...extra } });
+
+describe("Service", () => {
+  it("is a ClusterIP Service on port 3000 that targets the app's http port and selects only the server", async () => {
+    const svc = getObject(await objectsFor({}), "Service", "openhands") as any;
+    expect(svc.spec.type).toBe("ClusterIP");
+    expect(svc.spec.ports).toEqual([{ name: "http", port: 3000, targetPort: "http", protocol: "TCP" }]);
+    expect(svc.spec.selector["app.kubernetes.io/component"]).toBe("server");
+  });
+
+  it("service.type, port, nodePort and annotations are applied", async () => {
+    const svc = getObject(
+      await objectsFor({ service: { type: "NodePort", port: 80, nodePort: 30080, annotations: { "metallb.universe.tf/address-pool": "lan" } } }),
+      "Service",
+    ) as any;
+    expect(svc.spec.type).toBe("NodePort");
+    expect(svc.spec.ports[0]).toMatchObject({ port: 80, nodePort: 30080, targetPort: "http" });
+    expect(svc.metadata.annotations).toEqual({ "metallb.universe.tf/address-pool": "lan" });
+  });
+
+  it("a nodePort is not rendered for ClusterIP", async () => {
+    const svc = getObject(await objectsFor({ service: { nodePort: 30080 } }), "Service") as any;
+    expect(svc.spec.ports[0]).not.toHaveProperty("nodePort");
+  });
+});
+
+describe("Ingress", () => {
+  it("is not rendered unless ingress.enabled", async () => {
+    expect((await objectsFor({})).some((o) => o.kind === "Ingress")).toBe(false);
+  });
+
+  it("routes each host and path to the Service's http port, with spec.ingressClassName", async () => {
+    const ing = getObject(
+      await objectsFor(ingressOn({ className: "traefik", hosts: [{ host: "oh.example.org", paths: [{ path: "/", pathType: "Prefix" }] }] })),
+      "Ingress",
+    ) as any;
+    expect(ing.spec.ingressClassName).toBe("traefik");
+    expect(ing.spec.rules).toEqual([
+      { host: "oh.example.org", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "openhands", port: { name: "http" } } } }] } },
+    ]);
+    expect(ing.metadata.annotations ?? {}).not.toHaveProperty(["kubernetes.io/ingress.class"]);
+  });
+
+  it("an empty className leaves the class to the cluster default", async () => {
+    const ing = getObject(await objectsFor(ingressOn()), "Ingress") as any;
+    expect(ing.spec).not.toHaveProperty("ingressClassName");
+    expect(ing.metadata.annotations).toBeUndefined();
+  });
+
+  it("with an nginx class, adds the websocket stream timeouts and body size OpenHands needs", async () => {
+    const ing = getObject(await objectsFor(ingressOn({ className: "nginx" })), "Ingress") as any;
+    expect(ing.metadata.annotations).toEqual({
+      "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
+      "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
+      "nginx.ingress.kubernetes.io/proxy-body-size": "50m",
+    });
+  });
+
+  it("ingress.annotations override the chart's nginx annotations and add others", async () => {
+    const ing = getObject(
+      await objectsFor(ingressOn({ className: "nginx", annotations: { "nginx.ingress.kubernetes.io/proxy-read-timeout": "7200", "cert-manager.io/cluster-issuer": "le" } })),
+      "Ingress",
+    ) as any;
+    expect(ing.metadata.annotations).toMatchObject({
+      "nginx.ingress.kubernetes.io/proxy-read-timeout": "7200",
+      "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
+      "cert-manager.io/cluster-issuer": "le",
+    });
+  });
+
+  it("ingress.nginxStreamingAnnotations false leaves nginx defaults alone", async () => {
+    const ing = getObject(await objectsFor(ingressOn({ className: "nginx", nginxStreamingAnnotations: false })), "Ingress") as any;
+    expect(ing.metadata.annotations).toBeUndefined();
+  });
+
+  it("ingress.tls lists hosts and their certificate Secrets", async () => {
+    const ing = getObject(await objectsFor(ingressOn({ tls: [{ hosts: ["openhands.example.com"], secretName: "openhands-tls" }] })), "Ingress") as any;
+    expect(ing.spec.tls).toEqual([{ hosts: ["openhands.example.com"], secretName: "openhands-tls" }]);
+  });
+});
+
+describe("NOTES.txt", () => {
+  async function notes(values: string[]) {
+    const args = ["install", "openhands", repoRoot, "--dry-run=client", "--namespace", "ai", ...values.flatMap((v) => ["--set", v])];
+    const { stdout } = await execa(helmBinary("helm4"), args);
+    return stdout.slice(stdout.indexOf("NOTES:"));
+  }
+
+  it("tells a ClusterIP user to port-forward the Service", async () => {
+    const text = await notes([]);
+    expect(text).toContain("kubectl --namespace ai port-forward service/openhands 3000:3000");
+    expect(text).toContain("State is kept on the claim openhands-state (mounted at /.openhands)");
+  });
+
+  it("gives the https URL of each Ingress host with TLS", async () => {
+    const text = await notes(["ingress.enabled=true", "ingress.tls[0].hosts[0]=openhands.example.com", "ingress.tls[0].secretName=tls"]);
+    expect(text).toContain("https://openhands.example.com/");
+    expect(text).not.toContain("port-forward");
+  });
+
+  it("warns that state is lost without a state volume", async () => {
+    expect(await notes(["persistence.state.enabled=false"])).toContain("WARNING: persistence.state.enabled is false");
+  });
+});
