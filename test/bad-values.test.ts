@@ -25,6 +25,7 @@ const cases: BadValues[] = [
   { file: "short-digest", key: "openhands.image.digest" },
   { file: "size-without-unit", key: "persistence.workspace.size" },
   { file: "tls-without-secret", key: "ingress.tls.0.secretName" },
+  { file: "workspace-owner-name", key: "persistence.workspace.owner" },
   { file: "v1-app-with-runtime-image", key: "sandbox.image" },
   { file: "v0-app-with-agent-server-image", key: "sandbox.image" },
   { file: "unversioned-tag-without-generation", key: "openhands.generation" },

@@ -11,8 +11,8 @@ async function pod(kubeVersion: string, values: Record<string, unknown> = {}): P
 describe("dind sidecar", () => {
   it.each(["1.29.0", "1.33.0", "1.35.0"])("on Kubernetes %s the daemon is a native sidecar gated by `docker info`", async (kube) => {
     const spec = await pod(kube);
-    expect(spec.initContainers?.map((c) => c.name)).toEqual(["dind"]);
-    const dind = spec.initContainers![0];
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["workspace-owner", "dind"]);
+    const dind = container(spec, "dind");
     expect(dind.restartPolicy).toBe("Always");
     expect(dind.startupProbe).toMatchObject({ exec: { command: ["docker", "info"] }, periodSeconds: 2, failureThreshold: 60 });
     expect(dind.lifecycle).toBeUndefined();
@@ -21,7 +21,7 @@ describe("dind sidecar", () => {
 
   it("on Kubernetes 1.28 the daemon is the first container and its postStart hook waits for it", async () => {
     const spec = await pod("1.28.0");
-    expect(spec.initContainers).toBeUndefined();
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["workspace-owner"]);
     expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands"]);
     const hook = spec.containers[0].lifecycle!.postStart.exec.command.join(" ");
     expect(hook).toContain("docker info");
@@ -31,13 +31,13 @@ describe("dind sidecar", () => {
 
   it("dind.startup postStart forces the wait loop on a cluster with native sidecars", async () => {
     const spec = await pod("1.33.0", { dind: { startup: "postStart" } });
-    expect(spec.initContainers).toBeUndefined();
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["workspace-owner"]);
     expect(spec.containers[0].name).toBe("dind");
   });
 
   it("dind.startupTimeoutSeconds sets the probe budget and the wait loop", async () => {
     const native = await pod("1.33.0", { dind: { startupTimeoutSeconds: 300 } });
-    expect(native.initContainers![0].startupProbe!.failureThreshold).toBe(150);
+    expect(container(native, "dind").startupProbe!.failureThreshold).toBe(150);
     const legacy = await pod("1.28.0", { dind: { startupTimeoutSeconds: 300 } });
     expect(legacy.containers[0].lifecycle!.postStart.exec.command.join(" ")).toContain("seq 300");
   });

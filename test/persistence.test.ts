@@ -63,4 +63,25 @@ describe("persistence", () => {
       "team-a-openhands-workspace",
     ]);
   });
+
+  it("an init container hands the workspace root to the sandbox user 10001:10001 before the app starts", async () => {
+    const { pod } = await claims({});
+    const init = pod.initContainers![0] as any;
+    expect(init.name).toBe("workspace-owner");
+    expect(init.command).toEqual(["chown", "10001:10001", "/opt/workspace_base"]);
+    expect(init.securityContext).toEqual({
+      runAsUser: 0,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+    });
+    expect(init.volumeMounts).toEqual([{ name: "workspace", mountPath: "/opt/workspace_base" }]);
+  });
+
+  it("persistence.workspace.owner empty, or no workspace, leaves ownership alone", async () => {
+    for (const workspace of [{ owner: "" }, { enabled: false }]) {
+      const { pod } = await claims({ persistence: { workspace } });
+      expect((pod.initContainers ?? []).map((c) => c.name)).not.toContain("workspace-owner");
+    }
+  });
 });

@@ -34,6 +34,7 @@ describe.each(helms)("blog DinD preset, rendered by %s", (helm) => {
 
   it("runs the docker:28.0.1-dind daemon privileged, started before the app as a native sidecar", () => {
     const spec = serverDeployment(modern).spec.template.spec;
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["dind"]);
     const dind = spec.initContainers![0];
     expect(dind).toMatchObject({ name: "dind", image: "docker.io/library/docker:28.0.1-dind", restartPolicy: "Always", securityContext: { privileged: true } });
     expect(dind.startupProbe!.exec.command).toEqual(["docker", "info"]);

@@ -109,6 +109,13 @@ export interface WorkspacePersistence extends Persistence {
    * @pattern ^/
    */
   sandboxPath: string;
+  /**
+   * `uid:gid` that should own the workspace directory, set by a short init container before
+   * the app starts (not recursive). 1.x agent-server sandboxes run as uid and gid 10001 and
+   * cannot write to a root-owned volume. Empty leaves ownership alone.
+   * @pattern ^$|^[0-9]+:[0-9]+$
+   */
+  owner: string;
 }
 
 /** The Deployment's update strategy. */
