@@ -1,20 +1,28 @@
 {{/*
-The app's environment, as a name -> value dict. What each OpenHands generation reads
-differs (see README, "OpenHands generations"); openhands.env entries override it.
+The app's environment, as a name -> value dict. What each OpenHands generation and
+sandbox mode reads differs (see README, "OpenHands generations"); openhands.env
+entries override it.
 */}}
 {{- define "openhands.envMap" -}}
 {{- $generation := include "openhands.generation" . }}
+{{- $mode := .Values.sandbox.mode }}
 {{- $env := dict "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}
-{{- $_ := set $env "DOCKER_HOST" (include "openhands.dockerHost" .) }}
 {{- $workspace := .Values.persistence.workspace }}
+{{- if eq $generation "v1" }}
+{{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}
+{{- else }}
+{{- $_ := set $env "FILE_STORE" "local" }}
+{{- $_ := set $env "FILE_STORE_PATH" (include "openhands.stateDir" .) }}
+{{- end }}
+{{- if eq $mode "process" }}
+{{- $_ := set $env "RUNTIME" "process" }}
+{{- else }}
+{{- $_ := set $env "DOCKER_HOST" (include "openhands.dockerHost" .) }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_REPOSITORY" (include "openhands.sandboxRepository" .) }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_TAG" .Values.sandbox.image.tag }}
-{{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}
 {{- else }}
 {{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
-{{- $_ := set $env "FILE_STORE" "local" }}
-{{- $_ := set $env "FILE_STORE_PATH" (include "openhands.stateDir" .) }}
 {{- end }}
 {{- if $workspace.enabled }}
 {{- if include "openhands.v0Before" (list . "0.38.0") }}
@@ -24,5 +32,11 @@ differs (see README, "OpenHands generations"); openhands.env entries override it
 {{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" $workspace.mountPath $workspace.sandboxPath) }}
 {{- end }}
 {{- end }}
+{{- end }}
 {{- toYaml (merge (deepCopy .Values.openhands.env) $env) }}
+{{- end }}
+
+{{/* Where the workspace volume mounts in the app: process sandboxes live under /tmp/openhands-sandboxes. */}}
+{{- define "openhands.workspaceMountPath" -}}
+{{- if eq .Values.sandbox.mode "process" }}/tmp/openhands-sandboxes{{ else }}{{ .Values.persistence.workspace.mountPath }}{{ end }}
 {{- end }}

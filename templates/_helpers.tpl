@@ -143,3 +143,22 @@ otherwise the major version in the app image tag.
 {{- $root := index . 0 }}{{- $persistence := index . 1 }}
 {{- default (include "openhands.suffixedName" (list $root (index . 2))) $persistence.existingClaim }}
 {{- end }}
+
+{{/* The Pod Security Standard level the server pod needs in its sandbox mode. */}}
+{{- define "openhands.podSecurityLevel" -}}
+{{- if eq .Values.sandbox.mode "process" }}restricted{{ else }}privileged{{ end }}
+{{- end }}
+
+{{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
+{{- define "openhands.serviceTargetPort" -}}
+{{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else }}http{{ end }}
+{{- end }}
+
+{{/* The first host name users reach the app at (Ingress first, then HTTPRoute), or empty. */}}
+{{- define "openhands.publicHost" -}}
+{{- if and .Values.ingress.enabled .Values.ingress.hosts }}
+{{- (first .Values.ingress.hosts).host }}
+{{- else if and .Values.httpRoute.enabled .Values.httpRoute.hostnames }}
+{{- first .Values.httpRoute.hostnames }}
+{{- end }}
+{{- end }}

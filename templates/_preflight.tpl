@@ -3,7 +3,23 @@ Contradictory values are rejected here, before anything renders, with a message
 that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
+{{- include "openhands.preflight.sandbox" . }}
+{{- include "openhands.preflight.exposure" . }}
+{{- include "openhands.preflight.auth" . }}
+{{- range $i, $env := .Values.openhands.extraEnv }}
+{{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
+{{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "openhands.preflight.sandbox" -}}
 {{- $generation := include "openhands.generation" . }}
+{{- $mode := .Values.sandbox.mode }}
+{{- if and (eq $mode "process") (eq $generation "v0") }}
+{{- fail (printf "sandbox.mode: process runs agent-server processes, which only OpenHands 1.x has; openhands.image.tag %s is 0.x. Use sandbox.mode dind with 0.x, or a 1.x image." (include "openhands.appTag" .)) }}
+{{- end }}
+{{- if ne $mode "process" }}
 {{- $sandbox := .Values.sandbox.image }}
 {{- $sandboxRef := include "openhands.sandboxImageRef" . }}
 {{- $isRuntimeImage := or (hasSuffix "-nikolaik" $sandbox.tag) (hasSuffix "/runtime" $sandbox.repository) }}
@@ -14,12 +30,62 @@ that names the keys at fault and says what to set instead.
 {{- if and (eq $generation "v0") $isAgentServerImage }}
 {{- fail (printf "sandbox.image: %s is a 1.x agent-server image, but openhands.image runs OpenHands 0.x, which needs a runtime image (for example docker.openhands.dev/openhands/runtime:0.62-nikolaik). Set sandbox.image to the runtime image matching openhands.image.tag." $sandboxRef) }}
 {{- end }}
-{{- if and (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}
+{{- end }}
+{{- if and (eq $mode "dind") (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}
 {{- fail (printf "dind.startup: native sidecars need Kubernetes 1.29 or later, and the target cluster is %s. Set dind.startup to auto or postStart." .Capabilities.KubeVersion.Version) }}
 {{- end }}
-{{- range $i, $env := .Values.openhands.extraEnv }}
-{{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
-{{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}
 {{- end }}
+
+{{/*
+The exposure guard: every path that reaches the app from outside the cluster must
+be covered by the authentication in auth.mode, or explicitly accepted as open.
+*/}}
+{{- define "openhands.preflight.exposure" -}}
+{{- $mode := .Values.auth.mode }}
+{{- $exposures := list }}
+{{- if .Values.ingress.enabled }}{{ $exposures = append $exposures (list "ingress.enabled" "the Ingress" "ingress") }}{{ end }}
+{{- if .Values.httpRoute.enabled }}{{ $exposures = append $exposures (list "httpRoute.enabled" "the HTTPRoute" "httpRoute") }}{{ end }}
+{{- if ne .Values.service.type "ClusterIP" }}{{ $exposures = append $exposures (list "service.type" (printf "the %s Service" .Values.service.type) "service") }}{{ end }}
+{{- range $exposures }}
+{{- $key := index . 0 }}{{- $what := index . 1 }}{{- $path := index . 2 }}
+{{- $covered := or (eq $mode "oauth2Proxy") (eq $mode "external") (and (eq $mode "ingressNginx") (eq $path "ingress")) }}
+{{- if and (not $covered) (ne $mode "none") }}
+{{- fail (printf "%s: auth.mode %s does not protect %s (ingressNginx covers only an nginx Ingress, cloudflareAccess only the tunnel), so it would expose OpenHands without authentication. Use auth.mode oauth2Proxy or external, or turn %s off." $key $mode $what $what) }}
+{{- end }}
+{{- if and (eq $mode "none") (not $.Values.auth.acknowledgeUnauthenticated) }}
+{{- $hint := "" }}
+{{- if hasKey $.Values.ingress.annotations "nginx.ingress.kubernetes.io/auth-url" }}{{ $hint = " (ingress.annotations already carry an auth-url: declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin)" }}{{ end }}
+{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress) or external (a layer you run), or accept the risk with auth.acknowledgeUnauthenticated: true%s." $key $what $hint) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.httpRoute.enabled (not (.Capabilities.APIVersions.Has "gateway.networking.k8s.io/v1/HTTPRoute")) }}
+{{- fail "httpRoute.enabled: the cluster does not serve gateway.networking.k8s.io/v1 HTTPRoute. Install the Gateway API CRDs (v1.0 or later) and a Gateway controller, or use ingress instead. (helm template and Argo CD need --api-versions gateway.networking.k8s.io/v1/HTTPRoute.)" }}
+{{- end }}
+{{- end }}
+
+{{- define "openhands.preflight.auth" -}}
+{{- $auth := .Values.auth }}
+{{- if eq $auth.mode "oauth2Proxy" }}
+{{- $proxy := $auth.oauth2Proxy }}
+{{- if not $proxy.existingSecret }}
+{{- fail "auth.oauth2Proxy.existingSecret: oauth2-proxy needs a Secret with the OAuth client ID, client secret and cookie secret (keys from auth.oauth2Proxy.secretKeys). Create it, for example with kubectl create secret generic or External Secrets, and name it here." }}
+{{- end }}
+{{- if and (hasSuffix "oidc" $proxy.provider) (not $proxy.oidcIssuerUrl) }}
+{{- fail (printf "auth.oauth2Proxy.oidcIssuerUrl: provider %s needs the OIDC issuer URL (for example https://accounts.example.com/realms/home)." $proxy.provider) }}
+{{- end }}
+{{- if not (or $proxy.emailDomains $proxy.allowedEmails $proxy.allowedGroups) }}
+{{- fail "auth.oauth2Proxy.emailDomains: say who may sign in with emailDomains, allowedEmails or allowedGroups (emailDomains [\"*\"] admits every account the provider vouches for)." }}
+{{- end }}
+{{- end }}
+{{- if eq $auth.mode "ingressNginx" }}
+{{- if not (and $auth.ingressNginx.authUrl $auth.ingressNginx.authSignin) }}
+{{- fail "auth.ingressNginx.authUrl: auth.mode ingressNginx needs both auth.ingressNginx.authUrl and auth.ingressNginx.authSignin (for example https://auth.example.com/oauth2/auth and https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri)." }}
+{{- end }}
+{{- if and .Values.ingress.enabled (not (contains "nginx" .Values.ingress.className)) }}
+{{- fail (printf "ingress.className: auth.mode ingressNginx works only on the ingress-nginx controller, and ingress.className is %q. Set ingress.className to your nginx class, or use auth.mode oauth2Proxy." .Values.ingress.className) }}
+{{- end }}
+{{- end }}
+{{- if and (eq $auth.mode "external") (not $auth.external.description) }}
+{{- fail "auth.external.description: say what protects OpenHands (for example \"Authelia forward auth on the Gateway\"), so the next person knows where the lock is." }}
 {{- end }}
 {{- end }}

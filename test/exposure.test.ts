@@ -8,7 +8,9 @@ async function objectsFor(values: Record<string, unknown>) {
   return (await render({ values })).objects;
 }
 
-const ingressOn = (extra: Record<string, unknown> = {}) => ({ ingress: { enabled: true, ...extra } });
+// These suites look at the objects, so they accept running without authentication.
+const open = { auth: { acknowledgeUnauthenticated: true } };
+const ingressOn = (extra: Record<string, unknown> = {}) => ({ ...open, ingress: { enabled: true, ...extra } });
 
 describe("Service", () => {
   it("is a ClusterIP Service on port 3000 that targets the app's http port and selects only the server", async () => {
@@ -20,7 +22,7 @@ describe("Service", () => {
 
   it("service.type, port, nodePort and annotations are applied", async () => {
     const svc = getObject(
-      await objectsFor({ service: { type: "NodePort", port: 80, nodePort: 30080, annotations: { "metallb.universe.tf/address-pool": "lan" } } }),
+      await objectsFor({ ...open, service: { type: "NodePort", port: 80, nodePort: 30080, annotations: { "metallb.universe.tf/address-pool": "lan" } } }),
       "Service",
     ) as any;
     expect(svc.spec.type).toBe("NodePort");
@@ -103,7 +105,7 @@ describe("NOTES.txt", () => {
   });
 
   it("gives the https URL of each Ingress host with TLS", async () => {
-    const text = await notes(["ingress.enabled=true", "ingress.tls[0].hosts[0]=openhands.example.com", "ingress.tls[0].secretName=tls"]);
+    const text = await notes(["auth.acknowledgeUnauthenticated=true", "ingress.enabled=true", "ingress.tls[0].hosts[0]=openhands.example.com", "ingress.tls[0].secretName=tls"]);
     expect(text).toContain("https://openhands.example.com/");
     expect(text).not.toContain("port-forward");
   });

@@ -1,4 +1,4 @@
-import type { StringMap } from "./common.ts";
+import type { KubernetesObject, StringMap } from "./common.ts";
 
 /** The Service in front of the app. */
 export interface Service {
@@ -84,4 +84,88 @@ export interface IngressTLS {
    * @minLength 1
    */
   secretName: string;
+}
+
+/** A Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) in front of the Service. */
+export interface HTTPRoute {
+  /** Render the HTTPRoute. The cluster must serve `gateway.networking.k8s.io/v1`. */
+  enabled: boolean;
+  /** Annotations of the HTTPRoute. */
+  annotations: StringMap;
+  /**
+   * Gateways (and listeners) the route attaches to.
+   * @minItems 1
+   */
+  parentRefs: ParentReference[];
+  /** Host names the route answers for. */
+  hostnames: string[];
+  /** Timeouts of the route's rule: OpenHands streams events for as long as a conversation runs. */
+  timeouts: RouteTimeouts;
+}
+
+/** A Gateway the HTTPRoute attaches to. */
+export interface ParentReference {
+  /** Gateway name. */
+  name: string;
+  /** Gateway namespace; empty means the release namespace. */
+  namespace?: string;
+  /** Listener name on the Gateway. */
+  sectionName?: string;
+}
+
+/** Gateway API rule timeouts, as durations such as `3600s` or `1h`. */
+export interface RouteTimeouts {
+  /**
+   * Time for the whole request, including streamed responses.
+   * @pattern ^([0-9]{1,5}(h|m|s|ms)){1,4}$
+   */
+  request: string;
+  /**
+   * Time for one request to the backend (at most `request`).
+   * @pattern ^([0-9]{1,5}(h|m|s|ms)){1,4}$
+   */
+  backendRequest: string;
+}
+
+/** A NetworkPolicy around the OpenHands pod (needs a CNI that enforces NetworkPolicy). */
+export interface NetworkPolicy {
+  /** Render the NetworkPolicy. */
+  enabled: boolean;
+  /**
+   * Namespaces (by name) whose pods may reach the Service's port, typically the ingress
+   * controller's or the Gateway's. The app's own port, sandbox ports and anything else
+   * listening in the pod stay unreachable from outside it.
+   */
+  ingressControllerNamespaces: string[];
+  /** More peers (Kubernetes NetworkPolicyPeer objects) allowed to reach the Service's port. */
+  extraIngressFrom: KubernetesObject[];
+  /** What the pod (the agent and its sandboxes) may connect to. */
+  egress: EgressPolicy;
+}
+
+/** Egress rules of the NetworkPolicy. */
+export interface EgressPolicy {
+  /** Restrict egress. When false every destination stays open (the agent needs the internet). */
+  restrict: boolean;
+  /**
+   * With `restrict`: allow the public internet but no private, link-local or carrier-grade NAT
+   * ranges (so no cluster services, no LAN and no cloud metadata endpoint).
+   */
+  allowInternet: boolean;
+  /** With `restrict`: labels of the cluster DNS pods, reachable on port 53 in any namespace. */
+  dnsPodLabels: StringMap;
+  /** With `restrict`: more destinations (Kubernetes NetworkPolicyEgressRule objects), for example an in-cluster LLM gateway. */
+  extraTo: KubernetesObject[];
+}
+
+/** The release namespace, when the chart should create it. */
+export interface Namespace {
+  /**
+   * Render the release namespace with Pod Security admission labels for the sandbox mode's
+   * level (kept on uninstall). For Argo CD or `helm template | kubectl apply`; with
+   * `helm install --create-namespace` leave it false.
+   */
+  create: boolean;
+  /** More labels of the namespace. */
+  labels: StringMap;
 }

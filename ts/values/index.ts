@@ -1,9 +1,11 @@
 // The chart's values: the single source of truth for values.schema.json.
 import type { Dind, Sandbox } from "./sandbox.ts";
-import type { Ingress, Service } from "./exposure.ts";
+import type { HTTPRoute, Ingress, Namespace, NetworkPolicy, Service } from "./exposure.ts";
+import type { Auth } from "./auth.ts";
 import type { KubernetesObject, Persistence, PodSecurityContext, StringMap } from "./common.ts";
 import type { OpenHands } from "./openhands.ts";
 
+export type * from "./auth.ts";
 export type * from "./common.ts";
 export type * from "./exposure.ts";
 export type * from "./openhands.ts";
@@ -70,6 +72,14 @@ export interface Values {
   service: Service;
   /** An Ingress in front of the Service. */
   ingress: Ingress;
+  /** A Gateway API HTTPRoute in front of the Service. */
+  httpRoute: HTTPRoute;
+  /** Authentication in front of every exposure. */
+  auth: Auth;
+  /** A NetworkPolicy around the OpenHands pod. */
+  networkPolicy: NetworkPolicy;
+  /** The release namespace, when the chart should create it. */
+  namespace: Namespace;
 }
 
 /** A reference to an object by name in the release namespace. */

@@ -10,6 +10,13 @@ export interface OpenHands {
    * fails for tags without a version (such as `main`): set it explicitly for those.
    */
   generation: "auto" | "v0" | "v1";
+  /**
+   * An existing Secret holding `JWT_SECRET`, the key that signs sessions and encrypts stored
+   * secrets. Without it OpenHands generates one on the state volume, so losing the volume
+   * logs everyone out and makes stored secrets unreadable. Set it at first install: changing
+   * it later makes secrets stored under the old key unreadable.
+   */
+  jwtSecret: SecretKeyReference;
   /** Log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. */
   logAllEvents: boolean;
   /**
@@ -39,4 +46,12 @@ export interface AppProbes {
   liveness: Probe;
   /** Takes the pod out of the Service while it does not answer. */
   readiness: Probe;
+}
+
+/** A key in an existing Secret. */
+export interface SecretKeyReference {
+  /** Secret name; empty disables the reference. */
+  existingSecret: string;
+  /** Key inside the Secret. */
+  key: string;
 }

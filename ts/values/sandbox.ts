@@ -4,9 +4,14 @@ import type { ContainerSecurityContext, Image, Persistence, Resources, StringMap
 export interface Sandbox {
   /**
    * The sandbox backend. `dind`: a Docker daemon runs as a sidecar in the OpenHands pod and
-   * sandboxes are its containers (needs a privileged container; the pod can move between nodes).
+   * sandboxes are its containers (a privileged container; Pod Security level `privileged`).
+   * `process` (1.x only): each sandbox is an agent-server process inside the app container, with
+   * no Docker and no privileges (level `restricted`), but no isolation between sandboxes and
+   * the app either: agents can read the app's environment and state.
    */
-  mode: "dind";
+  mode: "dind" | "process";
+  /** Settings of sandbox mode `process`. */
+  process: ProcessSandbox;
   /**
    * The sandbox image the app starts for each conversation. For 1.x an agent-server image
    * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
@@ -69,4 +74,25 @@ export interface Dind {
    * @pattern ^$|^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
    */
   emptyDirSizeLimit: string;
+}
+
+/** Sandbox mode `process` (1.x). */
+export interface ProcessSandbox {
+  /**
+   * How many agent-server ports, from 8000 up, the pod and the Service expose. Upstream hands
+   * the browser `http://localhost:<port>` for process sandboxes, which the UI turns into
+   * `<page host>:<port>`: the browser must reach these ports directly (port-forward or a LAN
+   * Service), one per running sandbox.
+   * @TJS-type integer
+   * @minimum 1
+   * @maximum 50
+   */
+  ports: number;
+  /**
+   * User id the app runs as in this mode (the image's `openhands` user). The pod's `fsGroup`
+   * is set to the same id so the volumes are writable.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  runAsUser: number;
 }

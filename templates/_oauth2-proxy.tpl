@@ -1,0 +1,90 @@
+{{/*
+The oauth2-proxy sidecar (auth.mode oauth2Proxy). The Service targets its port; it
+passes signed-in requests, websockets included, to the app on the pod's loopback.
+*/}}
+{{- define "openhands.oauth2ProxyContainer" -}}
+{{- $proxy := .Values.auth.oauth2Proxy -}}
+- name: oauth2-proxy
+  image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.5") | quote }}
+  imagePullPolicy: {{ $proxy.image.pullPolicy }}
+  args:
+    - --http-address=0.0.0.0:4180
+    - --upstream=http://127.0.0.1:3000/
+    - --provider={{ $proxy.provider }}
+    {{- with $proxy.oidcIssuerUrl }}
+    - --oidc-issuer-url={{ . }}
+    {{- end }}
+    {{- $domains := $proxy.emailDomains }}
+    {{- if and (not $domains) (not $proxy.allowedEmails) }}{{ $domains = list "*" }}{{ end }}
+    {{- range $domains }}
+    - --email-domain={{ . }}
+    {{- end }}
+    {{- if $proxy.allowedEmails }}
+    - --authenticated-emails-file=/etc/oauth2-proxy/allowed-emails
+    {{- end }}
+    {{- range $proxy.allowedGroups }}
+    - --allowed-group={{ . }}
+    {{- end }}
+    {{- range $proxy.cookieDomains }}
+    - --cookie-domain={{ . }}
+    {{- end }}
+    {{- range $proxy.whitelistDomains }}
+    - --whitelist-domain={{ . }}
+    {{- end }}
+    {{- $redirect := $proxy.redirectUrl }}
+    {{- if and (not $redirect) (include "openhands.publicHost" .) }}{{ $redirect = printf "https://%s/oauth2/callback" (include "openhands.publicHost" .) }}{{ end }}
+    {{- with $redirect }}
+    - --redirect-url={{ . }}
+    {{- end }}
+    - --cookie-secure=true
+    - --reverse-proxy=true
+    - --skip-provider-button=true
+    - --silence-ping-logging=true
+    {{- range $proxy.extraArgs }}
+    - {{ . | quote }}
+    {{- end }}
+  env:
+    - name: OAUTH2_PROXY_CLIENT_ID
+      valueFrom:
+        secretKeyRef:
+          name: {{ $proxy.existingSecret }}
+          key: {{ $proxy.secretKeys.clientId }}
+    - name: OAUTH2_PROXY_CLIENT_SECRET
+      valueFrom:
+        secretKeyRef:
+          name: {{ $proxy.existingSecret }}
+          key: {{ $proxy.secretKeys.clientSecret }}
+    - name: OAUTH2_PROXY_COOKIE_SECRET
+      valueFrom:
+        secretKeyRef:
+          name: {{ $proxy.existingSecret }}
+          key: {{ $proxy.secretKeys.cookieSecret }}
+  ports:
+    - name: oauth2-proxy
+      containerPort: 4180
+      protocol: TCP
+  readinessProbe:
+    httpGet:
+      path: /ready
+      port: oauth2-proxy
+    periodSeconds: 10
+  livenessProbe:
+    httpGet:
+      path: /ping
+      port: oauth2-proxy
+    periodSeconds: 20
+  {{- with $proxy.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $proxy.securityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- if $proxy.allowedEmails }}
+  volumeMounts:
+    - name: oauth2-proxy-emails
+      mountPath: /etc/oauth2-proxy
+      readOnly: true
+  {{- end }}
+{{- end }}
