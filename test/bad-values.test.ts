@@ -31,6 +31,15 @@ const cases: BadValues[] = [
   { file: "unversioned-tag-without-generation", key: "openhands.generation" },
   { file: "native-sidecar-on-old-kubernetes", key: "dind.startup", kubeVersion: "1.28.0" },
   { file: "env-value-and-valuefrom", key: "openhands.extraEnv[0]" },
+  { file: "oauth2-proxy-without-secret", key: "auth.oauth2Proxy.existingSecret" },
+  { file: "oauth2-proxy-oidc-without-issuer", key: "auth.oauth2Proxy.oidcIssuerUrl" },
+  { file: "oauth2-proxy-admitting-nobody", key: "auth.oauth2Proxy.emailDomains" },
+  { file: "ingress-nginx-auth-without-urls", key: "auth.ingressNginx.authUrl" },
+  { file: "external-auth-without-description", key: "auth.external.description" },
+  { file: "unknown-auth-mode", key: "auth.mode" },
+  { file: "ingress-without-auth", key: "ingress.enabled" },
+  { file: "process-mode-with-v0", key: "sandbox.mode" },
+  { file: "route-timeout-format", key: "httpRoute.timeouts.request" },
 ];
 
 /**

@@ -110,6 +110,16 @@ describe("NOTES.txt", () => {
     expect(text).not.toContain("port-forward");
   });
 
+  it("warns loudly when an exposure runs without authentication", async () => {
+    const text = await notes(["auth.acknowledgeUnauthenticated=true", "service.type=LoadBalancer"]);
+    expect(text).toContain("WARNING: OpenHands is exposed WITHOUT authentication");
+  });
+
+  it("names the sign-in in use", async () => {
+    const text = await notes(["auth.mode=external", "auth.external.description=Tailscale only"]);
+    expect(text).toContain("Sign-in: Tailscale only (outside this chart).");
+  });
+
   it("warns that state is lost without a state volume", async () => {
     expect(await notes(["persistence.state.enabled=false"])).toContain("WARNING: persistence.state.enabled is false");
   });

@@ -29,3 +29,9 @@ export const kubeVersions = ["1.28.0", "1.33.0", "1.35.0"] as const;
 
 /** The version used by suites that do not exercise capabilities. */
 export const currentKube = "1.33.0";
+
+/**
+ * API versions every preset is rendered with, as a cluster that has the Gateway API and
+ * External Secrets CRDs reports them (Argo CD passes the cluster's list the same way).
+ */
+export const clusterApiVersions = ["gateway.networking.k8s.io/v1/HTTPRoute"];

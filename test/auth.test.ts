@@ -1,0 +1,179 @@
+// Locked by default: every exposure needs authentication, and oauth2-proxy carries the traffic.
+import { describe, expect, it } from "vitest";
+import { getObject, render, renderError } from "../ts/lib/render.ts";
+import { container, envOf, serverDeployment, volume } from "../ts/lib/workload.ts";
+import { clusterApiVersions } from "../ts/lib/presets.ts";
+
+const exposures: Record<string, Record<string, unknown>> = {
+  Ingress: { ingress: { enabled: true, className: "nginx" } },
+  HTTPRoute: { httpRoute: { enabled: true, hostnames: ["oh.example.com"] } },
+  "NodePort Service": { service: { type: "NodePort" } },
+  "LoadBalancer Service": { service: { type: "LoadBalancer" } },
+};
+const guardKey: Record<string, RegExp> = {
+  Ingress: /^Error: .*ingress\.enabled: /m,
+  HTTPRoute: /^Error: .*httpRoute\.enabled: /m,
+  "NodePort Service": /^Error: .*service\.type: /m,
+  "LoadBalancer Service": /^Error: .*service\.type: /m,
+};
+
+const oauth2Proxy = {
+  mode: "oauth2Proxy",
+  oauth2Proxy: { existingSecret: "oauth", oidcIssuerUrl: "https://sso.example.com", emailDomains: ["example.com"] },
+};
+const ingressNginx = {
+  mode: "ingressNginx",
+  ingressNginx: { authUrl: "https://auth.example.com/oauth2/auth", authSignin: "https://auth.example.com/oauth2/start" },
+};
+const declarations: Record<string, Record<string, unknown>> = {
+  "auth.mode oauth2Proxy": oauth2Proxy,
+  "auth.mode external": { mode: "external", external: { description: "VPN only" } },
+  "auth.acknowledgeUnauthenticated": { acknowledgeUnauthenticated: true },
+};
+
+const withApis = (values: Record<string, unknown>) => ({ values, apiVersions: clusterApiVersions });
+
+describe("exposure guard", () => {
+  describe.each(Object.keys(exposures))("the %s", (exposure) => {
+    it("is refused without authentication, with a message saying how to add it or accept the risk", async () => {
+      const message = await renderError(withApis(exposures[exposure]));
+      expect(message).toMatch(guardKey[exposure]);
+      expect(message).toContain("without authentication");
+      expect(message).toContain("auth.mode to oauth2Proxy");
+      expect(message).toContain("auth.acknowledgeUnauthenticated: true");
+    });
+
+    it.each(Object.keys(declarations))("renders with %s", async (declaration) => {
+      const { objects } = await render(withApis({ ...exposures[exposure], auth: declarations[declaration] }));
+      expect(objects.some((o) => o.kind === "Deployment")).toBe(true);
+    });
+  });
+
+  it("auth.mode ingressNginx covers an nginx Ingress", async () => {
+    const { objects } = await render({ values: { ...exposures.Ingress, auth: ingressNginx } });
+    expect(getObject(objects, "Ingress").metadata.annotations).toMatchObject({
+      "nginx.ingress.kubernetes.io/auth-url": "https://auth.example.com/oauth2/auth",
+      "nginx.ingress.kubernetes.io/auth-signin": "https://auth.example.com/oauth2/start",
+    });
+  });
+
+  it.each(["HTTPRoute", "LoadBalancer Service"])("auth.mode ingressNginx does not cover the %s", async (exposure) => {
+    const message = await renderError(withApis({ ...exposures[exposure], auth: ingressNginx }));
+    expect(message).toContain("auth.mode ingressNginx does not protect");
+  });
+
+  it("auth.mode cloudflareAccess does not cover an Ingress", async () => {
+    const message = await renderError({ values: { ...exposures.Ingress, auth: { mode: "cloudflareAccess" } } });
+    expect(message).toMatch(/ingress\.enabled: auth\.mode cloudflareAccess does not protect the Ingress/);
+  });
+
+  it("auth.mode ingressNginx is refused on an Ingress of another class", async () => {
+    const message = await renderError({ values: { ingress: { enabled: true, className: "traefik" }, auth: ingressNginx } });
+    expect(message).toContain("ingress.className: auth.mode ingressNginx works only on the ingress-nginx controller");
+  });
+
+  it("an auth-url typed into ingress.annotations is pointed at auth.mode ingressNginx", async () => {
+    const message = await renderError({ values: { ingress: { enabled: true, annotations: { "nginx.ingress.kubernetes.io/auth-url": "https://x" } } } });
+    expect(message).toContain("declare it with auth.mode ingressNginx");
+  });
+
+  it("a ClusterIP Service alone needs no authentication", async () => {
+    await expect(render({ values: {} })).resolves.toBeDefined();
+  });
+});
+
+describe("oauth2-proxy sidecar", () => {
+  async function pod(values: Record<string, unknown> = {}) {
+    const { objects } = await render({ values: { auth: oauth2Proxy, ...values } });
+    return { objects, spec: serverDeployment(objects).spec.template.spec };
+  }
+
+  it("the Service sends traffic to the proxy, never straight to the app", async () => {
+    const { objects } = await pod();
+    const svc = getObject(objects, "Service") as any;
+    expect(svc.spec.ports[0].targetPort).toBe("oauth2-proxy");
+  });
+
+  it("proxies signed-in requests to the app on the pod's loopback", async () => {
+    const { spec } = await pod();
+    const proxy = container(spec, "oauth2-proxy");
+    expect(proxy.args).toEqual(expect.arrayContaining([
+      "--http-address=0.0.0.0:4180",
+      "--upstream=http://127.0.0.1:3000/",
+      "--provider=oidc",
+      "--oidc-issuer-url=https://sso.example.com",
+      "--email-domain=example.com",
+      "--reverse-proxy=true",
+      "--cookie-secure=true",
+    ]));
+    expect(proxy.ports).toEqual([{ name: "oauth2-proxy", containerPort: 4180, protocol: "TCP" }]);
+    expect(container(spec, "openhands").ports![0]).toMatchObject({ name: "http", containerPort: 3000 });
+  });
+
+  it("reads client ID, client secret and cookie secret from auth.oauth2Proxy.existingSecret", async () => {
+    const { spec } = await pod({ auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, secretKeys: { clientId: "id", clientSecret: "secret", cookieSecret: "cookie" } } } });
+    expect(envOf(container(spec, "oauth2-proxy"))).toEqual({
+      OAUTH2_PROXY_CLIENT_ID: { secretKeyRef: { name: "oauth", key: "id" } },
+      OAUTH2_PROXY_CLIENT_SECRET: { secretKeyRef: { name: "oauth", key: "secret" } },
+      OAUTH2_PROXY_COOKIE_SECRET: { secretKeyRef: { name: "oauth", key: "cookie" } },
+    });
+  });
+
+  it("allowedEmails become an authenticated-emails file from a ConfigMap, and its checksum rolls the pod", async () => {
+    const values = (emails: string[]) => ({ auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, emailDomains: [], allowedEmails: emails } } });
+    const a = await pod(values(["a@example.com", "b@example.com"]));
+    const cm = getObject(a.objects, "ConfigMap", "openhands-oauth2-proxy") as any;
+    expect(cm.data["allowed-emails"]).toBe("a@example.com\nb@example.com\n");
+    const proxy = container(a.spec, "oauth2-proxy");
+    expect(proxy.args).toContain("--authenticated-emails-file=/etc/oauth2-proxy/allowed-emails");
+    expect(proxy.args!.some((arg) => arg.startsWith("--email-domain"))).toBe(false);
+    expect(volume(a.spec, "oauth2-proxy-emails")).toEqual({ name: "oauth2-proxy-emails", configMap: { name: "openhands-oauth2-proxy" } });
+    const b = await pod(values(["a@example.com"]));
+    const checksum = (d: any) => serverDeployment(d).spec.template.metadata.annotations!["checksum/oauth2-proxy"];
+    expect(checksum(a.objects)).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum(b.objects)).not.toBe(checksum(a.objects));
+  });
+
+  it("allowedGroups alone admit any email of those groups", async () => {
+    const { spec } = await pod({ auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, emailDomains: [], allowedGroups: ["devs"] } } });
+    expect(container(spec, "oauth2-proxy").args).toEqual(expect.arrayContaining(["--allowed-group=devs", "--email-domain=*"]));
+  });
+
+  it("derives the callback URL from the first Ingress host, and takes cookie domains as given", async () => {
+    const { spec } = await pod({
+      auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, cookieDomains: [".example.com"] } },
+      ingress: { enabled: true, hosts: [{ host: "oh.example.com", paths: [{ path: "/", pathType: "Prefix" }] }] },
+    });
+    expect(container(spec, "oauth2-proxy").args).toEqual(expect.arrayContaining(["--redirect-url=https://oh.example.com/oauth2/callback", "--cookie-domain=.example.com"]));
+  });
+
+  it("auth.oauth2Proxy.redirectUrl wins over the derived one", async () => {
+    const { spec } = await pod({ auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, redirectUrl: "https://x.example.com/oauth2/callback" } } });
+    expect(container(spec, "oauth2-proxy").args).toContain("--redirect-url=https://x.example.com/oauth2/callback");
+  });
+
+  it("websockets pass: the proxy upgrades them itself and the Ingress keeps nginx stream timeouts", async () => {
+    const { objects } = await render({ values: { auth: oauth2Proxy, ingress: { enabled: true, className: "nginx" } } });
+    expect(getObject(objects, "Ingress").metadata.annotations).toMatchObject({ "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600" });
+    expect(getObject(objects, "Ingress").spec).toMatchObject({ rules: [{ http: { paths: [{ backend: { service: { port: { name: "http" } } } }] } }] });
+  });
+
+  it("the proxy container meets the restricted profile by default", async () => {
+    const { spec } = await pod();
+    expect(container(spec, "oauth2-proxy").securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+  });
+
+  it("is probed on its own /ping and /ready endpoints", async () => {
+    const proxy = container((await pod()).spec, "oauth2-proxy");
+    expect(proxy.livenessProbe!.httpGet).toEqual({ path: "/ping", port: "oauth2-proxy" });
+    expect(proxy.readinessProbe!.httpGet).toEqual({ path: "/ready", port: "oauth2-proxy" });
+  });
+});

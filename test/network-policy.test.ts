@@ -1,0 +1,86 @@
+// networkPolicy: who may reach the pod, and what the agent may reach.
+import { describe, expect, it } from "vitest";
+import { getObject, render } from "../ts/lib/render.ts";
+
+async function policy(values: Record<string, unknown>) {
+  const { objects } = await render({ values: { networkPolicy: { enabled: true, ...values } } });
+  return getObject(objects, "NetworkPolicy", "openhands") as any;
+}
+
+describe("NetworkPolicy", () => {
+  it("is not rendered unless networkPolicy.enabled", async () => {
+    const { objects } = await render({ values: {} });
+    expect(objects.some((o) => o.kind === "NetworkPolicy")).toBe(false);
+  });
+
+  it("selects the server pod", async () => {
+    expect((await policy({})).spec.podSelector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "openhands",
+      "app.kubernetes.io/instance": "openhands",
+      "app.kubernetes.io/component": "server",
+    });
+  });
+
+  it("lets nothing in when no peer is listed (port-forward still works)", async () => {
+    const p = await policy({});
+    expect(p.spec.policyTypes).toEqual(["Ingress"]);
+    expect(p.spec.ingress).toEqual([]);
+  });
+
+  it("lets the ingress controller's namespace and extra peers reach only the app's port", async () => {
+    const p = await policy({ ingressControllerNamespaces: ["ingress-nginx"], extraIngressFrom: [{ podSelector: { matchLabels: { app: "monitor" } } }] });
+    expect(p.spec.ingress).toEqual([
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
+          { podSelector: { matchLabels: { app: "monitor" } } },
+        ],
+        ports: [{ port: "http", protocol: "TCP" }],
+      },
+    ]);
+  });
+
+  it("with oauth2-proxy, only the proxy's port is reachable, not the app's", async () => {
+    const { objects } = await render({
+      values: {
+        networkPolicy: { enabled: true, ingressControllerNamespaces: ["traefik"] },
+        auth: { mode: "oauth2Proxy", oauth2Proxy: { existingSecret: "s", oidcIssuerUrl: "https://sso", emailDomains: ["*"] } },
+      },
+    });
+    expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports).toEqual([{ port: "oauth2-proxy", protocol: "TCP" }]);
+  });
+
+  it("in process mode, the sandbox ports the browser needs are reachable too", async () => {
+    const { objects } = await render({ values: { sandbox: { mode: "process", process: { ports: 2 } }, networkPolicy: { enabled: true, ingressControllerNamespaces: ["lan"] } } });
+    expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports).toEqual([
+      { port: "http", protocol: "TCP" },
+      { port: "sandbox-0", protocol: "TCP" },
+      { port: "sandbox-1", protocol: "TCP" },
+    ]);
+  });
+
+  it("leaves egress open by default: the agent needs the internet", async () => {
+    const p = await policy({});
+    expect(p.spec).not.toHaveProperty("egress");
+    expect(p.spec.policyTypes).not.toContain("Egress");
+  });
+
+  it("egress.restrict allows DNS and the public internet, but no private, CGNAT or link-local range", async () => {
+    const p = await policy({ egress: { restrict: true } });
+    expect(p.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(p.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+      },
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"] } }] },
+    ]);
+  });
+
+  it("egress.allowInternet false with extraTo allows only DNS and the listed destinations", async () => {
+    const llm = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "litellm" } } }], ports: [{ port: 4000 }] };
+    const p = await policy({ egress: { restrict: true, allowInternet: false, extraTo: [llm] } });
+    expect(p.spec.egress).toHaveLength(2);
+    expect(p.spec.egress[1]).toEqual(llm);
+  });
+});
