@@ -151,7 +151,13 @@ otherwise the major version in the app image tag.
 
 {{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
 {{- define "openhands.serviceTargetPort" -}}
-{{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else }}http{{ end }}
+{{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else if include "openhands.gatewayEnabled" . }}gateway{{ else }}http{{ end }}
+{{- end }}
+
+
+{{/* True when sandbox hosts (<port>.<domain>) are routed to the gateway. */}}
+{{- define "openhands.gatewayHostRouting" -}}
+{{- if and (include "openhands.gatewayEnabled" .) (eq .Values.sandbox.gateway.routing "host") }}true{{ end }}
 {{- end }}
 
 {{/* The first host name users reach the app at (Ingress first, then HTTPRoute), or empty. */}}

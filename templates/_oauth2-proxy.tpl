@@ -9,6 +9,7 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
   imagePullPolicy: {{ $proxy.image.pullPolicy }}
   args:
     - --http-address=0.0.0.0:4180
+    {{- /* The app, or with the sandbox gateway its loopback router, which passes the app's paths on. */}}
     - --upstream=http://127.0.0.1:3000/
     - --provider={{ $proxy.provider }}
     {{- with $proxy.oidcIssuerUrl }}

@@ -3,9 +3,9 @@ Contradictory values are rejected here, before anything renders, with a message
 that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
-{{- include "openhands.preflight.sandbox" . }}
 {{- include "openhands.preflight.exposure" . }}
 {{- include "openhands.preflight.auth" . }}
+{{- include "openhands.preflight.sandbox" . }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
 {{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}
@@ -30,6 +30,22 @@ that names the keys at fault and says what to set instead.
 {{- if and (eq $generation "v0") $isAgentServerImage }}
 {{- fail (printf "sandbox.image: %s is a 1.x agent-server image, but openhands.image runs OpenHands 0.x, which needs a runtime image (for example docker.openhands.dev/openhands/runtime:0.62-nikolaik). Set sandbox.image to the runtime image matching openhands.image.tag." $sandboxRef) }}
 {{- end }}
+{{- end }}
+{{- if include "openhands.gatewayEnabled" . }}
+{{- $gateway := .Values.sandbox.gateway }}
+{{- if and (eq $gateway.routing "host") (not $gateway.hostDomain) }}
+{{- fail "sandbox.gateway.hostDomain: routing host serves sandboxes at <port>.<hostDomain>, so it needs the domain (for example sandbox.example.com, with wildcard DNS *.sandbox.example.com pointing at your ingress). Set it, or use sandbox.gateway.routing path." }}
+{{- end }}
+{{- $browserPort := include "openhands.browserPort" . }}
+{{- if and (eq $gateway.routing "path") (eq $browserPort "0") }}
+{{- fail "service.nodePort: with a NodePort Service the sandbox gateway must know the port browsers use, so set service.nodePort (30000-32767)." }}
+{{- end }}
+{{- if has $browserPort (list "3001" "4180") }}
+{{- fail (printf "service.port: %s is taken inside the pod (3001 is the app, 4180 the auth proxy), and browsers reach sandboxes on the same port as the app. Choose another service.port." $browserPort) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.sandbox.env (eq $generation "v0") }}
+{{- fail "sandbox.env: OpenHands 0.x has no way to pass variables to every sandbox (OH_AGENT_SERVER_ENV is 1.x). Remove sandbox.env or use a 1.x image." }}
 {{- end }}
 {{- if and (eq $mode "dind") (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}
 {{- fail (printf "dind.startup: native sidecars need Kubernetes 1.29 or later, and the target cluster is %s. Set dind.startup to auto or postStart." .Capabilities.KubeVersion.Version) }}

@@ -7,7 +7,7 @@ import { clusterApiVersions } from "../ts/lib/presets.ts";
 const exposures: Record<string, Record<string, unknown>> = {
   Ingress: { ingress: { enabled: true, className: "nginx" } },
   HTTPRoute: { httpRoute: { enabled: true, hostnames: ["oh.example.com"] } },
-  "NodePort Service": { service: { type: "NodePort" } },
+  "NodePort Service": { service: { type: "NodePort", nodePort: 30080 } },
   "LoadBalancer Service": { service: { type: "LoadBalancer" } },
 };
 const guardKey: Record<string, RegExp> = {
@@ -107,7 +107,8 @@ describe("oauth2-proxy sidecar", () => {
       "--cookie-secure=true",
     ]));
     expect(proxy.ports).toEqual([{ name: "oauth2-proxy", containerPort: 4180, protocol: "TCP" }]);
-    expect(container(spec, "openhands").ports![0]).toMatchObject({ name: "http", containerPort: 3000 });
+    // With the sandbox gateway, 127.0.0.1:3000 is its router, which passes the app's paths on to 3001.
+    expect(container(spec, "openhands").ports![0]).toMatchObject({ name: "http", containerPort: 3001 });
   });
 
   it("reads client ID, client secret and cookie secret from auth.oauth2Proxy.existingSecret", async () => {

@@ -16,13 +16,13 @@ describe("dind sidecar", () => {
     expect(dind.restartPolicy).toBe("Always");
     expect(dind.startupProbe).toMatchObject({ exec: { command: ["docker", "info"] }, periodSeconds: 2, failureThreshold: 60 });
     expect(dind.lifecycle).toBeUndefined();
-    expect(spec.containers.map((c) => c.name)).toEqual(["openhands"]);
+    expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "gateway"]);
   });
 
   it("on Kubernetes 1.28 the daemon is the first container and its postStart hook waits for it", async () => {
     const spec = await pod("1.28.0");
     expect(spec.initContainers?.map((c) => c.name)).toEqual(["workspace-owner"]);
-    expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands"]);
+    expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands", "gateway"]);
     const hook = spec.containers[0].lifecycle!.postStart.exec.command.join(" ");
     expect(hook).toContain("docker info");
     expect(hook).toContain("seq 120");

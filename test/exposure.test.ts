@@ -13,10 +13,10 @@ const open = { auth: { acknowledgeUnauthenticated: true } };
 const ingressOn = (extra: Record<string, unknown> = {}) => ({ ...open, ingress: { enabled: true, ...extra } });
 
 describe("Service", () => {
-  it("is a ClusterIP Service on port 3000 that targets the app's http port and selects only the server", async () => {
+  it("is a ClusterIP Service on port 3000 that targets the sandbox gateway (which routes to the app) and selects only the server", async () => {
     const svc = getObject(await objectsFor({}), "Service", "openhands") as any;
     expect(svc.spec.type).toBe("ClusterIP");
-    expect(svc.spec.ports).toEqual([{ name: "http", port: 3000, targetPort: "http", protocol: "TCP" }]);
+    expect(svc.spec.ports).toEqual([{ name: "http", port: 3000, targetPort: "gateway", protocol: "TCP" }]);
     expect(svc.spec.selector["app.kubernetes.io/component"]).toBe("server");
   });
 
@@ -26,7 +26,7 @@ describe("Service", () => {
       "Service",
     ) as any;
     expect(svc.spec.type).toBe("NodePort");
-    expect(svc.spec.ports[0]).toMatchObject({ port: 80, nodePort: 30080, targetPort: "http" });
+    expect(svc.spec.ports[0]).toMatchObject({ port: 80, nodePort: 30080, targetPort: "gateway" });
     expect(svc.metadata.annotations).toEqual({ "metallb.universe.tf/address-pool": "lan" });
   });
 

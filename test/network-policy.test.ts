@@ -35,7 +35,7 @@ describe("NetworkPolicy", () => {
           { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
           { podSelector: { matchLabels: { app: "monitor" } } },
         ],
-        ports: [{ port: "http", protocol: "TCP" }],
+        ports: [{ port: "gateway", protocol: "TCP" }],
       },
     ]);
   });

@@ -21,7 +21,7 @@ describe("oauth2-proxy preset", () => {
       "--redirect-url=https://openhands.example.com/oauth2/callback",
       "--authenticated-emails-file=/etc/oauth2-proxy/allowed-emails",
     ]));
-    expect((getObject(objects, "ConfigMap") as any).data["allowed-emails"]).toBe("friend@example.org\n");
+    expect((getObject(objects, "ConfigMap", "openhands-oauth2-proxy") as any).data["allowed-emails"]).toBe("friend@example.org\n");
   });
 });
 

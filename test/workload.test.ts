@@ -46,7 +46,7 @@ describe("OpenHands workload", () => {
   it("the pod template carries the selector labels, commonLabels and podLabels", async () => {
     const { deployment: d } = await deployment({ commonLabels: { team: "a" }, podLabels: { tier: "ai" }, podAnnotations: { "example.com/x": "1" } });
     expect(d.spec.template.metadata.labels).toMatchObject({ ...d.spec.selector.matchLabels, team: "a", tier: "ai" });
-    expect(d.spec.template.metadata.annotations).toEqual({ "example.com/x": "1" });
+    expect(d.spec.template.metadata.annotations).toMatchObject({ "example.com/x": "1" });
     expect(d.metadata.labels).toMatchObject({ team: "a" });
   });
 
@@ -56,7 +56,7 @@ describe("OpenHands workload", () => {
       expect(probe!.httpGet).toEqual({ path: "/health", port: "http" });
     }
     expect(app.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 60 });
-    expect(app.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
+    expect(app.ports).toEqual([{ name: "http", containerPort: 3001, protocol: "TCP" }]);
   });
 
   it("a probe with enabled false is left out", async () => {
@@ -84,7 +84,7 @@ describe("OpenHands workload", () => {
   });
 
   it("podSecurityContext and openhands.securityContext are passed through", async () => {
-    const spec = (await deployment({ podSecurityContext: { fsGroup: 1000 }, openhands: { securityContext: { readOnlyRootFilesystem: false, capabilities: { drop: ["NET_RAW"] } } } })).deployment.spec.template.spec;
+    const spec = (await deployment({ sandbox: { gateway: { enabled: false } }, podSecurityContext: { fsGroup: 1000 }, openhands: { securityContext: { readOnlyRootFilesystem: false, capabilities: { drop: ["NET_RAW"] } } } })).deployment.spec.template.spec;
     expect(spec.securityContext).toEqual({ fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
     expect(container(spec, "openhands").securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ["NET_RAW"] } });
   });
@@ -134,7 +134,7 @@ describe("OpenHands workload", () => {
     const contained = await render({ releaseName: "my-openhands" });
     expect(contained.objects.find((o) => o.kind === "Deployment")!.metadata.name).toBe("my-openhands");
     const { objects } = await render({ values: { fullnameOverride: "oh" } });
-    expect(objects.map((o) => o.metadata.name)).toEqual(["oh", "oh-state", "oh-workspace", "oh", "oh"]);
+    expect(objects.map((o) => o.metadata.name)).toEqual(["oh", "oh-gateway", "oh-state", "oh-workspace", "oh", "oh"]);
   });
 
   it("a release name of 63 characters still gives names within 63 characters", async () => {

@@ -12,6 +12,15 @@ export interface Sandbox {
   mode: "dind" | "process";
   /** Settings of sandbox mode `process`. */
   process: ProcessSandbox;
+  /** The reverse proxy that carries the browser's (and the app's) traffic to 1.x sandboxes. */
+  gateway: SandboxGateway;
+  /** Limits OpenHands applies to sandboxes. */
+  limits: SandboxLimits;
+  /**
+   * Plain environment variables for every 1.x sandbox (`OH_AGENT_SERVER_ENV`); `LLM_*` variables
+   * of the app are forwarded by OpenHands itself. Never put credentials here.
+   */
+  env: StringMap;
   /**
    * The sandbox image the app starts for each conversation. For 1.x an agent-server image
    * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
@@ -95,4 +104,58 @@ export interface ProcessSandbox {
    * @minimum 1
    */
   runAsUser: number;
+}
+
+/**
+ * The sandbox gateway (1.x with Docker sandboxes). OpenHands 1.x hands the browser a URL for
+ * each sandbox port and the browser connects to it directly; the app server calls the same URL
+ * itself. The gateway, an nginx in the pod, makes those URLs reachable through the chart's
+ * Service: it forwards only the ports sandboxes publish (the pod's ephemeral port range,
+ * 40000-49999), never the Docker API, the app's own port or anything else in the pod.
+ */
+export interface SandboxGateway {
+  /** Run the gateway. It applies to 1.x with `dind`; 0.x and `process` mode never use it. */
+  enabled: boolean;
+  /**
+   * How a sandbox port appears in the browser's URL. `path`: `<app URL>/sandbox/<port>/...` on the
+   * app's own host, so any exposure (and `kubectl port-forward`) carries it without new DNS or
+   * certificates; VS Code does not work under a path. `host`: `<port>.<hostDomain>`, which needs
+   * wildcard DNS and a wildcard certificate, and covers every port including VS Code.
+   */
+  routing: "path" | "host";
+  /**
+   * Domain under which sandbox hosts live with `routing: host` (sandboxes answer at
+   * `<port>.<hostDomain>`), for example `sandbox.example.com`. The app resolves and calls these
+   * URLs itself, so they must resolve inside the cluster too.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$
+   */
+  hostDomain: string;
+  /** Scheme of sandbox host URLs with `routing: host`: `https` when the wildcard host has a certificate. */
+  hostScheme: "https" | "http";
+  /** Secret with the certificate for `*.<hostDomain>`, added to the Ingress's TLS with `routing: host`. */
+  tlsSecretName: string;
+  /** The nginx image (an unprivileged build listening on high ports). */
+  image: Image;
+  /** CPU and memory of the gateway container. */
+  resources: Resources;
+  /** Security settings of the gateway container; the defaults meet the `restricted` profile. */
+  securityContext: ContainerSecurityContext;
+}
+
+/** Sandbox limits. */
+export interface SandboxLimits {
+  /**
+   * Seconds a new 1.x sandbox may take to answer before OpenHands calls it failed
+   * (`SANDBOX_STARTUP_GRACE_SECONDS`, upstream default 15). 0 keeps the upstream default.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  startupGraceSeconds: number;
+  /**
+   * Conversations 0.x runs at once (`MAX_CONCURRENT_CONVERSATIONS`). 0 keeps the upstream default.
+   * 1.x keeps at most 5 sandboxes running and pauses the oldest; it reads no variable for that.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  maxConcurrentConversations: number;
 }
