@@ -31,6 +31,11 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
       value: {{ $value | quote }}
     {{- end }}
   {{- $timeout := int $dind.startupTimeoutSeconds }}
+  {{- $pull := "" }}
+  {{- if $root.Values.sandbox.prePull }}
+  {{- /* Detached, so neither the hook nor the app waits for a multi-GB pull. */}}
+  {{- $pull = printf "setsid sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done; docker pull %s' >/proc/1/fd/1 2>&1 </dev/null &" (include "openhands.sandboxImageRef" $root) }}
+  {{- end }}
   {{- if $native }}
   startupProbe:
     exec:
@@ -38,6 +43,12 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     periodSeconds: 2
     timeoutSeconds: 10
     failureThreshold: {{ div $timeout 2 }}
+  {{- if $pull }}
+  lifecycle:
+    postStart:
+      exec:
+        command: ["sh", "-c", {{ $pull | quote }}]
+  {{- end }}
   {{- else }}
   lifecycle:
     postStart:
@@ -45,14 +56,22 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
         command:
           - sh
           - -c
-          - for i in $(seq {{ $timeout }}); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo "dockerd did not answer within {{ $timeout }}s" >&2; exit 1
+          - {{ printf `%sfor i in $(seq %d); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo "dockerd did not answer within %ds" >&2; exit 1` (ternary (printf "%s " $pull) "" (ne $pull "")) $timeout $timeout | quote }}
   {{- end }}
   {{- with $dind.resources }}
   resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- $security := deepCopy $dind.securityContext }}
+  {{- if $dind.sysbox.enabled }}
+  {{- $_ := unset $security "privileged" }}
+  {{- else }}
+  {{- $_ := set $security "privileged" true }}
+  {{- end }}
+  {{- with $security }}
   securityContext:
-    {{- toYaml (merge (dict "privileged" true) (deepCopy $dind.securityContext)) | nindent 4 }}
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   volumeMounts:
     - name: docker-socket
       mountPath: {{ include "openhands.dockerSocketDir" $root }}
@@ -64,14 +83,3 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     {{- end }}
 {{- end }}
 
-{{/* An HTTP probe on the app's health endpoint. Call with (list <probe values>). */}}
-{{- define "openhands.httpProbe" -}}
-{{- $probe := index . 0 -}}
-httpGet:
-  path: /health
-  port: http
-initialDelaySeconds: {{ $probe.initialDelaySeconds }}
-periodSeconds: {{ $probe.periodSeconds }}
-timeoutSeconds: {{ $probe.timeoutSeconds }}
-failureThreshold: {{ $probe.failureThreshold }}
-{{- end }}

@@ -16,13 +16,30 @@ entries override it.
 {{- end }}
 {{- if eq $mode "process" }}
 {{- $_ := set $env "RUNTIME" "process" }}
+{{- else if eq $mode "kubernetes" }}
+{{- $_ := set $env "RUNTIME" "kubernetes" }}
+{{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
+{{- else }}
+{{- if eq $mode "remoteDocker" }}
+{{- $_ := set $env "DOCKER_HOST" .Values.sandbox.remoteDocker.host }}
+{{- $_ := set $env "DOCKER_TLS_VERIFY" "1" }}
+{{- $_ := set $env "DOCKER_CERT_PATH" (include "openhands.dockerCertPath" .) }}
 {{- else }}
 {{- $_ := set $env "DOCKER_HOST" (include "openhands.dockerHost" .) }}
+{{- end }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_REPOSITORY" (include "openhands.sandboxRepository" .) }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_TAG" .Values.sandbox.image.tag }}
 {{- else }}
 {{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
+{{- end }}
+{{- if and (eq $mode "remoteDocker") (eq $generation "v0") }}
+{{- /* 0.x calls its runtime at SANDBOX_LOCAL_RUNTIME_URL:<published port>. */}}
+{{- $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" (printf "http://%s" (include "openhands.sandboxPortHost" .)) }}
+{{- end }}
+{{- if and (eq $mode "remoteDocker") (eq $generation "v1") (not (include "openhands.gatewayEnabled" .)) }}
+{{- /* Without the gateway, browser and app reach the remote daemon's published ports directly. */}}
+{{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (printf "http://%s:{port}" (include "openhands.sandboxPortHost" .)) }}
 {{- end }}
 {{- if include "openhands.gatewayEnabled" . }}
 {{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (include "openhands.sandboxUrlPattern" .) }}
@@ -32,12 +49,14 @@ entries override it.
 {{- $_ := set $env "SANDBOX_HOST_PORT" "3001" }}
 {{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- end }}
-{{- if $workspace.enabled }}
+{{- /* The daemon resolves bind mounts on its own filesystem: the pod's for dind, the remote machine's otherwise. */}}
+{{- $hostPath := ternary $workspace.mountPath .Values.sandbox.remoteDocker.workspaceHostPath (eq $mode "dind") }}
+{{- if and $hostPath (or (eq $mode "remoteDocker") (include "openhands.workspaceUsed" .)) }}
 {{- if include "openhands.v0Before" (list . "0.38.0") }}
-{{- $_ := set $env "WORKSPACE_BASE" $workspace.mountPath }}
-{{- $_ := set $env "WORKSPACE_MOUNT_PATH" $workspace.mountPath }}
+{{- $_ := set $env "WORKSPACE_BASE" $hostPath }}
+{{- $_ := set $env "WORKSPACE_MOUNT_PATH" $hostPath }}
 {{- else }}
-{{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" $workspace.mountPath $workspace.sandboxPath) }}
+{{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" $hostPath $workspace.sandboxPath) }}
 {{- end }}
 {{- end }}
 {{- end }}

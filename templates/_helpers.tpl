@@ -146,7 +146,7 @@ otherwise the major version in the app image tag.
 
 {{/* The Pod Security Standard level the server pod needs in its sandbox mode. */}}
 {{- define "openhands.podSecurityLevel" -}}
-{{- if eq .Values.sandbox.mode "process" }}restricted{{ else }}privileged{{ end }}
+{{- if ne .Values.sandbox.mode "dind" }}restricted{{ else if .Values.dind.sysbox.enabled }}baseline{{ else }}privileged{{ end }}
 {{- end }}
 
 {{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
@@ -168,3 +168,29 @@ otherwise the major version in the app image tag.
 {{- first .Values.httpRoute.hostnames }}
 {{- end }}
 {{- end }}
+
+{{/* True when sandboxes are containers of a Docker daemon the app drives (dind or remoteDocker). */}}
+{{- define "openhands.dockerSandboxes" -}}
+{{- if has .Values.sandbox.mode (list "dind" "remoteDocker") }}true{{ end }}
+{{- end }}
+
+{{/*
+True when the app runs as the image's non-root user: every mode but dind, whose
+entrypoint prepares the Docker socket as root.
+*/}}
+{{- define "openhands.appNonRoot" -}}
+{{- if ne .Values.sandbox.mode "dind" }}true{{ end }}
+{{- end }}
+
+{{/* True when the workspace claim is used: sandboxes that share the pod's filesystem or daemon. */}}
+{{- define "openhands.workspaceUsed" -}}
+{{- if and .Values.persistence.workspace.enabled (has .Values.sandbox.mode (list "dind" "process")) }}true{{ end }}
+{{- end }}
+
+{{/* The runtime pods' namespace in sandbox mode kubernetes. */}}
+{{- define "openhands.runtimeNamespace" -}}
+{{- default .Release.Namespace .Values.sandbox.kubernetes.namespace }}
+{{- end }}
+
+{{/* Where the remote Docker daemon's TLS client material is mounted. */}}
+{{- define "openhands.dockerCertPath" -}}/etc/docker/tls{{- end }}

@@ -31,6 +31,29 @@ that names the keys at fault and says what to set instead.
 {{- fail (printf "sandbox.image: %s is a 1.x agent-server image, but openhands.image runs OpenHands 0.x, which needs a runtime image (for example docker.openhands.dev/openhands/runtime:0.62-nikolaik). Set sandbox.image to the runtime image matching openhands.image.tag." $sandboxRef) }}
 {{- end }}
 {{- end }}
+{{- if eq $mode "kubernetes" }}
+{{- if eq $generation "v1" }}
+{{- fail (printf "sandbox.mode: kubernetes is a runtime of OpenHands 0.45 to 0.62; 1.x (openhands.image.tag %s) has none and would silently fall back to Docker. Use dind, process or remoteDocker with 1.x." (include "openhands.appTag" .)) }}
+{{- end }}
+{{- if include "openhands.v0Before" (list . "0.45.0") }}
+{{- fail (printf "sandbox.mode: the kubernetes runtime arrived in OpenHands 0.45, and openhands.image.tag is %s. Use 0.45 to 0.62, or sandbox.mode dind." (include "openhands.appTag" .)) }}
+{{- end }}
+{{- end }}
+{{- if eq $mode "remoteDocker" }}
+{{- $remote := .Values.sandbox.remoteDocker }}
+{{- if not $remote.host }}
+{{- fail "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address, for example tcp://docker.lan:2376." }}
+{{- end }}
+{{- if not $remote.tlsSecret }}
+{{- fail "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
+{{- end }}
+{{- if and (include "openhands.gatewayEnabled" .) (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" (include "openhands.sandboxPortHost" .))) }}
+{{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." (include "openhands.sandboxPortHost" .)) }}
+{{- end }}
+{{- end }}
+{{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
+{{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
+{{- end }}
 {{- if include "openhands.gatewayEnabled" . }}
 {{- $gateway := .Values.sandbox.gateway }}
 {{- if and (eq $gateway.routing "host") (not $gateway.hostDomain) }}

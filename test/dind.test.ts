@@ -15,7 +15,8 @@ describe("dind sidecar", () => {
     const dind = container(spec, "dind");
     expect(dind.restartPolicy).toBe("Always");
     expect(dind.startupProbe).toMatchObject({ exec: { command: ["docker", "info"] }, periodSeconds: 2, failureThreshold: 60 });
-    expect(dind.lifecycle).toBeUndefined();
+    // Its only hook is the detached sandbox image pull, which holds nothing back.
+    expect(dind.lifecycle!.postStart.exec.command.join(" ")).toMatch(/^sh -c setsid .*docker pull .*&$/);
     expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "gateway"]);
   });
 
@@ -100,5 +101,30 @@ describe("dind sidecar", () => {
     expect(dind.imagePullPolicy).toBe("Always");
     expect(envOf(dind).DOCKER_DRIVER).toBe("overlay2");
     expect(dind.resources).toEqual({ requests: { cpu: "2", memory: "1Gi" }, limits: { memory: "16Gi" } });
+  });
+
+  it("sandbox.prePull pulls the sandbox image in the background once the daemon answers", async () => {
+    const native = container(await pod("1.33.0"), "dind");
+    const pull = native.lifecycle!.postStart.exec.command[2];
+    expect(pull).toBe(
+      "setsid sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done; docker pull ghcr.io/openhands/agent-server:1.34.0-python' >/proc/1/fd/1 2>&1 </dev/null &",
+    );
+    const legacy = container(await pod("1.28.0"), "dind");
+    const hook = legacy.lifecycle!.postStart.exec.command[2];
+    expect(hook.startsWith(pull + " for i in $(seq 120)")).toBe(true);
+  });
+
+  it("sandbox.prePull false leaves the native sidecar without hooks", async () => {
+    expect(container(await pod("1.33.0", { sandbox: { prePull: false } }), "dind").lifecycle).toBeUndefined();
+  });
+
+  it("dind.sysbox runs the daemon unprivileged under the Sysbox runtime class in its own user namespace", async () => {
+    const { objects } = await render({ kubeVersion: "1.33.0", values: { dind: { sysbox: { enabled: true } } } });
+    const d = serverDeployment(objects);
+    const spec = d.spec.template.spec as any;
+    expect(spec.runtimeClassName).toBe("sysbox-runc");
+    expect(spec.hostUsers).toBe(false);
+    expect(d.spec.template.metadata.annotations!["io.kubernetes.cri-o.userns-mode"]).toBe("auto:size=65536");
+    expect(container(spec, "dind").securityContext).toBeUndefined();
   });
 });

@@ -18,9 +18,12 @@ function podSpecs(objects: K8sObject[]): { name: string; spec: PodSpec }[] {
   });
 }
 
+/** The key of `documentedLevel` for a preset: its sandbox mode, `dind+sysbox` for Sysbox. */
 function sandboxMode(preset: { valuesFiles: string[] }): string {
   const files = ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
-  return files.reduce((mode, v) => v?.sandbox?.mode ?? mode, "dind");
+  const mode = files.reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
+  const sysbox = files.reduce((on, v) => v?.dind?.sysbox?.enabled ?? on, false);
+  return mode === "dind" && sysbox ? "dind+sysbox" : mode;
 }
 
 describe.each(presets)("preset $name", (preset) => {
@@ -43,8 +46,8 @@ describe.each(presets)("preset $name", (preset) => {
     }
   });
 
-  it("a Namespace the chart renders enforces that same level", () => {
-    for (const ns of objectsOfKind(objects, "Namespace")) {
+  it("a release Namespace the chart renders enforces that same level", () => {
+    for (const ns of objectsOfKind(objects, "Namespace").filter((n) => n.metadata.name === "openhands")) {
       const level = documentedLevel[sandboxMode(preset)];
       expect(ns.metadata.labels).toMatchObject({
         "pod-security.kubernetes.io/enforce": level,

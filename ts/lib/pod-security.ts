@@ -79,8 +79,11 @@ export function podSecurityLevel(pod: PodSpec): Level {
   return "privileged";
 }
 
-/** The level the chart documents for each sandbox mode (README, "Sandboxes"). */
+/** The level the chart documents for each sandbox mode (README, "Sandboxes"); `dind+sysbox` is dind with `dind.sysbox.enabled`. */
 export const documentedLevel: Record<string, Level> = {
   dind: "privileged",
+  "dind+sysbox": "baseline",
   process: "restricted",
+  remoteDocker: "restricted",
+  kubernetes: "restricted",
 };

@@ -32,8 +32,19 @@ export interface OpenHands {
   extraVolumeMounts: KubernetesObject[];
   /** CPU and memory of the app container. */
   resources: Resources;
-  /** Security settings of the app container. The image's entrypoint needs root. */
+  /**
+   * Security settings of the app container. With Docker sandboxes (`dind`) the image's entrypoint
+   * runs as root; in the other modes the chart starts the server directly as `runAsUser`.
+   */
   securityContext: ContainerSecurityContext;
+  /**
+   * User (and group) id the app runs as in sandbox modes that need no root (`process`,
+   * `remoteDocker`, `kubernetes`): the image's `openhands` user. The pod's `fsGroup` is set to
+   * the same id so the volumes are writable.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  runAsUser: number;
   /** Probes on the app's `/health` endpoint (port 3000). */
   probes: AppProbes;
 }

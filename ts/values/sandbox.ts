@@ -1,4 +1,4 @@
-import type { ContainerSecurityContext, Image, Persistence, Resources, StringMap } from "./common.ts";
+import type { ContainerSecurityContext, Image, KubernetesObject, Persistence, Resources, StringMap } from "./common.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
 export interface Sandbox {
@@ -8,8 +8,22 @@ export interface Sandbox {
    * `process` (1.x only): each sandbox is an agent-server process inside the app container, with
    * no Docker and no privileges (level `restricted`), but no isolation between sandboxes and
    * the app either: agents can read the app's environment and state.
+   * `remoteDocker`: sandboxes are containers of a Docker daemon elsewhere, reached over TCP with
+   * TLS client certificates (level `restricted` for the OpenHands pod).
+   * `kubernetes` (0.45 to 0.62 only): each conversation gets a runtime pod, Service, claim and
+   * Ingress in a namespace, created through a Role (level `restricted` for the OpenHands pod).
    */
-  mode: "dind" | "process";
+  mode: "dind" | "process" | "remoteDocker" | "kubernetes";
+  /**
+   * Pull the sandbox image into the Docker daemon as soon as it starts (in the background), so
+   * the first conversation after a restart does not wait for a multi-GB pull. With
+   * `dind.persistence.enabled` the image also survives restarts.
+   */
+  prePull: boolean;
+  /** Settings of sandbox mode `remoteDocker`. */
+  remoteDocker: RemoteDocker;
+  /** Settings of sandbox mode `kubernetes` (OpenHands 0.45 to 0.62). */
+  kubernetes: KubernetesRuntime;
   /** Settings of sandbox mode `process`. */
   process: ProcessSandbox;
   /** The reverse proxy that carries the browser's (and the app's) traffic to 1.x sandboxes. */
@@ -71,8 +85,13 @@ export interface Dind {
   env: StringMap;
   /** CPU and memory of the daemon container (sandbox containers count against it). */
   resources: Resources;
-  /** Security settings of the daemon container. `privileged` is always set: dockerd needs it. */
+  /**
+   * Security settings of the daemon container. `privileged` is set unless `sysbox.enabled`:
+   * dockerd needs it.
+   */
   securityContext: ContainerSecurityContext;
+  /** Run the daemon under the Sysbox runtime instead of a privileged container. */
+  sysbox: Sysbox;
   /**
    * The daemon's data root, `/var/lib/docker`: images and sandbox containers. Without a claim
    * it is an emptyDir and the sandbox image is pulled again after every pod restart.
@@ -97,13 +116,6 @@ export interface ProcessSandbox {
    * @maximum 50
    */
   ports: number;
-  /**
-   * User id the app runs as in this mode (the image's `openhands` user). The pod's `fsGroup`
-   * is set to the same id so the volumes are writable.
-   * @TJS-type integer
-   * @minimum 1
-   */
-  runAsUser: number;
 }
 
 /**
@@ -158,4 +170,76 @@ export interface SandboxLimits {
    * @minimum 0
    */
   maxConcurrentConversations: number;
+}
+
+/** A Docker daemon outside the cluster (sandbox mode `remoteDocker`). */
+export interface RemoteDocker {
+  /**
+   * The daemon's TCP address with TLS, for example `tcp://docker.lan:2376`.
+   * @pattern ^$|^tcp://[^/:]+:[0-9]+$
+   */
+  host: string;
+  /**
+   * Existing Secret with the TLS client material in keys `ca.pem`, `cert.pem` and `key.pem`
+   * (what `docker --tlsverify` uses). Required: the chart never talks to a daemon without TLS.
+   */
+  tlsSecret: string;
+  /**
+   * Address where the daemon publishes sandbox ports, as the gateway reaches them. Empty means
+   * the host of `host`.
+   */
+  publishedHost: string;
+  /**
+   * A directory on the daemon's machine bind-mounted into sandboxes as the workspace
+   * (`SANDBOX_VOLUMES`). Empty gives sandboxes no shared workspace; the pod's workspace claim is
+   * not used in this mode (the daemon cannot see it).
+   * @pattern ^$|^/
+   */
+  workspaceHostPath: string;
+}
+
+/** The `[kubernetes]` section of OpenHands 0.45 to 0.62 (sandbox mode `kubernetes`). */
+export interface KubernetesRuntime {
+  /** Namespace for runtime pods. Empty means the release namespace. */
+  namespace: string;
+  /** Render that namespace (kept on uninstall). Only when it differs from the release namespace. */
+  createNamespace: boolean;
+  /** Domain for per-conversation Ingresses (`<session>.<ingressDomain>`), for VS Code and app ports. */
+  ingressDomain: string;
+  /** TLS Secret for those Ingresses. */
+  ingressTlsSecret: string;
+  /**
+   * Size of each conversation's claim.
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
+   */
+  pvcStorageSize: string;
+  /** StorageClass of those claims; empty uses the cluster default. */
+  pvcStorageClass: string;
+  /** CPU request of each runtime pod. */
+  resourceCpuRequest: string;
+  /** Memory request of each runtime pod. */
+  resourceMemoryRequest: string;
+  /** Memory limit of each runtime pod. */
+  resourceMemoryLimit: string;
+  /** Image pull Secret for the runtime image. */
+  imagePullSecret: string;
+  /** Node label key runtime pods must match (with `nodeSelectorValue`). */
+  nodeSelectorKey: string;
+  /** Node label value runtime pods must match. */
+  nodeSelectorValue: string;
+  /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
+  tolerations: KubernetesObject[];
+  /** Run runtime pods privileged (needed for Docker inside them). */
+  privileged: boolean;
+}
+
+/**
+ * Sysbox (nestybox) runs Docker inside a pod without `privileged`: the pod gets the Sysbox
+ * runtime class and its own user namespace. The nodes need Sysbox installed.
+ */
+export interface Sysbox {
+  /** Use Sysbox for the daemon (the pod then needs Pod Security level `baseline`). */
+  enabled: boolean;
+  /** RuntimeClass that selects Sysbox. */
+  runtimeClassName: string;
 }

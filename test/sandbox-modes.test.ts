@@ -1,0 +1,116 @@
+// Sandbox modes beyond dind and process: remoteDocker and kubernetes (0.x).
+import { describe, expect, it } from "vitest";
+import { getObject, objectsOfKind, render, renderError } from "../ts/lib/render.ts";
+import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
+
+const remote = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecret: "docker-tls" } };
+const v0 = (tag: string) => ({
+  openhands: { image: { tag } },
+  sandbox: { mode: "kubernetes", image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: `${tag}-nikolaik` } },
+});
+
+describe("sandbox mode remoteDocker", () => {
+  it("talks to the daemon over TCP with TLS client certificates from sandbox.remoteDocker.tlsSecret", async () => {
+    const { objects } = await render({ values: { sandbox: remote } });
+    const spec = serverDeployment(objects).spec.template.spec;
+    const app = container(spec, "openhands");
+    expect(envOf(app)).toMatchObject({ DOCKER_HOST: "tcp://192.168.1.20:2376", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/etc/docker/tls" });
+    expect(mountsOf(app)["docker-tls"]).toBe("/etc/docker/tls");
+    expect(volume(spec, "docker-tls")).toEqual({ name: "docker-tls", secret: { secretName: "docker-tls", defaultMode: 0o440 } });
+    expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "gateway"]);
+  });
+
+  it("runs the app as a non-root user with no Docker socket or privileges in the pod", async () => {
+    const { objects } = await render({ values: { sandbox: remote } });
+    const spec = serverDeployment(objects).spec.template.spec;
+    expect(container(spec, "openhands").securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 42420, capabilities: { drop: ["ALL"] } });
+    expect(spec.volumes!.map((v) => v.name)).not.toContain("docker-socket");
+  });
+
+  it("the gateway forwards sandbox ports to the daemon's host, not the pod", async () => {
+    const { objects } = await render({ values: { sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, publishedHost: "192.168.1.21" } } } });
+    const config = (getObject(objects, "ConfigMap", "openhands-gateway") as any).data["nginx.conf"];
+    expect(config).toContain("proxy_pass http://192.168.1.21:$sandbox_port;");
+    expect(config).not.toContain("proxy_pass http://127.0.0.1:$sandbox_port;");
+  });
+
+  it("uses no workspace claim, and mounts sandbox.remoteDocker.workspaceHostPath from the daemon's machine when set", async () => {
+    const bare = await render({ values: { sandbox: remote } });
+    expect(objectsOfKind(bare.objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toEqual(["openhands-state"]);
+    expect(envOf(container(serverDeployment(bare.objects).spec.template.spec, "openhands"))).not.toHaveProperty("SANDBOX_VOLUMES");
+    const shared = await render({ values: { sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, workspaceHostPath: "/srv/openhands" } } } });
+    expect(envOf(container(serverDeployment(shared.objects).spec.template.spec, "openhands")).SANDBOX_VOLUMES).toBe("/srv/openhands:/workspace:rw");
+  });
+
+  it("with 0.x, points SANDBOX_LOCAL_RUNTIME_URL at the daemon's host", async () => {
+    const { objects } = await render({
+      values: { openhands: { image: { tag: "0.62" } }, sandbox: { ...remote, image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } } },
+    });
+    expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands"))).toMatchObject({
+      SANDBOX_LOCAL_RUNTIME_URL: "http://192.168.1.20",
+      SANDBOX_RUNTIME_CONTAINER_IMAGE: "docker.openhands.dev/openhands/runtime:0.62-nikolaik",
+    });
+  });
+
+  it("with 1.x and no gateway, hands out the daemon's published ports directly", async () => {
+    const { objects } = await render({ values: { sandbox: { ...remote, gateway: { enabled: false } } } });
+    expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands")).SANDBOX_CONTAINER_URL_PATTERN).toBe("http://192.168.1.20:{port}");
+  });
+
+  it.each([
+    ["no TLS material", { remoteDocker: { host: "tcp://192.168.1.20:2376" } }, "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS"],
+    ["no daemon address", { remoteDocker: { tlsSecret: "t" } }, "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address"],
+    ["a host name for the gateway to reach", { remoteDocker: { host: "tcp://docker.lan:2376", tlsSecret: "t" } }, "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards"],
+  ])("is refused with %s", async (_what, sandbox, message) => {
+    expect(await renderError({ values: { sandbox: { mode: "remoteDocker", ...sandbox } } })).toContain(message);
+  });
+});
+
+describe("sandbox mode kubernetes (0.45 to 0.62)", () => {
+  it("sets RUNTIME=kubernetes and writes the [kubernetes] settings into /app/config.toml", async () => {
+    const { objects } = await render({
+      values: { ...v0("0.62"), sandbox: { ...v0("0.62").sandbox, kubernetes: { namespace: "openhands-runtimes", ingressDomain: "rt.example.com", pvcStorageSize: "5Gi", privileged: true, tolerations: [{ key: "k", operator: "Exists" }] } } },
+    });
+    const spec = serverDeployment(objects).spec.template.spec as any;
+    const app = container(spec, "openhands");
+    expect(envOf(app)).toMatchObject({ RUNTIME: "kubernetes", SANDBOX_RUNTIME_CONTAINER_IMAGE: "docker.openhands.dev/openhands/runtime:0.62-nikolaik" });
+    expect(app.volumeMounts).toContainEqual({ name: "openhands-config", mountPath: "/app/config.toml", subPath: "config.toml", readOnly: true });
+    const toml = (getObject(objects, "ConfigMap", "openhands-config") as any).data["config.toml"] as string;
+    expect(toml).toContain('[kubernetes]\nnamespace = "openhands-runtimes"\ningress_domain = "rt.example.com"');
+    expect(toml).toContain('pvc_storage_size = "5Gi"');
+    expect(toml).toContain("privileged = true");
+    expect(toml).toContain('tolerations_yaml = "- key: k\\n  operator: Exists"');
+    expect(spec.automountServiceAccountToken).toBe(true);
+    expect(spec.containers.map((c: any) => c.name)).toEqual(["openhands"]);
+  });
+
+  it("grants exactly the verbs of upstream's reference Role, in the runtime namespace, to the chart's ServiceAccount", async () => {
+    const { objects } = await render({ values: { ...v0("0.50.0"), sandbox: { ...v0("0.50.0").sandbox, kubernetes: { namespace: "rt", createNamespace: true } } } });
+    const role = getObject(objects, "Role") as any;
+    expect(role.metadata.namespace).toBe("rt");
+    expect(role.rules).toEqual([
+      { apiGroups: [""], resources: ["pods", "pods/exec", "pods/portforward", "services", "persistentvolumeclaims"], verbs: ["get", "list", "create", "delete", "watch", "update"] },
+      { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: ["get", "list", "create", "delete", "watch", "update"] },
+    ]);
+    const binding = getObject(objects, "RoleBinding") as any;
+    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "openhands", namespace: "openhands" }]);
+    const ns = getObject(objects, "Namespace", "rt");
+    expect(ns.metadata.annotations!["helm.sh/resource-policy"]).toBe("keep");
+    // Runtime pods run as root but unprivileged unless sandbox.kubernetes.privileged.
+    expect(ns.metadata.labels!["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  });
+
+  it("without sandbox.kubernetes.namespace, runtime pods go to the release namespace", async () => {
+    const { objects } = await render({ values: v0("0.62") });
+    expect(getObject(objects, "Role").metadata.namespace).toBe("openhands");
+    expect(objects.some((o) => o.kind === "Namespace")).toBe(false);
+  });
+
+  it.each([
+    ["a 1.x image", { sandbox: { mode: "kubernetes" } }, "sandbox.mode: kubernetes is a runtime of OpenHands 0.45 to 0.62; 1.x"],
+    ["a 0.x image older than 0.45", v0("0.40"), "sandbox.mode: the kubernetes runtime arrived in OpenHands 0.45"],
+  ])("is refused with %s", async (_what, values, message) => {
+    expect(await renderError({ values })).toContain(message);
+  });
+});
