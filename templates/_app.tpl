@@ -25,9 +25,36 @@
     {{- end }}
     {{- end }}
   env:
+    {{- if and (eq .Values.sandbox.mode "hostDocker") (not .Values.sandbox.hostDocker.hostNetwork) }}
+    # The node's address, where its Docker daemon publishes sandbox ports (used as $(HOST_IP) below).
+    - name: HOST_IP
+      valueFrom:
+        fieldRef:
+          fieldPath: status.hostIP
+    {{- end }}
     {{- range $name, $value := include "openhands.envMap" . | fromYaml }}
     - name: {{ $name }}
       value: {{ $value | toString | quote }}
+    {{- end }}
+    {{- with include "openhands.llmApiKeyRef" . }}
+    {{- $ref := fromJsonArray . }}
+    - name: LLM_API_KEY
+      valueFrom:
+        secretKeyRef:
+          name: {{ index $ref 0 }}
+          key: {{ index $ref 1 }}
+    {{- end }}
+    {{- $bedrockSecret := include "openhands.bedrockSecret" . }}
+    {{- if $bedrockSecret }}
+    {{- $keys := .Values.llm.bedrock.secretKeys }}
+    {{- /* LiteLLM in the app reads AWS_*; the LLM_* copies reach 1.x sandboxes, where the agent calls the model. */}}
+    {{- range list (list "AWS_ACCESS_KEY_ID" $keys.accessKeyId) (list "LLM_AWS_ACCESS_KEY_ID" $keys.accessKeyId) (list "AWS_SECRET_ACCESS_KEY" $keys.secretAccessKey) (list "LLM_AWS_SECRET_ACCESS_KEY" $keys.secretAccessKey) }}
+    - name: {{ index . 0 }}
+      valueFrom:
+        secretKeyRef:
+          name: {{ $bedrockSecret }}
+          key: {{ index . 1 }}
+    {{- end }}
     {{- end }}
     {{- with $oh.jwtSecret.existingSecret }}
     - name: JWT_SECRET
@@ -78,6 +105,15 @@
     {{- if eq .Values.sandbox.mode "dind" }}
     - name: docker-socket
       mountPath: {{ include "openhands.dockerSocketDir" . }}
+    {{- end }}
+    {{- if eq .Values.sandbox.mode "hostDocker" }}
+    - name: docker-socket
+      mountPath: /var/run/docker.sock
+    {{- with .Values.sandbox.hostDocker.workspaceHostPath }}
+    # At the node's path: the node's daemon resolves sandbox bind mounts there.
+    - name: workspace
+      mountPath: {{ . }}
+    {{- end }}
     {{- end }}
     {{- if eq .Values.sandbox.mode "remoteDocker" }}
     - name: docker-tls

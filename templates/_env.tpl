@@ -20,7 +20,16 @@ entries override it.
 {{- $_ := set $env "RUNTIME" "kubernetes" }}
 {{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
 {{- else }}
-{{- if eq $mode "remoteDocker" }}
+{{- if eq $mode "hostDocker" }}
+{{- $host := .Values.sandbox.hostDocker }}
+{{- $_ := set $env "DOCKER_HOST" "unix:///var/run/docker.sock" }}
+{{- if eq $generation "v0" }}
+{{- /* 0.x calls its runtime at SANDBOX_LOCAL_RUNTIME_URL:<port>, which the node's daemon publishes on the node. */}}
+{{- $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" (ternary "http://127.0.0.1" "http://$(HOST_IP)" $host.hostNetwork) }}
+{{- else }}
+{{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (printf "http://%s:{port}" $host.nodeAddress) }}
+{{- end }}
+{{- else if eq $mode "remoteDocker" }}
 {{- $_ := set $env "DOCKER_HOST" .Values.sandbox.remoteDocker.host }}
 {{- $_ := set $env "DOCKER_TLS_VERIFY" "1" }}
 {{- $_ := set $env "DOCKER_CERT_PATH" (include "openhands.dockerCertPath" .) }}
@@ -51,7 +60,8 @@ entries override it.
 {{- end }}
 {{- /* The daemon resolves bind mounts on its own filesystem: the pod's for dind, the remote machine's otherwise. */}}
 {{- $hostPath := ternary $workspace.mountPath .Values.sandbox.remoteDocker.workspaceHostPath (eq $mode "dind") }}
-{{- if and $hostPath (or (eq $mode "remoteDocker") (include "openhands.workspaceUsed" .)) }}
+{{- if eq $mode "hostDocker" }}{{ $hostPath = .Values.sandbox.hostDocker.workspaceHostPath }}{{ end }}
+{{- if and $hostPath (or (has $mode (list "remoteDocker" "hostDocker")) (include "openhands.workspaceUsed" .)) }}
 {{- if include "openhands.v0Before" (list . "0.38.0") }}
 {{- $_ := set $env "WORKSPACE_BASE" $hostPath }}
 {{- $_ := set $env "WORKSPACE_MOUNT_PATH" $hostPath }}
@@ -66,6 +76,13 @@ entries override it.
 {{- end }}
 {{- if and (gt (int $limits.maxConcurrentConversations) 0) (eq $generation "v0") }}
 {{- $_ := set $env "MAX_CONCURRENT_CONVERSATIONS" (toString (int $limits.maxConcurrentConversations)) }}
+{{- end }}
+{{- $llm := .Values.llm }}
+{{- with $llm.model }}{{ $_ := set $env "LLM_MODEL" . }}{{ end }}
+{{- with $llm.baseUrl }}{{ $_ := set $env "LLM_BASE_URL" . }}{{ end }}
+{{- if $llm.bedrock.enabled }}
+{{- /* LiteLLM reads AWS_REGION_NAME; OpenHands' LLM settings (forwarded into 1.x sandboxes) read LLM_AWS_REGION_NAME; boto reads AWS_REGION. */}}
+{{- range list "AWS_REGION_NAME" "LLM_AWS_REGION_NAME" "AWS_REGION" "AWS_DEFAULT_REGION" }}{{ $_ := set $env . $llm.bedrock.region }}{{ end }}
 {{- end }}
 {{- with .Values.sandbox.env }}
 {{- $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}

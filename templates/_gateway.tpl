@@ -25,7 +25,7 @@ Ingress or HTTPRoute (the scheme's default port), the Service port for a LoadBal
 the node port for a NodePort, 3000 for kubectl port-forward.
 */}}
 {{- define "openhands.browserPort" -}}
-{{- if or .Values.ingress.enabled .Values.httpRoute.enabled }}
+{{- if or .Values.ingress.enabled .Values.httpRoute.enabled .Values.tunnel.enabled }}
 {{- else if eq .Values.service.type "LoadBalancer" }}
 {{- if ne (int .Values.service.port) 80 }}{{ int .Values.service.port }}{{ end }}
 {{- else if eq .Values.service.type "NodePort" }}
@@ -62,6 +62,9 @@ the node port for a NodePort, 3000 for kubectl port-forward.
 {{- range .Values.httpRoute.hostnames }}
 {{- $origins = append $origins (printf "https://%s" .) }}
 {{- end }}
+{{- end }}
+{{- if and .Values.tunnel.enabled .Values.tunnel.hostname }}
+{{- $origins = append $origins (printf "https://%s" .Values.tunnel.hostname) }}
 {{- end }}
 {{- join "," (uniq $origins) }}
 {{- end }}

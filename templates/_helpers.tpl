@@ -146,7 +146,8 @@ otherwise the major version in the app image tag.
 
 {{/* The Pod Security Standard level the server pod needs in its sandbox mode. */}}
 {{- define "openhands.podSecurityLevel" -}}
-{{- if ne .Values.sandbox.mode "dind" }}restricted{{ else if .Values.dind.sysbox.enabled }}baseline{{ else }}privileged{{ end }}
+{{- $mode := .Values.sandbox.mode }}
+{{- if eq $mode "hostDocker" }}privileged{{ else if ne $mode "dind" }}restricted{{ else if .Values.dind.sysbox.enabled }}baseline{{ else }}privileged{{ end }}
 {{- end }}
 
 {{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
@@ -166,6 +167,37 @@ otherwise the major version in the app image tag.
 {{- (first .Values.ingress.hosts).host }}
 {{- else if and .Values.httpRoute.enabled .Values.httpRoute.hostnames }}
 {{- first .Values.httpRoute.hostnames }}
+{{- else if and .Values.tunnel.enabled .Values.tunnel.hostname }}
+{{- .Values.tunnel.hostname }}
+{{- end }}
+{{- end }}
+
+{{/*
+Where a credential comes from: (list <secret name> <key>), or empty when it is not set.
+An existing Secret wins; otherwise the ExternalSecret's target when that is rendered.
+*/}}
+{{- define "openhands.tunnelTokenRef" -}}
+{{- $token := .Values.tunnel.token }}
+{{- $external := .Values.externalSecrets.secrets.tunnelToken }}
+{{- if $token.existingSecret }}{{ list $token.existingSecret $token.key | toJson }}
+{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
+{{- end }}
+{{- end }}
+
+{{- define "openhands.llmApiKeyRef" -}}
+{{- $key := .Values.llm.apiKey }}
+{{- $external := .Values.externalSecrets.secrets.llmApiKey }}
+{{- if $key.existingSecret }}{{ list $key.existingSecret $key.key | toJson }}
+{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
+{{- else if $key.insecurePlaintextValue }}{{ list (include "openhands.suffixedName" (list . "llm")) "api-key" | toJson }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret with the Bedrock access key (keys from llm.bedrock.secretKeys), or empty for the pod's own identity. */}}
+{{- define "openhands.bedrockSecret" -}}
+{{- $external := .Values.externalSecrets.secrets.awsCredentials }}
+{{- if .Values.llm.bedrock.existingSecret }}{{ .Values.llm.bedrock.existingSecret }}
+{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ $external.targetName }}
 {{- end }}
 {{- end }}
 
@@ -175,11 +207,11 @@ otherwise the major version in the app image tag.
 {{- end }}
 
 {{/*
-True when the app runs as the image's non-root user: every mode but dind, whose
-entrypoint prepares the Docker socket as root.
+True when the app runs as the image's non-root user: every mode without a local Docker
+socket (dind and hostDocker need root for it).
 */}}
 {{- define "openhands.appNonRoot" -}}
-{{- if ne .Values.sandbox.mode "dind" }}true{{ end }}
+{{- if has .Values.sandbox.mode (list "process" "remoteDocker" "kubernetes") }}true{{ end }}
 {{- end }}
 
 {{/* True when the workspace claim is used: sandboxes that share the pod's filesystem or daemon. */}}
@@ -194,3 +226,29 @@ entrypoint prepares the Docker socket as root.
 
 {{/* Where the remote Docker daemon's TLS client material is mounted. */}}
 {{- define "openhands.dockerCertPath" -}}/etc/docker/tls{{- end }}
+
+{{/* Selector labels of the cloudflared Deployment (never change across upgrades). */}}
+{{- define "openhands.tunnelSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: tunnel
+{{- end }}
+
+{{/*
+The cleanup command. safe: stopped containers that are not sandboxes (1.x
+oh-agent-server-*, 0.x openhands-runtime-*; a paused conversation's container is
+stopped and must survive), dangling images only (the sandbox image is tagged, so it
+stays), build cache older than a day, and anonymous volumes no container uses.
+pruneAll: the seed's docker system prune -af --volumes.
+*/}}
+{{- define "openhands.dockerCleanupScript" -}}
+{{- if eq .Values.dockerCleanup.policy "pruneAll" -}}
+docker system prune -af --volumes
+{{- else -}}
+set -eu
+docker ps -a --filter status=exited --filter status=created --filter status=dead --format '{{ "{{" }}.ID{{ "}}" }} {{ "{{" }}.Names{{ "}}" }}' | while read -r id name; do case "$name" in oh-agent-server-*|openhands-runtime-*) ;; *) docker rm "$id" ;; esac; done
+docker image prune -f
+docker builder prune -f --filter until=24h
+docker volume prune -f
+{{- end }}
+{{- end }}

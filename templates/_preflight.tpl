@@ -51,6 +51,19 @@ that names the keys at fault and says what to set instead.
 {{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." (include "openhands.sandboxPortHost" .)) }}
 {{- end }}
 {{- end }}
+{{- if eq $mode "hostDocker" }}
+{{- $affinity := .Values.affinity | default dict }}
+{{- $required := dig "nodeAffinity" "requiredDuringSchedulingIgnoredDuringExecution" "" $affinity }}
+{{- if not (or .Values.nodeSelector $required) }}
+{{- fail "nodeSelector: sandbox mode hostDocker needs the pod pinned to one node, because sandboxes, their ports and the Docker socket live on the node it runs on: a pod that moves loses them. Set nodeSelector (for example kubernetes.io/hostname: <node>) or a required nodeAffinity in affinity." }}
+{{- end }}
+{{- if and (eq $generation "v1") (not .Values.sandbox.hostDocker.nodeAddress) }}
+{{- fail "sandbox.hostDocker.nodeAddress: with 1.x the browser and the app connect to sandbox ports that the node's daemon publishes, so the chart needs the node's address as they reach it (LAN IP or DNS name)." }}
+{{- end }}
+{{- end }}
+{{- if and .Values.dockerCleanup.enabled (not (has $mode (list "dind" "hostDocker"))) }}
+{{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
+{{- end }}
 {{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
@@ -85,16 +98,21 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if .Values.ingress.enabled }}{{ $exposures = append $exposures (list "ingress.enabled" "the Ingress" "ingress") }}{{ end }}
 {{- if .Values.httpRoute.enabled }}{{ $exposures = append $exposures (list "httpRoute.enabled" "the HTTPRoute" "httpRoute") }}{{ end }}
 {{- if ne .Values.service.type "ClusterIP" }}{{ $exposures = append $exposures (list "service.type" (printf "the %s Service" .Values.service.type) "service") }}{{ end }}
+{{- if .Values.tunnel.enabled }}{{ $exposures = append $exposures (list "tunnel.enabled" "the Cloudflare Tunnel" "tunnel") }}{{ end }}
+{{- if and (eq .Values.sandbox.mode "hostDocker") .Values.sandbox.hostDocker.hostNetwork }}{{ $exposures = append $exposures (list "sandbox.hostDocker.hostNetwork" "host networking (the app's port on every node address)" "hostNetwork") }}{{ end }}
 {{- range $exposures }}
 {{- $key := index . 0 }}{{- $what := index . 1 }}{{- $path := index . 2 }}
-{{- $covered := or (eq $mode "oauth2Proxy") (eq $mode "external") (and (eq $mode "ingressNginx") (eq $path "ingress")) }}
-{{- if and (not $covered) (ne $mode "none") }}
-{{- fail (printf "%s: auth.mode %s does not protect %s (ingressNginx covers only an nginx Ingress, cloudflareAccess only the tunnel), so it would expose OpenHands without authentication. Use auth.mode oauth2Proxy or external, or turn %s off." $key $mode $what $what) }}
-{{- end }}
-{{- if and (eq $mode "none") (not $.Values.auth.acknowledgeUnauthenticated) }}
+{{- $covered := or (eq $mode "oauth2Proxy") (eq $mode "external") (and (eq $mode "ingressNginx") (eq $path "ingress")) (and (eq $mode "cloudflareAccess") (eq $path "tunnel")) }}
+{{- /* Host networking puts the app's own port on the node, past any proxy in the pod. */}}
+{{- if eq $path "hostNetwork" }}{{ $covered = eq $mode "external" }}{{ end }}
+{{- if and (not $covered) (not $.Values.auth.acknowledgeUnauthenticated) }}
+{{- if eq $mode "none" }}
 {{- $hint := "" }}
 {{- if hasKey $.Values.ingress.annotations "nginx.ingress.kubernetes.io/auth-url" }}{{ $hint = " (ingress.annotations already carry an auth-url: declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin)" }}{{ end }}
-{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress) or external (a layer you run), or accept the risk with auth.acknowledgeUnauthenticated: true%s." $key $what $hint) }}
+{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress), cloudflareAccess (for the tunnel) or external (a layer you run), or accept the risk with auth.acknowledgeUnauthenticated: true%s." $key $what $hint) }}
+{{- else }}
+{{- fail (printf "%s: auth.mode %s does not protect %s (ingressNginx covers only an nginx Ingress, cloudflareAccess only the tunnel, and only external covers host networking), so it would expose OpenHands without authentication. Use auth.mode oauth2Proxy or external, turn %s off, or accept the risk with auth.acknowledgeUnauthenticated: true." $key $mode $what $what) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.httpRoute.enabled (not (.Capabilities.APIVersions.Has "gateway.networking.k8s.io/v1/HTTPRoute")) }}
@@ -104,6 +122,24 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 
 {{- define "openhands.preflight.auth" -}}
 {{- $auth := .Values.auth }}
+{{- if and .Values.tunnel.enabled (not (include "openhands.tunnelTokenRef" .)) }}
+{{- fail "tunnel.token.existingSecret: cloudflared needs its tunnel token. Name the Secret holding it (key tunnel.token.key), or let External Secrets fill it (externalSecrets.secrets.tunnelToken)." }}
+{{- end }}
+{{- if and .Values.externalSecrets.enabled (not (.Capabilities.APIVersions.Has "external-secrets.io/v1/ExternalSecret")) }}
+{{- fail "externalSecrets.enabled: the cluster does not serve external-secrets.io/v1 (External Secrets Operator 0.16 or later). Install or upgrade the operator, or turn externalSecrets off and create the Secrets yourself. (helm template and Argo CD need --api-versions external-secrets.io/v1/ExternalSecret.)" }}
+{{- end }}
+{{- if and .Values.externalSecrets.enabled (not .Values.externalSecrets.store.enabled) (not .Values.externalSecrets.storeRef.name) }}
+{{- fail "externalSecrets.storeRef.name: name the SecretStore or ClusterSecretStore to read from, or let the chart render one (externalSecrets.store.enabled)." }}
+{{- end }}
+{{- $llm := .Values.llm }}
+{{- if $llm.bedrock.enabled }}
+{{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
+{{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}
+{{- end }}
+{{- if not (hasPrefix "bedrock/" $llm.model) }}
+{{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
+{{- end }}
+{{- end }}
 {{- if eq $auth.mode "oauth2Proxy" }}
 {{- $proxy := $auth.oauth2Proxy }}
 {{- if not $proxy.existingSecret }}

@@ -38,6 +38,14 @@ describe.each(presets)("preset $name", (preset) => {
     expect({ level: podSecurityLevel(server.spec), why: expected === "restricted" ? restrictedViolations(server.spec) : [] }).toEqual({ level: expected, why: [] });
   });
 
+  it("the tunnel and the DinD cleanup job run at the restricted level", () => {
+    for (const { name, spec } of podSpecs(objects)) {
+      const tunnel = name.endsWith("-tunnel");
+      const dindCleanup = name.endsWith("-docker-cleanup") && sandboxMode(preset).startsWith("dind");
+      if (tunnel || dindCleanup) expect({ name, why: restrictedViolations(spec) }).toEqual({ name, why: [] });
+    }
+  });
+
   it("the chart's own helper containers meet the restricted container rules", () => {
     for (const { spec } of podSpecs(objects)) {
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {

@@ -86,4 +86,5 @@ export const documentedLevel: Record<string, Level> = {
   process: "restricted",
   remoteDocker: "restricted",
   kubernetes: "restricted",
+  hostDocker: "privileged",
 };

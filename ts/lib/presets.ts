@@ -34,4 +34,4 @@ export const currentKube = "1.33.0";
  * API versions every preset is rendered with, as a cluster that has the Gateway API and
  * External Secrets CRDs reports them (Argo CD passes the cluster's list the same way).
  */
-export const clusterApiVersions = ["gateway.networking.k8s.io/v1/HTTPRoute"];
+export const clusterApiVersions = ["gateway.networking.k8s.io/v1/HTTPRoute", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/SecretStore"];

@@ -2,12 +2,16 @@
 import type { Dind, Sandbox } from "./sandbox.ts";
 import type { HTTPRoute, Ingress, Namespace, NetworkPolicy, Service } from "./exposure.ts";
 import type { Auth } from "./auth.ts";
+import type { LLM, Tunnel } from "./llm.ts";
+import type { DockerCleanup, ExternalSecrets } from "./operations.ts";
 import type { KubernetesObject, Persistence, PodSecurityContext, StringMap } from "./common.ts";
 import type { OpenHands } from "./openhands.ts";
 
 export type * from "./auth.ts";
 export type * from "./common.ts";
 export type * from "./exposure.ts";
+export type * from "./llm.ts";
+export type * from "./operations.ts";
 export type * from "./openhands.ts";
 export type * from "./sandbox.ts";
 
@@ -80,6 +84,14 @@ export interface Values {
   networkPolicy: NetworkPolicy;
   /** The release namespace, when the chart should create it. */
   namespace: Namespace;
+  /** The LLM OpenHands starts with. */
+  llm: LLM;
+  /** A Cloudflare Tunnel to the Service. */
+  tunnel: Tunnel;
+  /** Secrets filled by External Secrets Operator. */
+  externalSecrets: ExternalSecrets;
+  /** A CronJob that frees disk on the sandboxes' Docker daemon. */
+  dockerCleanup: DockerCleanup;
 }
 
 /** A reference to an object by name in the release namespace. */

@@ -12,8 +12,12 @@ export interface Sandbox {
    * TLS client certificates (level `restricted` for the OpenHands pod).
    * `kubernetes` (0.45 to 0.62 only): each conversation gets a runtime pod, Service, claim and
    * Ingress in a namespace, created through a Role (level `restricted` for the OpenHands pod).
+   * `hostDocker`: the node's own Docker daemon through its socket; the pod is pinned to that
+   * node (level `privileged`: the socket gives root on the node).
    */
-  mode: "dind" | "process" | "remoteDocker" | "kubernetes";
+  mode: "dind" | "process" | "remoteDocker" | "kubernetes" | "hostDocker";
+  /** Settings of sandbox mode `hostDocker`. */
+  hostDocker: HostDocker;
   /**
    * Pull the sandbox image into the Docker daemon as soon as it starts (in the background), so
    * the first conversation after a restart does not wait for a multi-GB pull. With
@@ -242,4 +246,31 @@ export interface Sysbox {
   enabled: boolean;
   /** RuntimeClass that selects Sysbox. */
   runtimeClassName: string;
+}
+
+/** The node's Docker daemon (sandbox mode `hostDocker`). */
+export interface HostDocker {
+  /**
+   * The daemon's socket on the node, mounted as a hostPath of type Socket.
+   * @pattern ^/
+   */
+  socketPath: string;
+  /**
+   * Run the pod in the node's network namespace (`dnsPolicy: ClusterFirstWithHostNet` is set):
+   * the app then reaches sandbox ports on 127.0.0.1 and sandboxes reach the app on the node.
+   * Every port of the app (3000) is then open on the node's addresses.
+   */
+  hostNetwork: boolean;
+  /**
+   * A node directory bind-mounted into sandboxes as the workspace, and into the app at the same
+   * path (the host daemon resolves bind mounts on the node). Empty gives sandboxes no shared
+   * workspace; the workspace claim is not used in this mode.
+   * @pattern ^$|^/
+   */
+  workspaceHostPath: string;
+  /**
+   * 1.x: the node's address as browsers and the app reach it (LAN IP or DNS name). Sandbox URLs
+   * become `http://<nodeAddress>:<port>`, straight to the ports the node's daemon publishes.
+   */
+  nodeAddress: string;
 }

@@ -1,0 +1,104 @@
+import type { Image, KubernetesObject, Resources, StringMap } from "./common.ts";
+
+/**
+ * The LLM OpenHands starts with. Users can still change it in the UI; these values are the
+ * server's defaults, as the environment variables OpenHands reads (`LLM_*`, and for Bedrock
+ * the AWS variables LiteLLM reads). 1.x forwards every `LLM_*` variable into sandboxes.
+ */
+export interface LLM {
+  /** Model in LiteLLM form, for example `anthropic/claude-sonnet-4-5` or `bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0`. Empty leaves it to the UI. */
+  model: string;
+  /**
+   * Base URL of an OpenAI-compatible endpoint (LiteLLM proxy, Ollama, vLLM). Empty uses the provider's.
+   * @pattern ^$|^https?://
+   */
+  baseUrl: string;
+  /** The API key, from an existing Secret (`LLM_API_KEY`). */
+  apiKey: LLMApiKey;
+  /** AWS Bedrock. */
+  bedrock: Bedrock;
+}
+
+/** Where the LLM API key comes from. */
+export interface LLMApiKey {
+  /** Existing Secret holding the key. */
+  existingSecret: string;
+  /** Key inside the Secret. */
+  key: string;
+  /**
+   * The key itself, written into a Secret the chart renders (and flagged in NOTES). Only for
+   * throwaway setups: values files end up in Git and in Helm's release history.
+   */
+  insecurePlaintextValue: string;
+}
+
+/** AWS Bedrock credentials and region. */
+export interface Bedrock {
+  /** Use Bedrock: `llm.model` must then start with `bedrock/`. */
+  enabled: boolean;
+  /** AWS region of the Bedrock endpoint, for example `us-east-1` or `ap-northeast-1` (Tokyo). */
+  region: string;
+  /**
+   * Existing Secret with an access key. Empty uses the pod's own AWS identity (IRSA, EKS Pod
+   * Identity or the node's instance role).
+   */
+  existingSecret: string;
+  /** Keys inside `existingSecret`. */
+  secretKeys: BedrockSecretKeys;
+}
+
+/** Key names inside the Bedrock credentials Secret. */
+export interface BedrockSecretKeys {
+  /** Key holding the access key ID. */
+  accessKeyId: string;
+  /** Key holding the secret access key. */
+  secretAccessKey: string;
+}
+
+/** A Cloudflare Tunnel (cloudflared) that carries traffic from Cloudflare's edge to the chart's Service. */
+export interface Tunnel {
+  /** Run cloudflared. Its public hostnames and their origin (the Service) are set in Cloudflare for token-run tunnels. */
+  enabled: boolean;
+  /** Public host name routed through the tunnel (used for NOTES, CORS and the auth callback). */
+  hostname: string;
+  /** The cloudflared image. */
+  image: Image;
+  /**
+   * Replicas: for availability across nodes, not for throughput.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  replicas: number;
+  /** Transport to Cloudflare's edge. */
+  protocol: "auto" | "http2" | "quic";
+  /** The tunnel token, from an existing Secret (or the ExternalSecret in `externalSecrets.secrets.tunnelToken`). */
+  token: TunnelToken;
+  /**
+   * Port of cloudflared's metrics server, probed at `/ready`.
+   * @TJS-type integer
+   * @minimum 1024
+   * @maximum 65535
+   */
+  metricsPort: number;
+  /** CPU and memory of cloudflared. */
+  resources: Resources;
+  /** Keep cloudflared off the node that runs OpenHands (a required pod anti-affinity), so the tunnel survives that node's trouble. */
+  avoidOpenHandsNode: boolean;
+  /** Node labels cloudflared must match. */
+  nodeSelector: StringMap;
+  /** Kubernetes affinity of cloudflared, passed through (merged with the anti-affinity above). */
+  affinity: KubernetesObject;
+  /** Kubernetes tolerations of cloudflared. */
+  tolerations: KubernetesObject[];
+  /** Annotations of the cloudflared pods. */
+  podAnnotations: StringMap;
+}
+
+
+/** Where the tunnel token comes from. */
+export interface TunnelToken {
+  /** Existing Secret holding the token; empty uses the ExternalSecret's target when that is on. */
+  existingSecret: string;
+  /** Key inside the Secret. */
+  key: string;
+}

@@ -1,0 +1,134 @@
+import type { Image, Resources } from "./common.ts";
+
+/**
+ * External Secrets Operator (`external-secrets.io/v1`): ExternalSecrets that fill the Secrets
+ * the chart reads (tunnel token, AWS credentials, LLM API key) from a secret store.
+ */
+export interface ExternalSecrets {
+  /** Render ExternalSecrets. The cluster must serve `external-secrets.io/v1`. */
+  enabled: boolean;
+  /**
+   * How often the operator refreshes the Secrets, as a Go duration (`1h`, `15m`).
+   * @pattern ^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$
+   */
+  refreshInterval: string;
+  /** The store to read from: an existing one, or the one in `store` when that is enabled. */
+  storeRef: SecretStoreRef;
+  /** A SecretStore the chart renders for AWS Parameter Store or Secrets Manager. */
+  store: AwsSecretStore;
+  /** The Secrets to fill. */
+  secrets: ExternalSecretSet;
+}
+
+/** A reference to a SecretStore or ClusterSecretStore. */
+export interface SecretStoreRef {
+  /** Store name (ignored when `store.enabled`: the chart's store is used). */
+  name: string;
+  /** Store kind. */
+  kind: "SecretStore" | "ClusterSecretStore";
+}
+
+/** A namespaced SecretStore for AWS, rendered by the chart. */
+export interface AwsSecretStore {
+  /** Render the store and read from it. */
+  enabled: boolean;
+  /** AWS service holding the secrets. */
+  service: "ParameterStore" | "SecretsManager";
+  /** AWS region of the store. */
+  region: string;
+  /** IAM role to assume for reading (optional). */
+  role: string;
+  /**
+   * Existing Secret with the access key the store authenticates with. Empty authenticates as
+   * the operator's own identity (IRSA or instance role).
+   */
+  credentialsSecret: string;
+  /** Keys inside `credentialsSecret`. */
+  credentialsKeys: AwsKeyNames;
+}
+
+/** Key names for an AWS access key pair. */
+export interface AwsKeyNames {
+  /** Key holding the access key ID. */
+  accessKeyId: string;
+  /** Key holding the secret access key. */
+  secretAccessKey: string;
+}
+
+/** The Secrets External Secrets fills for the chart. */
+export interface ExternalSecretSet {
+  /** The Cloudflare Tunnel token (`tunnel.token`). */
+  tunnelToken: ExternalSecretEntry;
+  /** The AWS access key for Bedrock (`llm.bedrock`), in keys `accessKeyId` / `secretAccessKey` of the target. */
+  awsCredentials: ExternalAwsCredentials;
+  /** The LLM API key (`llm.apiKey`). */
+  llmApiKey: ExternalSecretEntry;
+}
+
+/** One Secret with one key, filled from one remote value. */
+export interface ExternalSecretEntry {
+  /** Render this ExternalSecret; the matching consumer reads its target unless it names an existing Secret. */
+  enabled: boolean;
+  /** Name of the Secret the operator creates. */
+  targetName: string;
+  /** Key inside that Secret. */
+  secretKey: string;
+  /** Remote key (parameter name or secret name). */
+  remoteKey: string;
+  /** Property inside a JSON remote value; empty takes the whole value. */
+  property: string;
+}
+
+/** An AWS access key pair filled from two remote values. */
+export interface ExternalAwsCredentials {
+  /** Render this ExternalSecret; `llm.bedrock` reads its target unless it names an existing Secret. */
+  enabled: boolean;
+  /** Name of the Secret the operator creates. */
+  targetName: string;
+  /** Remote key of the access key ID. */
+  accessKeyIdRemoteKey: string;
+  /** Remote key of the secret access key. */
+  secretAccessKeyRemoteKey: string;
+  /** Property inside JSON remote values; empty takes whole values. */
+  property: string;
+}
+
+/**
+ * A CronJob that frees disk on the Docker daemon sandboxes run on (the host's with
+ * `hostDocker`, the sidecar's with `dind`), which fills with stopped containers, images
+ * and build cache.
+ */
+export interface DockerCleanup {
+  /** Render the CronJob. */
+  enabled: boolean;
+  /** Cron schedule. */
+  schedule: string;
+  /** Time zone of the schedule (IANA name, for example `Asia/Tokyo`); empty is the controller's. */
+  timeZone: string;
+  /**
+   * What is removed. `safe`: stopped containers that are not sandboxes, dangling images, build
+   * cache older than a day and unused anonymous volumes: never the sandbox image, a sandbox
+   * container (running or paused) or a named volume. `pruneAll`: `docker system prune -af
+   * --volumes`, which also deletes paused sandboxes' containers and volumes and the sandbox
+   * image (a multi-GB pull on the next conversation).
+   */
+  policy: "safe" | "pruneAll";
+  /**
+   * Finished jobs kept.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  successfulJobsHistoryLimit: number;
+  /**
+   * Failed jobs kept.
+   * @TJS-type integer
+   * @minimum 0
+   */
+  failedJobsHistoryLimit: number;
+  /** The Docker CLI image (`hostDocker`). */
+  dockerImage: Image;
+  /** The kubectl image that execs into the sidecar (`dind`). */
+  kubectlImage: Image;
+  /** CPU and memory of the job. */
+  resources: Resources;
+}
