@@ -11,6 +11,8 @@ interface BadValues {
   /** The offending key as a dotted path; Helm 3 prints `a.b`, Helm 4 `/a/b`. */
   key: string;
   kubeVersion?: string;
+  /** Render as a cluster that serves these APIs. */
+  apiVersions?: string[];
 }
 
 const cases: BadValues[] = [
@@ -40,6 +42,14 @@ const cases: BadValues[] = [
   { file: "ingress-without-auth", key: "ingress.enabled" },
   { file: "process-mode-with-v0", key: "sandbox.mode" },
   { file: "route-timeout-format", key: "httpRoute.timeouts.request" },
+  { file: "bedrock-region-of-another-cloud", key: "llm.bedrock.region" },
+  { file: "bedrock-model-without-prefix", key: "llm.model" },
+  { file: "tunnel-without-token", key: "tunnel.token.existingSecret" },
+  { file: "tunnel-exposed-without-auth", key: "tunnel.enabled" },
+  { file: "host-docker-without-pinning", key: "nodeSelector" },
+  { file: "unknown-cleanup-policy", key: "dockerCleanup.policy" },
+  { file: "external-secrets-without-store", key: "externalSecrets.storeRef.name", apiVersions: ["external-secrets.io/v1/ExternalSecret"] },
+  { file: "cleanup-without-docker", key: "dockerCleanup.enabled" },
 ];
 
 /**
@@ -61,11 +71,12 @@ describe("bad values", () => {
   });
 
   describe.each(helms)("with %s", (helm) => {
-    it.each(cases)("$file is rejected with a message naming $key", async ({ file, key, kubeVersion }) => {
+    it.each(cases)("$file is rejected with a message naming $key", async ({ file, key, kubeVersion, apiVersions }) => {
       const message = await renderError({
         helm,
         valuesFiles: [`test/bad-values/${file}.yaml`],
         kubeVersion: kubeVersion ?? currentKube,
+        apiVersions,
       });
       expect(namesKey(message, key), message).toBe(true);
     });
