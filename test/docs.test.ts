@@ -38,3 +38,24 @@ describe("README.md", () => {
     for (const preset of presets.filter((p) => p.name !== "default")) expect(readme).toContain(`\`${preset.valuesFiles[0]}\``);
   });
 });
+
+describe("migration guides", () => {
+  it.each([
+    ["docs/migrating-from-the-blog.md", "ci/blog-dind-values.yaml", "existingClaim=openhands-state"],
+    ["docs/migrating-from-lolice.md", "ci/lolice-values.yaml", "existingClaim=openhands-state-pvc"],
+  ])("%s maps the seed to %s and keeps its claim with %s", (guide, preset, claim) => {
+    const text = read(guide);
+    expect(text).toContain(`\`${preset}\``);
+    expect(text).toContain(claim);
+    expect(read("README.md")).toContain(`](${guide})`);
+  });
+
+  it("every value named in the guides exists in the values reference", () => {
+    const table = valuesReference(schema, defaults);
+    for (const guide of ["docs/migrating-from-the-blog.md", "docs/migrating-from-lolice.md"]) {
+      const keys = [...read(guide).matchAll(/`((?:openhands|sandbox|dind|persistence|ingress|auth|llm|tunnel|externalSecrets|dockerCleanup|service)\.[A-Za-z.]+)/g)].map((m) => m[1]);
+      expect(keys.length).toBeGreaterThan(5);
+      for (const key of keys) expect({ guide, key, known: table.includes(`\`${key}`) }).toEqual({ guide, key, known: true });
+    }
+  });
+});

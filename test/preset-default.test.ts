@@ -30,12 +30,13 @@ describe("default install", () => {
     expect(objectsOfKind(objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toContain("openhands-state");
   });
 
-  it("renders exactly a ServiceAccount, the gateway's ConfigMap, two claims, a Service and a Deployment: nothing exposed outside the cluster", () => {
+  it("renders exactly a ServiceAccount, the gateway's ConfigMap, two claims, a Service, a Deployment and the helm test pod: nothing exposed outside the cluster", () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       "ConfigMap/openhands-gateway",
       "Deployment/openhands",
       "PersistentVolumeClaim/openhands-state",
       "PersistentVolumeClaim/openhands-workspace",
+      "Pod/openhands-test",
       "Service/openhands",
       "ServiceAccount/openhands",
     ]);
