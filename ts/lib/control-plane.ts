@@ -49,7 +49,12 @@ export async function build(): Promise<void> {
     const dir = path.join(clusterDir, "build", "kubernetes");
     await kubernetesModule(dir);
     log(`building kube-apiserver and kube-controller-manager ${versions.kubernetes} (several minutes on a cold cache)`);
-    await execa("go", ["build", "-trimpath", "-o", binDir + "/", "k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager"], { cwd: dir, env, stdio: "inherit" });
+    // The version Kubernetes' own build stamps in; Helm and kubectl read it from /version.
+    const [major, minor] = versions.kubernetes.slice(1).split(".");
+    const ldflags = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
+      .flatMap((pkg) => [`-X ${pkg}.gitVersion=${versions.kubernetes}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`, `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`])
+      .join(" ");
+    await execa("go", ["build", "-trimpath", "-ldflags", ldflags, "-o", binDir + "/", "k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager"], { cwd: dir, env, stdio: "inherit" });
   }
   if (!existsSync(binaries.etcd)) {
     const dir = path.join(clusterDir, "build", "etcd");
@@ -121,9 +126,16 @@ export async function start(): Promise<RunningControlPlane> {
     "--service-cluster-ip-range", "10.96.0.0/16",
     "--enable-priority-and-fairness=false",
   ]);
+  // Stops the controller manager, the API server, then etcd; a process still there after 10 s is killed.
   const stop = async () => {
-    for (const p of processes.reverse()) p.kill("SIGTERM");
-    await Promise.all(processes.map((p) => (p.exitCode === null ? new Promise((r) => p.once("exit", r)) : undefined)));
+    for (const p of [...processes].reverse()) {
+      if (p.exitCode !== null || p.signalCode !== null) continue;
+      const exited = new Promise((r) => p.once("exit", r));
+      p.kill("SIGTERM");
+      const timer = setTimeout(() => p.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
   };
   try {
     await waitFor(async () => (await execa(kubectl(), ["--kubeconfig", kubeconfig, "get", "--raw", "/readyz"], { reject: false })).stdout === "ok", 90, "kube-apiserver /readyz");
