@@ -28,6 +28,10 @@ export default async function setup(project: TestProject) {
     console.log(`cluster suite: CRDs from ${source}`);
   }
   await execa(kubectl(), ["--kubeconfig", kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+  // The sysbox preset's runtime class, as a cluster with Sysbox installed has it.
+  await execa(kubectl(), ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"], {
+    input: "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: sysbox-runc\nhandler: sysbox-runc\n",
+  });
   const { stdout } = await execa(kubectl(), ["--kubeconfig", kubeconfig, "version", "-o", "json"]);
   project.provide("kubeconfig", kubeconfig);
   project.provide("serverVersion", JSON.parse(stdout).serverVersion.gitVersion);

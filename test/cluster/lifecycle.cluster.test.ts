@@ -2,11 +2,12 @@
 // Helms in a namespace that enforces the preset's documented Pod Security level, upgrade from
 // the chart at a previous git ref and with changed values, uninstall; then only the kept
 // claims (and kept namespaces) remain. One deliberate violation proves PodSecurity enforces.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { parseManifest } from "../../ts/lib/render.ts";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { helmBinary, repoRoot, type HelmName } from "../../ts/lib/helm-binaries.ts";
 import { kubectl } from "../../ts/lib/control-plane.ts";
@@ -26,7 +27,9 @@ function clusterOverrides(preset: Preset, namespace: string): string[] {
   const overrides: Record<string, string[]> = {
     // Helm cannot create the namespace it stores its release in; the suite labels it instead.
     hardened: ["namespace.create=false"],
-    "v0-kubernetes-runtime": [`sandbox.kubernetes.namespace=${namespace}-rt`],
+    // Runtime pods go to a namespace of their own per install, which the suite creates (so the
+    // server-side dry run, which creates nothing, finds it).
+    "v0-kubernetes-runtime": [`sandbox.kubernetes.namespace=${namespace}-rt`, "sandbox.kubernetes.createNamespace=false"],
   };
   return (overrides[preset.name] ?? []).flatMap((s) => ["--set", s]);
 }
@@ -76,6 +79,7 @@ async function apiVersionFlags(): Promise<string[]> {
 
 describe(`on ${serverVersion}`, () => {
   let baseChart: string | undefined;
+  let upgradedFromBaseCount = 0;
   let apiFlags: string[];
   beforeAll(async () => {
     baseChart = await chartAt(baseRef);
@@ -89,13 +93,16 @@ describe(`on ${serverVersion}`, () => {
       const namespace = `${preset.name}-${which}`.slice(0, 50);
       const release = "openhands";
       await createNamespace(namespace, level);
+      if (preset.name === "v0-kubernetes-runtime") await createNamespace(`${namespace}-rt`, "baseline");
       const current = [...preset.valuesFiles.flatMap((f) => ["--values", path.join(repoRoot, f)]), ...clusterOverrides(preset, namespace)];
 
       // Strict server-side validation of what the chart renders for this cluster.
       const manifest = (await execa(helmBinary(which), ["template", release, repoRoot, "--namespace", namespace, "--kube-version", serverVersion, ...apiFlags, ...current])).stdout;
+      // Helm puts objects without a namespace into the release's; kubectl needs it spelled out.
+      const objects = parseManifest(manifest).map((o) => (o.metadata.namespace || o.kind === "Namespace" ? o : { ...o, metadata: { ...o.metadata, namespace } }));
       const dir = mkdtempSync(path.join(tmpdir(), "rendered-"));
-      writeFileSync(path.join(dir, "manifest.yaml"), manifest);
-      const dryRun = await k(["apply", "--server-side", "--dry-run=server", "--validate=strict", "--field-manager=cluster-suite", "-n", namespace, "-f", path.join(dir, "manifest.yaml")], { reject: false });
+      writeFileSync(path.join(dir, "manifest.yaml"), objects.map((o) => stringify(o)).join("---\n"));
+      const dryRun = await k(["apply", "--server-side", "--dry-run=server", "--validate=strict", "--field-manager=cluster-suite", "-f", path.join(dir, "manifest.yaml")], { reject: false });
       expect(dryRun.exitCode, dryRun.stderr).toBe(0);
 
       // Install the chart as it was at the base ref (when it renders this preset), then upgrade.
@@ -107,6 +114,7 @@ describe(`on ${serverVersion}`, () => {
         upgradedFromBase = install.exitCode === 0;
         if (!upgradedFromBase) console.log(`${preset.name} (${which}): the chart at ${baseRef} does not install this preset: ${install.stderr.split("\n")[0]}`);
       }
+      if (upgradedFromBase) upgradedFromBaseCount++;
       if (upgradedFromBase) await helm(which, ["upgrade", release, repoRoot, "-n", namespace, ...current]);
       else await helm(which, ["install", release, repoRoot, "-n", namespace, ...current]);
 
@@ -131,6 +139,13 @@ describe(`on ${serverVersion}`, () => {
       for (const claim of expectedClaims) expect(claim).toMatch(/-(state|workspace|docker)$/);
       await k(["delete", "namespace", namespace, "--wait=false"]);
     });
+  });
+
+  it(`upgraded from the chart at ${baseRef} wherever that chart had the preset`, () => {
+    if (!baseChart) return console.log(`no chart at ${baseRef}: every preset was installed fresh`);
+    const presetsAtBase = presets.filter((p) => p.valuesFiles.every((f) => existsIn(baseChart!, f))).length;
+    console.log(`${upgradedFromBaseCount} of ${presetsAtBase * helms.length} installs upgraded from ${baseRef}`);
+    expect(upgradedFromBaseCount).toBeGreaterThan(0);
   });
 
   it("PodSecurity rejects the privileged DinD pod in a namespace that enforces restricted", async () => {

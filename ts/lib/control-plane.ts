@@ -125,6 +125,8 @@ export async function start(): Promise<RunningControlPlane> {
     "--service-account-signing-key-file", path.join(run, "sa.key"),
     "--service-cluster-ip-range", "10.96.0.0/16",
     "--enable-priority-and-fairness=false",
+    // As on every real cluster that runs Docker-in-Docker; PodSecurity admission still judges it.
+    "--allow-privileged=true",
   ]);
   // Stops the controller manager, the API server, then etcd; a process still there after 10 s is killed.
   const stop = async () => {
