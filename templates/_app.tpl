@@ -56,12 +56,13 @@
           key: {{ index . 1 }}
     {{- end }}
     {{- end }}
-    {{- with $oh.jwtSecret.existingSecret }}
+    {{- with include "openhands.jwtSecretRef" . }}
+    {{- $ref := fromJsonArray . }}
     - name: JWT_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ . }}
-          key: {{ $oh.jwtSecret.key }}
+          name: {{ index $ref 0 }}
+          key: {{ index $ref 1 }}
     {{- end }}
     {{- with $oh.extraEnv }}
     {{- toYaml . | nindent 4 }}

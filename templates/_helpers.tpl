@@ -193,6 +193,23 @@ An existing Secret wins; otherwise the ExternalSecret's target when that is rend
 {{- end }}
 {{- end }}
 
+{{/* The Secret with oauth2-proxy's client and cookie secrets, or empty. */}}
+{{- define "openhands.oauth2ProxySecret" -}}
+{{- $external := .Values.externalSecrets.secrets.oauth2Proxy }}
+{{- if .Values.auth.oauth2Proxy.existingSecret }}{{ .Values.auth.oauth2Proxy.existingSecret }}
+{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ $external.targetName }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret with JWT_SECRET, as (list <name> <key>), or empty. */}}
+{{- define "openhands.jwtSecretRef" -}}
+{{- $jwt := .Values.openhands.jwtSecret }}
+{{- $external := .Values.externalSecrets.secrets.jwtSecret }}
+{{- if $jwt.existingSecret }}{{ list $jwt.existingSecret $jwt.key | toJson }}
+{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
+{{- end }}
+{{- end }}
+
 {{/* The Secret with the Bedrock access key (keys from llm.bedrock.secretKeys), or empty for the pod's own identity. */}}
 {{- define "openhands.bedrockSecret" -}}
 {{- $external := .Values.externalSecrets.secrets.awsCredentials }}

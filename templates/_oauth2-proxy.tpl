@@ -4,6 +4,7 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
 */}}
 {{- define "openhands.oauth2ProxyContainer" -}}
 {{- $proxy := .Values.auth.oauth2Proxy -}}
+{{- $secret := include "openhands.oauth2ProxySecret" . -}}
 - name: oauth2-proxy
   image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.5") | quote }}
   imagePullPolicy: {{ $proxy.image.pullPolicy }}
@@ -48,17 +49,17 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
     - name: OAUTH2_PROXY_CLIENT_ID
       valueFrom:
         secretKeyRef:
-          name: {{ $proxy.existingSecret }}
+          name: {{ $secret }}
           key: {{ $proxy.secretKeys.clientId }}
     - name: OAUTH2_PROXY_CLIENT_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $proxy.existingSecret }}
+          name: {{ $secret }}
           key: {{ $proxy.secretKeys.clientSecret }}
     - name: OAUTH2_PROXY_COOKIE_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $proxy.existingSecret }}
+          name: {{ $secret }}
           key: {{ $proxy.secretKeys.cookieSecret }}
   ports:
     - name: oauth2-proxy

@@ -142,8 +142,8 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- end }}
 {{- if eq $auth.mode "oauth2Proxy" }}
 {{- $proxy := $auth.oauth2Proxy }}
-{{- if not $proxy.existingSecret }}
-{{- fail "auth.oauth2Proxy.existingSecret: oauth2-proxy needs a Secret with the OAuth client ID, client secret and cookie secret (keys from auth.oauth2Proxy.secretKeys). Create it, for example with kubectl create secret generic or External Secrets, and name it here." }}
+{{- if not (include "openhands.oauth2ProxySecret" .) }}
+{{- fail "auth.oauth2Proxy.existingSecret: oauth2-proxy needs a Secret with the OAuth client ID, client secret and cookie secret (keys from auth.oauth2Proxy.secretKeys). Create it (kubectl create secret generic) and name it here, or let External Secrets fill it (externalSecrets.secrets.oauth2Proxy)." }}
 {{- end }}
 {{- if and (hasSuffix "oidc" $proxy.provider) (not $proxy.oidcIssuerUrl) }}
 {{- fail (printf "auth.oauth2Proxy.oidcIssuerUrl: provider %s needs the OIDC issuer URL (for example https://accounts.example.com/realms/home)." $proxy.provider) }}

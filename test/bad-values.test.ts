@@ -50,6 +50,10 @@ const cases: BadValues[] = [
   { file: "unknown-cleanup-policy", key: "dockerCleanup.policy" },
   { file: "external-secrets-without-store", key: "externalSecrets.storeRef.name", apiVersions: ["external-secrets.io/v1/ExternalSecret"] },
   { file: "cleanup-without-docker", key: "dockerCleanup.enabled" },
+  { file: "sysbox-with-privileged", key: "dind.securityContext.privileged" },
+  { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecret" },
+  { file: "gateway-host-routing-without-domain", key: "sandbox.gateway.hostDomain" },
+  { file: "kubernetes-runtime-with-v1", key: "sandbox.mode" },
 ];
 
 /**

@@ -79,3 +79,35 @@ describe("External Secrets", () => {
     expect(message).toContain("externalSecrets.secrets: the remote key for tunnel-token in ExternalSecret tunnel-token is empty");
   });
 });
+
+describe("External Secrets for sign-in and sessions", () => {
+  it("fills oauth2-proxy's three secrets under auth.oauth2Proxy.secretKeys, and the sidecar reads that target", async () => {
+    const { objects } = await render({
+      values: {
+        auth: { mode: "oauth2Proxy", oauth2Proxy: { oidcIssuerUrl: "https://sso", emailDomains: ["*"] } },
+        externalSecrets: {
+          ...base,
+          secrets: { oauth2Proxy: { enabled: true, targetName: "oauth-from-ssm", clientIdRemoteKey: "oh-client-id", clientSecretRemoteKey: "oh-client-secret", cookieSecretRemoteKey: "oh-cookie" } },
+        },
+      },
+      apiVersions: apis,
+    });
+    expect((getObject(objects, "ExternalSecret", "openhands-oauth2-proxy") as any).spec.data).toEqual([
+      { secretKey: "client-id", remoteRef: { key: "oh-client-id" } },
+      { secretKey: "client-secret", remoteRef: { key: "oh-client-secret" } },
+      { secretKey: "cookie-secret", remoteRef: { key: "oh-cookie" } },
+    ]);
+    const proxy = (getObject(objects, "Deployment", "openhands") as any).spec.template.spec.containers.find((c: any) => c.name === "oauth2-proxy");
+    expect(proxy.env.map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual(["oauth-from-ssm", "oauth-from-ssm", "oauth-from-ssm"]);
+  });
+
+  it("fills JWT_SECRET's Secret, which the app then reads", async () => {
+    const { objects } = await render({
+      values: { externalSecrets: { ...base, secrets: { jwtSecret: { enabled: true, remoteKey: "openhands/jwt" } } } },
+      apiVersions: apis,
+    });
+    expect((getObject(objects, "ExternalSecret", "openhands-jwt-secret") as any).spec.target.name).toBe("openhands-jwt");
+    const app = (getObject(objects, "Deployment", "openhands") as any).spec.template.spec.containers.find((c: any) => c.name === "openhands");
+    expect(app.env.find((e: any) => e.name === "JWT_SECRET").valueFrom).toEqual({ secretKeyRef: { name: "openhands-jwt", key: "jwt-secret" } });
+  });
+});

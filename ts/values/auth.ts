@@ -43,7 +43,8 @@ export interface OAuth2Proxy {
   oidcIssuerUrl: string;
   /**
    * Existing Secret with the OAuth client ID, client secret and cookie secret (a random
-   * 32-byte value). The chart never holds them in values.
+   * 32-byte value). The chart never holds them in values. Empty uses the target of
+   * `externalSecrets.secrets.oauth2Proxy` when that is on.
    */
   existingSecret: string;
   /** Keys of `existingSecret`. */

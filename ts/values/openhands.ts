@@ -14,7 +14,8 @@ export interface OpenHands {
    * An existing Secret holding `JWT_SECRET`, the key that signs sessions and encrypts stored
    * secrets. Without it OpenHands generates one on the state volume, so losing the volume
    * logs everyone out and makes stored secrets unreadable. Set it at first install: changing
-   * it later makes secrets stored under the old key unreadable.
+   * it later makes secrets stored under the old key unreadable. External Secrets can fill it
+   * (`externalSecrets.secrets.jwtSecret`).
    */
   jwtSecret: SecretKeyReference;
   /** Log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. */

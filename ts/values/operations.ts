@@ -63,11 +63,31 @@ export interface ExternalSecretSet {
   awsCredentials: ExternalAwsCredentials;
   /** The LLM API key (`llm.apiKey`). */
   llmApiKey: ExternalSecretEntry;
+  /** The session key (`openhands.jwtSecret`). */
+  jwtSecret: ExternalSecretEntry;
+  /** oauth2-proxy's client ID, client secret and cookie secret (`auth.oauth2Proxy`), in the keys `auth.oauth2Proxy.secretKeys` names. */
+  oauth2Proxy: ExternalOAuth2ProxySecrets;
+}
+
+/** The three oauth2-proxy secrets, filled from three remote values. */
+export interface ExternalOAuth2ProxySecrets {
+  /** Render this ExternalSecret; `auth.oauth2Proxy` reads its target unless it names an existing Secret. */
+  enabled: boolean;
+  /** Name of the Secret the operator creates. */
+  targetName: string;
+  /** Remote key of the client ID. */
+  clientIdRemoteKey: string;
+  /** Remote key of the client secret. */
+  clientSecretRemoteKey: string;
+  /** Remote key of the cookie secret. */
+  cookieSecretRemoteKey: string;
+  /** Property inside JSON remote values; empty takes whole values. */
+  property: string;
 }
 
 /** One Secret with one key, filled from one remote value. */
 export interface ExternalSecretEntry {
-  /** Render this ExternalSecret; the matching consumer reads its target unless it names an existing Secret. */
+  /** Render this ExternalSecret; the matching consumer reads its target unless it names an existing Secret itself. */
   enabled: boolean;
   /** Name of the Secret the operator creates. */
   targetName: string;
