@@ -269,3 +269,16 @@ docker builder prune -f --filter until=24h
 docker volume prune -f
 {{- end }}
 {{- end }}
+
+{{/* The Gateways an HTTPRoute of the chart attaches to. */}}
+{{- define "openhands.httpRouteParentRefs" -}}
+{{- range .Values.httpRoute.parentRefs }}
+- name: {{ .name }}
+  {{- with .namespace }}
+  namespace: {{ . }}
+  {{- end }}
+  {{- with .sectionName }}
+  sectionName: {{ . }}
+  {{- end }}
+{{- end }}
+{{- end }}

@@ -1,12 +1,10 @@
 // The sandbox-backend presets: the whole chain each one promises.
 import { describe, expect, it } from "vitest";
-import { getObject, objectsOfKind, render } from "../ts/lib/render.ts";
+import { getObject, objectsOfKind } from "../ts/lib/render.ts";
 import { container, envOf, serverDeployment } from "../ts/lib/workload.ts";
-import { clusterApiVersions } from "../ts/lib/presets.ts";
+import { renderPreset } from "../ts/lib/presets.ts";
 import { podSecurityLevel } from "../ts/lib/pod-security.ts";
 
-const renderPreset = async (name: string) =>
-  (await render({ valuesFiles: [`ci/${name}-values.yaml`], apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects;
 
 describe("v1-dind-gateway preset", () => {
   it("hands out https://<port>.sandbox.example.com, which the Ingress routes to the gateway under the wildcard certificate", async () => {

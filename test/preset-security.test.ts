@@ -1,12 +1,10 @@
 // The presets of the "locked by default" family: what each one promises.
 import { describe, expect, it } from "vitest";
-import { getObject, render } from "../ts/lib/render.ts";
+import { getObject } from "../ts/lib/render.ts";
 import { container, envOf, serverDeployment } from "../ts/lib/workload.ts";
-import { clusterApiVersions } from "../ts/lib/presets.ts";
+import { renderPreset } from "../ts/lib/presets.ts";
 import { podSecurityLevel } from "../ts/lib/pod-security.ts";
 
-const renderPreset = async (name: string) =>
-  (await render({ valuesFiles: [`ci/${name}-values.yaml`], apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects;
 
 describe("oauth2-proxy preset", () => {
   it("sends the Ingress through oauth2-proxy, with OIDC, allowed domain and email, and a cookie for the parent domain", async () => {

@@ -6,13 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { parseManifest } from "../../ts/lib/render.ts";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { helmBinary, repoRoot, type HelmName } from "../../ts/lib/helm-binaries.ts";
 import { kubectl } from "../../ts/lib/control-plane.ts";
-import { clusterApiVersions, helms, presets, type Preset } from "../../ts/lib/presets.ts";
-import { documentedLevel } from "../../ts/lib/pod-security.ts";
+import { clusterApiVersions, helms, presetLevel, presets, type Preset } from "../../ts/lib/presets.ts";
 
 const kubeconfig = inject("kubeconfig");
 const serverVersion = inject("serverVersion");
@@ -34,12 +33,6 @@ function clusterOverrides(preset: Preset, namespace: string): string[] {
   return (overrides[preset.name] ?? []).flatMap((s) => ["--set", s]);
 }
 
-function presetLevel(preset: Preset): string {
-  const files = ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
-  const mode = files.reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
-  const sysbox = files.reduce((on, v) => v?.dind?.sysbox?.enabled ?? on, false);
-  return documentedLevel[mode === "dind" && sysbox ? "dind+sysbox" : mode];
-}
 
 /** The chart and presets as they were at `ref`, or undefined when the chart was not there. */
 async function chartAt(ref: string): Promise<string | undefined> {

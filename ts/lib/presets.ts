@@ -1,7 +1,10 @@
 // The presets every suite runs over, and the Helm / Kubernetes matrix.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parse } from "yaml";
 import { repoRoot, pinnedHelms, type HelmName } from "./helm-binaries.ts";
+import { documentedLevel, type Level } from "./pod-security.ts";
+import { render, type K8sObject } from "./render.ts";
 
 export interface Preset {
   /** `default` for values.yaml alone, otherwise the file name without `-values.yaml`. */
@@ -35,3 +38,16 @@ export const currentKube = "1.33.0";
  * External Secrets CRDs reports them (Argo CD passes the cluster's list the same way).
  */
 export const clusterApiVersions = ["gateway.networking.k8s.io/v1/HTTPRoute", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/SecretStore"];
+
+/** Renders `ci/<name>-values.yaml` for a cluster with every API the presets use, on Kubernetes 1.33. */
+export async function renderPreset(name: string): Promise<K8sObject[]> {
+  return (await render({ valuesFiles: [`ci/${name}-values.yaml`], apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects;
+}
+
+/** The Pod Security level the chart documents for a preset's sandbox mode (Sysbox counts apart). */
+export function presetLevel(preset: Preset): Level {
+  const files = ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
+  const mode = files.reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
+  const sysbox = files.reduce((on, v) => v?.dind?.sysbox?.enabled ?? on, false);
+  return documentedLevel[mode === "dind" && sysbox ? "dind+sysbox" : mode];
+}
