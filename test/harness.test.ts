@@ -46,4 +46,9 @@ describe("render harness", () => {
     const { stdout } = await execa(path.join(toolsDir, helm), ["version", "--template", "{{ .Version }}"]);
     expect(stdout).toBe(version);
   });
+
+  it("npm ci extracted kubectl v1.35.2 for the cluster suite", async () => {
+    const { stdout } = await execa(path.join(toolsDir, "kubectl"), ["version", "--client", "-o", "json"]);
+    expect(JSON.parse(stdout).clientVersion.gitVersion).toBe("v1.35.2");
+  });
 });
