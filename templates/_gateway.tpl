@@ -77,6 +77,18 @@ the node port for a NodePort, 3000 for kubectl port-forward.
 {{- else }}127.0.0.1{{ end }}
 {{- end }}
 
+{{/*
+Names (prefixes) of the cookies that carry a sign-in: oauth2-proxy's session, CSRF and split
+cookies (its --cookie-name when extraArgs set one), and Cloudflare Access's token. JSON list.
+*/}}
+{{- define "openhands.signInCookiePrefixes" -}}
+{{- $names := list "_oauth2_proxy" "CF_Authorization" }}
+{{- range .Values.auth.oauth2Proxy.extraArgs }}
+{{- if hasPrefix "--cookie-name=" . }}{{ $names = append $names (trimPrefix "--cookie-name=" .) }}{{ end }}
+{{- end }}
+{{- toJson (uniq $names) }}
+{{- end }}
+
 {{/* nginx.conf of the gateway. */}}
 {{- define "openhands.gatewayConfig" -}}
 {{- $gateway := .Values.sandbox.gateway -}}
@@ -114,6 +126,26 @@ http {
         default $http_x_forwarded_proto;
         ""      $scheme;
     }
+    # Sandbox ports run whatever the agent started, so they never see a sign-in cookie
+    # (names starting with {{ include "openhands.signInCookiePrefixes" . | fromJsonArray | join ", " }}): each map drops
+    # one, and a header that still holds one after four is dropped whole.
+{{- $cookie := printf "(?:%s)[^=;]*" (include "openhands.signInCookiePrefixes" . | fromJsonArray | join "|" | regexQuoteMeta | replace "\\|" "|") }}
+{{- $source := "$http_cookie" }}
+{{- range $i := until 4 }}
+    map {{ $source }} $cookie_without_sign_in_{{ $i }} {
+        default {{ $source }};
+        "~^(?<kept_before>(?:[^;]*;\s*)*?){{ $cookie }}=[^;]*(?:;\s*)?(?<kept_after>.*)$" "$kept_before$kept_after";
+    }
+{{- $source = printf "$cookie_without_sign_in_%d" $i }}
+{{- end }}
+    map {{ $source }} $sandbox_cookie {
+        default {{ $source }};
+        "~(?:^|;\s*){{ $cookie }}=" "";
+    }
+    map $sandbox_port $forwarded_cookie {
+        ""      $http_cookie;
+        default $sandbox_cookie;
+    }
 
     proxy_http_version 1.1;
     proxy_set_header Upgrade $http_upgrade;
@@ -121,6 +153,7 @@ http {
     proxy_set_header Host $host;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $forwarded_proto;
+    proxy_set_header Cookie $forwarded_cookie;
     proxy_read_timeout 3600s;
     proxy_send_timeout 3600s;
     proxy_buffering off;
@@ -169,7 +202,7 @@ http {
     # outside the sign-in; agent servers and VS Code check their own session keys.
     server {
         listen 3000;
-        server_name ~^(?<sandbox_port>[0-9]+)\.{{ $gateway.hostDomain | replace "." "\\." }}$;
+        server_name ~^(?<sandbox_port>[0-9]+)\.{{ $gateway.hostDomain | regexQuoteMeta }}$;
 
         location / {
             if ($sandbox_port_allowed = 0) {
@@ -177,6 +210,14 @@ http {
             }
             proxy_pass http://{{ $portHost }}:$sandbox_port;
         }
+    }
+
+    # Every other name under the sandbox domain (which stays outside the sign-in) gets
+    # nothing: never the app.
+    server {
+        listen 3000;
+        server_name ~^(.+\.)?{{ $gateway.hostDomain | regexQuoteMeta }}$;
+        return 404;
     }
     {{- end }}
 }

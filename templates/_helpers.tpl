@@ -155,6 +155,24 @@ otherwise the major version in the app image tag.
 {{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else if include "openhands.gatewayEnabled" . }}gateway{{ else }}http{{ end }}
 {{- end }}
 
+{{/*
+The Service's ports as a JSON list of {name, port, targetPort}: the one list the Service
+and the NetworkPolicy both read, so the policy admits exactly what the Service routes.
+*/}}
+{{- define "openhands.servicePorts" -}}
+{{- $ports := list (dict "name" "http" "port" (int .Values.service.port) "targetPort" (include "openhands.serviceTargetPort" .)) }}
+{{- if include "openhands.gatewayHostRouting" . }}
+{{- /* Sandbox hosts go straight to the gateway: the app calls them too, past any sign-in. */}}
+{{- $ports = append $ports (dict "name" "sandbox-gateway" "port" 8080 "targetPort" "gateway") }}
+{{- end }}
+{{- if eq .Values.sandbox.mode "process" }}
+{{- /* Process sandboxes are handed to the browser as <page host>:<port>. */}}
+{{- range $i := until (int .Values.sandbox.process.ports) }}
+{{- $ports = append $ports (dict "name" (printf "sandbox-%d" $i) "port" (add 8000 $i) "targetPort" (printf "sandbox-%d" $i)) }}
+{{- end }}
+{{- end }}
+{{- toJson $ports }}
+{{- end }}
 
 {{/* True when sandbox hosts (<port>.<domain>) are routed to the gateway. */}}
 {{- define "openhands.gatewayHostRouting" -}}

@@ -72,6 +72,15 @@ that names the keys at fault and says what to set instead.
 {{- if and (eq $gateway.routing "host") (not $gateway.hostDomain) }}
 {{- fail "sandbox.gateway.hostDomain: routing host serves sandboxes at <port>.<hostDomain>, so it needs the domain (for example sandbox.example.com, with wildcard DNS *.sandbox.example.com pointing at your ingress). Set it, or use sandbox.gateway.routing path." }}
 {{- end }}
+{{- if eq $gateway.routing "host" }}
+{{- $appHosts := concat (list .Values.tunnel.hostname) .Values.httpRoute.hostnames }}
+{{- range .Values.ingress.hosts }}{{ $appHosts = append $appHosts .host }}{{ end }}
+{{- range $appHosts }}
+{{- if and . (or (eq . $gateway.hostDomain) (hasSuffix (printf ".%s" $gateway.hostDomain) .)) }}
+{{- fail (printf "sandbox.gateway.hostDomain: the app's host %s lies under the sandbox domain %s, whose names stay outside the sign-in and reach whatever an agent runs. Give sandboxes a domain of their own (for example sandbox.%s) that no app host falls under." . $gateway.hostDomain $gateway.hostDomain) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $browserPort := include "openhands.browserPort" . }}
 {{- if and (eq $gateway.routing "path") (eq $browserPort "0") }}
 {{- fail "service.nodePort: with a NodePort Service the sandbox gateway must know the port browsers use, so set service.nodePort (30000-32767)." }}
@@ -94,24 +103,20 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 */}}
 {{- define "openhands.preflight.exposure" -}}
 {{- $mode := .Values.auth.mode }}
-{{- $exposures := list }}
-{{- if .Values.ingress.enabled }}{{ $exposures = append $exposures (list "ingress.enabled" "the Ingress" "ingress") }}{{ end }}
-{{- if .Values.httpRoute.enabled }}{{ $exposures = append $exposures (list "httpRoute.enabled" "the HTTPRoute" "httpRoute") }}{{ end }}
-{{- if ne .Values.service.type "ClusterIP" }}{{ $exposures = append $exposures (list "service.type" (printf "the %s Service" .Values.service.type) "service") }}{{ end }}
-{{- if .Values.tunnel.enabled }}{{ $exposures = append $exposures (list "tunnel.enabled" "the Cloudflare Tunnel" "tunnel") }}{{ end }}
-{{- if and (eq .Values.sandbox.mode "hostDocker") .Values.sandbox.hostDocker.hostNetwork }}{{ $exposures = append $exposures (list "sandbox.hostDocker.hostNetwork" "host networking (the app's port on every node address)" "hostNetwork") }}{{ end }}
-{{- range $exposures }}
-{{- $key := index . 0 }}{{- $what := index . 1 }}{{- $path := index . 2 }}
-{{- $covered := or (eq $mode "oauth2Proxy") (eq $mode "external") (and (eq $mode "ingressNginx") (eq $path "ingress")) (and (eq $mode "cloudflareAccess") (eq $path "tunnel")) }}
-{{- /* Host networking puts the app's own port on the node, past any proxy in the pod. */}}
-{{- if eq $path "hostNetwork" }}{{ $covered = eq $mode "external" }}{{ end }}
-{{- if and (not $covered) (not $.Values.auth.acknowledgeUnauthenticated) }}
-{{- if eq $mode "none" }}
+{{- if not .Values.auth.acknowledgeUnauthenticated }}
+{{- range include "openhands.exposures" . | fromJsonArray }}
+{{- if not .covered }}
+{{- if include "openhands.signInAdmitsAnyone" $ }}
+{{- fail (printf "auth.oauth2Proxy.emailDomains: [\"*\"] with provider %s and no allowedEmails, allowedGroups or organisation restriction lets in anyone with a %s account, so %s would be open to everyone. Restrict who may sign in (allowedEmails, allowedGroups, or extraArgs such as --github-org=<org> or --google-group=<group>), or accept the risk with auth.acknowledgeUnauthenticated: true." $.Values.auth.oauth2Proxy.provider (include "openhands.publicIdentityProvider" $) .what) }}
+{{- else if eq $mode "none" }}
 {{- $hint := "" }}
 {{- if hasKey $.Values.ingress.annotations "nginx.ingress.kubernetes.io/auth-url" }}{{ $hint = " (ingress.annotations already carry an auth-url: declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin)" }}{{ end }}
-{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress), cloudflareAccess (for the tunnel) or external (a layer you run), or accept the risk with auth.acknowledgeUnauthenticated: true%s." $key $what $hint) }}
+{{- $how := "Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress), cloudflareAccess (for the tunnel) or external (a layer you run)" }}
+{{- if eq (len .coveredBy) 1 }}{{ $how = "Only a layer outside the chart can cover it: declare it with auth.mode external and auth.external.description" }}{{ end }}
+{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. %s, or accept the risk with auth.acknowledgeUnauthenticated: true%s." .key .what $how $hint) }}
 {{- else }}
-{{- fail (printf "%s: auth.mode %s does not protect %s (ingressNginx covers only an nginx Ingress, cloudflareAccess only the tunnel, and only external covers host networking), so it would expose OpenHands without authentication. Use auth.mode oauth2Proxy or external, turn %s off, or accept the risk with auth.acknowledgeUnauthenticated: true." $key $mode $what $what) }}
+{{- fail (printf "%s: auth.mode %s does not protect %s (only %s do), so it would expose OpenHands without authentication. Use one of those modes, turn it off, or accept the risk with auth.acknowledgeUnauthenticated: true." .key $mode .what (join " or " .coveredBy)) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -11,8 +11,11 @@ const v0 = {
 };
 const withHost = (hostDocker: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...v0, ...extra, sandbox: { ...v0.sandbox, hostDocker } });
 
+// The node's published sandbox ports need a lock outside the chart: declared unless a test sets auth.
+const nodeFirewall = { mode: "external", external: { description: "the node's firewall" } };
+
 async function pod(values: Record<string, unknown>) {
-  return serverDeployment((await render({ values })).objects).spec.template.spec as any;
+  return serverDeployment((await render({ values: { auth: nodeFirewall, ...values } })).objects).spec.template.spec as any;
 }
 
 describe("sandbox mode hostDocker", () => {
@@ -49,6 +52,18 @@ describe("sandbox mode hostDocker", () => {
     expect(covered).toContain("auth.mode oauth2Proxy does not protect host networking");
   });
 
+  it("the node's published sandbox ports count as an exposure, with or without host networking: only auth.mode external or an acknowledgement passes", async () => {
+    for (const hostDocker of [{}, { hostNetwork: true }]) {
+      const signIn = { mode: "oauth2Proxy", oauth2Proxy: { existingSecret: "s", oidcIssuerUrl: "https://x", emailDomains: ["example.com"] } };
+      const refused = await renderError({ values: withHost(hostDocker, { auth: hostDocker.hostNetwork ? { ...signIn, acknowledgeUnauthenticated: false } : signIn }) });
+      expect(refused).toContain(hostDocker.hostNetwork ? "sandbox.hostDocker.hostNetwork: auth.mode oauth2Proxy does not protect" : "sandbox.mode: auth.mode oauth2Proxy does not protect sandbox ports published by the node's Docker daemon");
+      const open = await renderError({ values: withHost({}) });
+      expect(open).toContain("sandbox.mode: sandbox ports published by the node's Docker daemon on every node address (0.x sandboxes check no key) would expose OpenHands without authentication");
+      expect(open).toContain("Only a layer outside the chart can cover it: declare it with auth.mode external");
+      await expect(pod(withHost(hostDocker))).resolves.toBeTruthy();
+    }
+  });
+
   it("gives sandboxes the node directory sandbox.hostDocker.workspaceHostPath, mounted in the app at the same path", async () => {
     const spec = await pod(withHost({ workspaceHostPath: "/srv/ws" }));
     expect(volume(spec, "workspace")).toEqual({ name: "workspace", hostPath: { path: "/srv/ws", type: "DirectoryOrCreate" } });
@@ -58,7 +73,7 @@ describe("sandbox mode hostDocker", () => {
   });
 
   it("creates no workspace claim: the node's daemon cannot see one", async () => {
-    const { objects } = await render({ values: v0 });
+    const { objects } = await render({ values: { ...v0, auth: nodeFirewall } });
     expect(objects.filter((o) => o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name)).toEqual(["openhands-state"]);
   });
 
@@ -73,7 +88,7 @@ describe("sandbox mode hostDocker", () => {
     const spec = await pod(values);
     expect(envOf(container(spec, "openhands")).SANDBOX_CONTAINER_URL_PATTERN).toBe("http://192.168.1.5:{port}");
     expect(spec.containers.map((c: any) => c.name)).toEqual(["openhands"]);
-    const message = await renderError({ values: { ...values, sandbox: { mode: "hostDocker" } } });
+    const message = await renderError({ values: { ...values, auth: nodeFirewall, sandbox: { mode: "hostDocker" } } });
     expect(message).toContain("sandbox.hostDocker.nodeAddress: with 1.x the browser and the app connect to sandbox ports");
   });
 });

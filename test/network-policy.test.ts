@@ -21,10 +21,19 @@ describe("NetworkPolicy", () => {
     });
   });
 
-  it("lets nothing in when no peer is listed (port-forward still works)", async () => {
+  // helm test's pod (labelled with the release and component test) checks the Service.
+  const helmTestPeer = { podSelector: { matchLabels: { "app.kubernetes.io/instance": "openhands", "app.kubernetes.io/component": "test" } } };
+
+  it("lets only helm test's pod in when no peer is listed (port-forward still works)", async () => {
     const p = await policy({});
     expect(p.spec.policyTypes).toEqual(["Ingress"]);
-    expect(p.spec.ingress).toEqual([]);
+    expect(p.spec.ingress).toEqual([{ from: [helmTestPeer], ports: [{ port: "gateway", protocol: "TCP" }] }]);
+  });
+
+  it("helm test's pod carries the labels the policy admits", async () => {
+    const { objects } = await render({ values: { networkPolicy: { enabled: true } } });
+    const testPod = objects.find((o) => o.kind === "Pod" && o.metadata.annotations?.["helm.sh/hook"] === "test")!;
+    expect(testPod.metadata.labels).toMatchObject(helmTestPeer.podSelector.matchLabels);
   });
 
   it("lets the ingress controller's namespace and extra peers reach only the app's port", async () => {
@@ -34,10 +43,25 @@ describe("NetworkPolicy", () => {
         from: [
           { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
           { podSelector: { matchLabels: { app: "monitor" } } },
+          helmTestPeer,
         ],
         ports: [{ port: "gateway", protocol: "TCP" }],
       },
     ]);
+  });
+
+  it("with host routing behind oauth2-proxy, admits the sandbox gateway's Service port as well as the proxy's", async () => {
+    const { objects } = await render({
+      values: {
+        networkPolicy: { enabled: true, ingressControllerNamespaces: ["ingress-nginx"] },
+        auth: { mode: "oauth2Proxy", oauth2Proxy: { existingSecret: "s", oidcIssuerUrl: "https://sso", emailDomains: ["*"] } },
+        sandbox: { gateway: { routing: "host", hostDomain: "sandbox.example.com" } },
+      },
+    });
+    const service = getObject(objects, "Service", "openhands") as any;
+    const admitted = (getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports.map((p: any) => p.port);
+    expect(admitted).toEqual(["oauth2-proxy", "gateway"]);
+    expect(admitted).toEqual(service.spec.ports.map((p: any) => p.targetPort));
   });
 
   it("with oauth2-proxy, only the proxy's port is reachable, not the app's", async () => {

@@ -4,6 +4,8 @@ import { getObject, objectsOfKind, render, renderError } from "../ts/lib/render.
 import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 
 const remote = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecret: "docker-tls" } };
+// Sandbox ports published outside the pod need a lock the chart cannot provide: declared here.
+const firewall = { mode: "external", external: { description: "a firewall in front of sandbox ports" } };
 const v0 = (tag: string) => ({
   openhands: { image: { tag } },
   sandbox: { mode: "kubernetes", image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: `${tag}-nikolaik` } },
@@ -11,7 +13,7 @@ const v0 = (tag: string) => ({
 
 describe("sandbox mode remoteDocker", () => {
   it("talks to the daemon over TCP with TLS client certificates from sandbox.remoteDocker.tlsSecret", async () => {
-    const { objects } = await render({ values: { sandbox: remote } });
+    const { objects } = await render({ values: { auth: firewall, sandbox: remote } });
     const spec = serverDeployment(objects).spec.template.spec;
     const app = container(spec, "openhands");
     expect(envOf(app)).toMatchObject({ DOCKER_HOST: "tcp://192.168.1.20:2376", DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/etc/docker/tls" });
@@ -21,30 +23,30 @@ describe("sandbox mode remoteDocker", () => {
   });
 
   it("runs the app as a non-root user with no Docker socket or privileges in the pod", async () => {
-    const { objects } = await render({ values: { sandbox: remote } });
+    const { objects } = await render({ values: { auth: firewall, sandbox: remote } });
     const spec = serverDeployment(objects).spec.template.spec;
     expect(container(spec, "openhands").securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 42420, capabilities: { drop: ["ALL"] } });
     expect(spec.volumes!.map((v) => v.name)).not.toContain("docker-socket");
   });
 
   it("the gateway forwards sandbox ports to the daemon's host, not the pod", async () => {
-    const { objects } = await render({ values: { sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, publishedHost: "192.168.1.21" } } } });
+    const { objects } = await render({ values: { auth: firewall, sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, publishedHost: "192.168.1.21" } } } });
     const config = (getObject(objects, "ConfigMap", "openhands-gateway") as any).data["nginx.conf"];
     expect(config).toContain("proxy_pass http://192.168.1.21:$sandbox_port;");
     expect(config).not.toContain("proxy_pass http://127.0.0.1:$sandbox_port;");
   });
 
   it("uses no workspace claim, and mounts sandbox.remoteDocker.workspaceHostPath from the daemon's machine when set", async () => {
-    const bare = await render({ values: { sandbox: remote } });
+    const bare = await render({ values: { auth: firewall, sandbox: remote } });
     expect(objectsOfKind(bare.objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toEqual(["openhands-state"]);
     expect(envOf(container(serverDeployment(bare.objects).spec.template.spec, "openhands"))).not.toHaveProperty("SANDBOX_VOLUMES");
-    const shared = await render({ values: { sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, workspaceHostPath: "/srv/openhands" } } } });
+    const shared = await render({ values: { auth: firewall, sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, workspaceHostPath: "/srv/openhands" } } } });
     expect(envOf(container(serverDeployment(shared.objects).spec.template.spec, "openhands")).SANDBOX_VOLUMES).toBe("/srv/openhands:/workspace:rw");
   });
 
   it("with 0.x, points SANDBOX_LOCAL_RUNTIME_URL at the daemon's host", async () => {
     const { objects } = await render({
-      values: { openhands: { image: { tag: "0.62" } }, sandbox: { ...remote, image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } } },
+      values: { auth: firewall, openhands: { image: { tag: "0.62" } }, sandbox: { ...remote, image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } } },
     });
     expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands"))).toMatchObject({
       SANDBOX_LOCAL_RUNTIME_URL: "http://192.168.1.20",
@@ -53,7 +55,7 @@ describe("sandbox mode remoteDocker", () => {
   });
 
   it("with 1.x and no gateway, hands out the daemon's published ports directly", async () => {
-    const { objects } = await render({ values: { sandbox: { ...remote, gateway: { enabled: false } } } });
+    const { objects } = await render({ values: { auth: firewall, sandbox: { ...remote, gateway: { enabled: false } } } });
     expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands")).SANDBOX_CONTAINER_URL_PATTERN).toBe("http://192.168.1.20:{port}");
   });
 
@@ -62,14 +64,14 @@ describe("sandbox mode remoteDocker", () => {
     ["no daemon address", { remoteDocker: { tlsSecret: "t" } }, "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address"],
     ["a host name for the gateway to reach", { remoteDocker: { host: "tcp://docker.lan:2376", tlsSecret: "t" } }, "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards"],
   ])("is refused with %s", async (_what, sandbox, message) => {
-    expect(await renderError({ values: { sandbox: { mode: "remoteDocker", ...sandbox } } })).toContain(message);
+    expect(await renderError({ values: { auth: firewall, sandbox: { mode: "remoteDocker", ...sandbox } } })).toContain(message);
   });
 });
 
 describe("sandbox mode kubernetes (0.45 to 0.62)", () => {
   it("sets RUNTIME=kubernetes and writes the [kubernetes] settings into /app/config.toml", async () => {
     const { objects } = await render({
-      values: { ...v0("0.62"), sandbox: { ...v0("0.62").sandbox, kubernetes: { namespace: "openhands-runtimes", ingressDomain: "rt.example.com", pvcStorageSize: "5Gi", privileged: true, tolerations: [{ key: "k", operator: "Exists" }] } } },
+      values: { ...v0("0.62"), auth: firewall, sandbox: { ...v0("0.62").sandbox, kubernetes: { namespace: "openhands-runtimes", ingressDomain: "rt.example.com", pvcStorageSize: "5Gi", privileged: true, tolerations: [{ key: "k", operator: "Exists" }] } } },
     });
     const spec = serverDeployment(objects).spec.template.spec as any;
     const app = container(spec, "openhands");

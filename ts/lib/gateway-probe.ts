@@ -18,12 +18,18 @@ export interface Seen {
   upgrade?: string;
   connection?: string;
   host?: string;
+  cookie?: string;
 }
 
 export interface ProbeResult {
   status: number;
   seen?: Seen;
 }
+
+/** A browser's cookies when signed in: the sign-in's own between a sandbox app's cookies. */
+export const signedInCookies = "theme=dark; _oauth2_proxy=session-secret; _oauth2_proxy_csrf=csrf-secret; CF_Authorization=access-secret; app_session=keep";
+/** More sign-in cookies than the gateway strips one by one (split sessions): the header goes whole. */
+export const manySignInCookies = "a=1; _oauth2_proxy_0=s0; _oauth2_proxy_1=s1; _oauth2_proxy_2=s2; _oauth2_proxy_3=s3; _oauth2_proxy_4=s4; b=2";
 
 /** Requests the probe makes, by name: [listen address, port, path, Host header, extra headers]. */
 export const probeRequests = {
@@ -42,6 +48,21 @@ export const probeRequests = {
   sandboxHost: ["127.0.0.2", 3000, "/api/conversations", "40123.sandbox.example.com"],
   sandboxHostDockerPort: ["127.0.0.2", 3000, "/info", "2375.sandbox.example.com"],
   foreignHost: ["127.0.0.2", 3000, "/", "40123.evil.example.org"],
+  // Names under the sandbox domain that are not <port>.<domain>: never the app.
+  sandboxDomainItself: ["127.0.0.2", 3000, "/", "sandbox.example.com"],
+  sandboxDomainWord: ["127.0.0.2", 3000, "/", "anything.sandbox.example.com"],
+  sandboxDomainNested: ["127.0.0.2", 3000, "/", "x.40123.sandbox.example.com"],
+  sandboxDomainUpperCase: ["127.0.0.2", 3000, "/", "ANYTHING.Sandbox.Example.COM"],
+  sandboxDomainTrailingDot: ["127.0.0.2", 3000, "/", "anything.sandbox.example.com."],
+  sandboxDomainWithPort: ["127.0.0.2", 3000, "/", "anything.sandbox.example.com:443"],
+  sandboxHostUpperCase: ["127.0.0.2", 3000, "/api/conversations", "40123.SANDBOX.example.com"],
+  // Sign-in cookies must not reach sandbox ports (they run what the agent started).
+  sandboxHostWithCookies: ["127.0.0.2", 3000, "/", "40123.sandbox.example.com", { Cookie: signedInCookies }],
+  sandboxPathWithCookies: ["127.0.0.2", 3000, "/sandbox/40123/", "openhands.example.com", { Cookie: signedInCookies }],
+  sandboxPathOnLoopbackWithCookies: ["127.0.0.1", 3000, "/sandbox/40123/", "openhands.example.com", { Cookie: signedInCookies }],
+  sandboxHostWithManyCookies: ["127.0.0.2", 3000, "/", "40123.sandbox.example.com", { Cookie: manySignInCookies }],
+  sandboxHostWithOnlySignInCookie: ["127.0.0.2", 3000, "/", "40123.sandbox.example.com", { Cookie: "_oauth2_proxy=secret" }],
+  appWithCookies: ["127.0.0.1", 3000, "/", "localhost", { Cookie: signedInCookies }],
 } as const satisfies Record<string, readonly [string, number, string, string, Record<string, string>?]>;
 
 export type ProbeName = keyof typeof probeRequests;
@@ -82,7 +103,7 @@ async function main(): Promise<void> {
 
 function standIn(name: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    const seen: Seen = { server: name, path: req.url ?? "", upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host };
+    const seen: Seen = { server: name, path: req.url ?? "", upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, cookie: req.headers.cookie };
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(seen));
   });
