@@ -3,9 +3,9 @@ Contradictory values are rejected here, before anything renders, with a message
 that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
-{{- include "openhands.preflight.exposure" . }}
-{{- include "openhands.preflight.auth" . }}
 {{- include "openhands.preflight.sandbox" . }}
+{{- include "openhands.preflight.auth" . }}
+{{- include "openhands.preflight.exposure" . }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
 {{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}

@@ -12,6 +12,8 @@ const hostDocker = {
   openhands: { image: { tag: "0.62" } },
   sandbox: { mode: "hostDocker", image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } },
   nodeSelector: { "kubernetes.io/hostname": "golyat-1" },
+  // The node's published sandbox ports need a lock outside the chart.
+  auth: { mode: "external", external: { description: "golyat-1's firewall" } },
 };
 
 async function cronJob(values: Record<string, unknown>) {

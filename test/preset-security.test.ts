@@ -42,7 +42,10 @@ describe("network-policy preset", () => {
   it("lets only the traefik namespace in and restricts egress to DNS and the public internet", async () => {
     const objects = await renderPreset("network-policy");
     const policy = getObject(objects, "NetworkPolicy") as any;
-    expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }]);
+    expect(policy.spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } },
+      { podSelector: { matchLabels: { "app.kubernetes.io/instance": "openhands", "app.kubernetes.io/component": "test" } } },
+    ]);
     expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.spec.egress[1].to[0].ipBlock.except).toContain("169.254.0.0/16");
   });

@@ -56,8 +56,9 @@ export interface OAuth2Proxy {
   /** Provider groups allowed to sign in (`--allowed-group`). */
   allowedGroups: string[];
   /**
-   * Cookie domains (`--cookie-domain`). Use a parent domain (`.example.com`) so the session
-   * also covers sandbox hosts under it.
+   * Cookie domains (`--cookie-domain`), for example a parent domain (`.example.com`) shared
+   * with other signed-in apps. The sandbox gateway strips the session cookie before a request
+   * reaches a sandbox.
    */
   cookieDomains: string[];
   /** Domains oauth2-proxy may redirect to after sign-in (`--whitelist-domain`). */
