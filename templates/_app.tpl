@@ -36,25 +36,14 @@
     - name: {{ $name }}
       value: {{ $value | toString | quote }}
     {{- end }}
-    {{- with include "openhands.llmApiKeyRef" . }}
-    {{- $ref := fromJsonArray . }}
-    - name: LLM_API_KEY
-      valueFrom:
-        secretKeyRef:
-          name: {{ index $ref 0 }}
-          key: {{ index $ref 1 }}
-    {{- end }}
-    {{- $bedrockSecret := include "openhands.bedrockSecret" . }}
-    {{- if $bedrockSecret }}
-    {{- $keys := .Values.llm.bedrock.secretKeys }}
-    {{- /* LiteLLM in the app reads AWS_*; the LLM_* copies reach 1.x sandboxes, where the agent calls the model. */}}
-    {{- range list (list "AWS_ACCESS_KEY_ID" $keys.accessKeyId) (list "LLM_AWS_ACCESS_KEY_ID" $keys.accessKeyId) (list "AWS_SECRET_ACCESS_KEY" $keys.secretAccessKey) (list "LLM_AWS_SECRET_ACCESS_KEY" $keys.secretAccessKey) }}
-    - name: {{ index . 0 }}
-      valueFrom:
-        secretKeyRef:
-          name: {{ $bedrockSecret }}
-          key: {{ index . 1 }}
-    {{- end }}
+    {{- if eq (include "openhands.generation" .) "v0" }}
+    {{- /* 0.x reads the LLM from LLM_*; LiteLLM in the app reads AWS_*. */}}
+    {{- include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "AWS_ACCESS_KEY_ID" "LLM_AWS_ACCESS_KEY_ID") (list "AWS_SECRET_ACCESS_KEY" "LLM_AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
+    {{- else }}
+    {{- /* 1.x keeps the LLM in its settings store (seeded by the seed-llm-settings init
+    container) and copies every LLM_* variable into sandboxes, so the key stays off the app;
+    AWS_* only lets the model picker list Bedrock models. */}}
+    {{- include "openhands.llmSecretEnv" (list . list (list "AWS_ACCESS_KEY_ID") (list "AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
     {{- end }}
     {{- with include "openhands.jwtSecretRef" . }}
     {{- $ref := fromJsonArray . }}
@@ -87,12 +76,7 @@
   resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- $security := deepCopy $oh.securityContext }}
-  {{- if $nonRoot }}
-  {{- $uid := int $oh.runAsUser }}
-  {{- $security = merge $security (dict "runAsNonRoot" true "runAsUser" $uid "runAsGroup" $uid "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) }}
-  {{- end }}
-  {{- with $security }}
+  {{- with include "openhands.appSecurityContext" . | fromYaml }}
   securityContext:
     {{- toYaml . | nindent 4 }}
   {{- end }}
@@ -168,4 +152,88 @@ failureThreshold: {{ $probe.failureThreshold }}
   volumeMounts:
     - name: workspace
       mountPath: {{ $workspace.mountPath }}
+{{- end }}
+
+{{/*
+Environment entries for the LLM credentials from their Secrets. Call with
+(list $ <names for the API key> <names for the AWS access key ID> <names for the AWS secret key>).
+*/}}
+{{- define "openhands.llmSecretEnv" -}}
+{{- $root := index . 0 }}
+{{- $refs := list }}
+{{- with include "openhands.llmApiKeyRef" $root }}
+{{- $ref := fromJsonArray . }}
+{{- range index $ 1 }}{{ $refs = append $refs (list . (index $ref 0) (index $ref 1)) }}{{ end }}
+{{- end }}
+{{- with include "openhands.bedrockSecret" $root }}
+{{- $secret := . }}
+{{- $keys := $root.Values.llm.bedrock.secretKeys }}
+{{- range index $ 2 }}{{ $refs = append $refs (list . $secret $keys.accessKeyId) }}{{ end }}
+{{- range index $ 3 }}{{ $refs = append $refs (list . $secret $keys.secretAccessKey) }}{{ end }}
+{{- end }}
+{{- range $refs }}
+- name: {{ index . 0 }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ index . 1 | quote }}
+      key: {{ index . 2 | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The app container's security context: the values', made non-root where the mode allows it. */}}
+{{- define "openhands.appSecurityContext" -}}
+{{- $oh := .Values.openhands }}
+{{- $security := deepCopy $oh.securityContext }}
+{{- if include "openhands.appNonRoot" . }}
+{{- $uid := int $oh.runAsUser }}
+{{- $security = merge $security (dict "runAsNonRoot" true "runAsUser" $uid "runAsGroup" $uid "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) }}
+{{- end }}
+{{- toYaml $security }}
+{{- end }}
+
+{{/* True when the chart writes llm.* into the 1.x settings store before the app starts. */}}
+{{- define "openhands.seedsLlmSettings" -}}
+{{- if and (eq (include "openhands.generation" .) "v1") .Values.llm.model }}true{{ end }}
+{{- end }}
+
+{{/*
+The init container that writes llm.* into OpenHands 1.x's settings store, through the
+app's own settings code, whenever the chart's LLM values change (files/seed-llm-settings.py).
+*/}}
+{{- define "openhands.seedLlmSettingsContainer" -}}
+{{- $llm := .Values.llm -}}
+- name: seed-llm-settings
+  image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
+  imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
+  command: ["python", "/opt/openhands-chart/seed-llm-settings.py"]
+  env:
+    - name: OH_PERSISTENCE_DIR
+      value: {{ include "openhands.stateDir" . | quote }}
+    - name: LLM_MODEL
+      value: {{ $llm.model | quote }}
+    {{- with $llm.baseUrl }}
+    - name: LLM_BASE_URL
+      value: {{ . | quote }}
+    {{- end }}
+    {{- if $llm.bedrock.enabled }}
+    - name: LLM_AWS_REGION_NAME
+      value: {{ $llm.bedrock.region | quote }}
+    {{- end }}
+    {{- include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "LLM_AWS_ACCESS_KEY_ID") (list "LLM_AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
+  {{- with include "openhands.appSecurityContext" . | fromYaml }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  resources:
+    requests:
+      cpu: 50m
+      memory: 256Mi
+    limits:
+      memory: 1Gi
+  volumeMounts:
+    - name: state
+      mountPath: {{ include "openhands.stateDir" . }}
+    - name: chart-scripts
+      mountPath: /opt/openhands-chart
+      readOnly: true
 {{- end }}

@@ -78,11 +78,16 @@ entries override it.
 {{- $_ := set $env "MAX_CONCURRENT_CONVERSATIONS" (toString (int $limits.maxConcurrentConversations)) }}
 {{- end }}
 {{- $llm := .Values.llm }}
+{{- if eq $generation "v0" }}
+{{- /* 0.x reads its LLM from LLM_*; LiteLLM reads AWS_REGION_NAME and boto AWS_REGION. */}}
 {{- with $llm.model }}{{ $_ := set $env "LLM_MODEL" . }}{{ end }}
 {{- with $llm.baseUrl }}{{ $_ := set $env "LLM_BASE_URL" . }}{{ end }}
 {{- if $llm.bedrock.enabled }}
-{{- /* LiteLLM reads AWS_REGION_NAME; OpenHands' LLM settings (forwarded into 1.x sandboxes) read LLM_AWS_REGION_NAME; boto reads AWS_REGION. */}}
 {{- range list "AWS_REGION_NAME" "LLM_AWS_REGION_NAME" "AWS_REGION" "AWS_DEFAULT_REGION" }}{{ $_ := set $env . $llm.bedrock.region }}{{ end }}
+{{- end }}
+{{- else if $llm.bedrock.enabled }}
+{{- /* 1.x reads no LLM_* (seed-llm-settings writes the LLM); AWS_REGION_NAME lets the model picker list Bedrock models. */}}
+{{- $_ := set $env "AWS_REGION_NAME" $llm.bedrock.region }}
 {{- end }}
 {{- with .Values.sandbox.env }}
 {{- $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}

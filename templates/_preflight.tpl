@@ -137,6 +137,12 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail "externalSecrets.storeRef.name: name the SecretStore or ClusterSecretStore to read from, or let the chart render one (externalSecrets.store.enabled)." }}
 {{- end }}
 {{- $llm := .Values.llm }}
+{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.llmApiKeyRef" .) $llm.bedrock.enabled) }}
+{{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
+{{- end }}
+{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (ne .Values.sandbox.mode "process") (not (include "openhands.bedrockSecret" .)) }}
+{{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}
+{{- end }}
 {{- if $llm.bedrock.enabled }}
 {{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
 {{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}

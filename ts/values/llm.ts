@@ -1,9 +1,10 @@
 import type { Image, KubernetesObject, Resources, StringMap } from "./common.ts";
 
 /**
- * The LLM OpenHands starts with. Users can still change it in the UI; these values are the
- * server's defaults, as the environment variables OpenHands reads (`LLM_*`, and for Bedrock
- * the AWS variables LiteLLM reads). 1.x forwards every `LLM_*` variable into sandboxes.
+ * The LLM OpenHands starts with; users can still change it in the UI. 1.x keeps its LLM in
+ * the settings store, which the `seed-llm-settings` init container writes whenever these
+ * values change; 0.x reads them as `LLM_*` variables (and Bedrock's as the AWS variables
+ * LiteLLM reads).
  */
 export interface LLM {
   /** Model in LiteLLM form, for example `anthropic/claude-sonnet-4-5` or `bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0`. Empty leaves it to the UI. */
@@ -13,7 +14,7 @@ export interface LLM {
    * @pattern ^$|^https?://
    */
   baseUrl: string;
-  /** The API key, from an existing Secret (`LLM_API_KEY`). */
+  /** The API key, from an existing Secret. */
   apiKey: LLMApiKey;
   /** AWS Bedrock. */
   bedrock: Bedrock;
@@ -40,7 +41,8 @@ export interface Bedrock {
   region: string;
   /**
    * Existing Secret with an access key. Empty uses the pod's own AWS identity (IRSA, EKS Pod
-   * Identity or the node's instance role).
+   * Identity or the node's instance role), which only 0.x and 1.x `process` mode can use:
+   * 1.x agents in sandbox containers need the key.
    */
   existingSecret: string;
   /** Keys inside `existingSecret`. */
