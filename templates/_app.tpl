@@ -209,6 +209,11 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
   env:
     - name: OH_PERSISTENCE_DIR
       value: {{ include "openhands.stateDir" . | quote }}
+    # LiteLLM would fetch its model price list from the internet at import.
+    - name: LITELLM_LOCAL_MODEL_COST_MAP
+      value: "True"
+    - name: OPENHANDS_SUPPRESS_BANNER
+      value: "1"
     - name: LLM_MODEL
       value: {{ $llm.model | quote }}
     {{- with $llm.baseUrl }}

@@ -24,6 +24,8 @@ describe("LLM settings with OpenHands 1.x (the settings store)", () => {
     expect(seed!.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings.py"]);
     expect(seedEnv).toEqual({
       OH_PERSISTENCE_DIR: "/.openhands",
+      LITELLM_LOCAL_MODEL_COST_MAP: "True",
+      OPENHANDS_SUPPRESS_BANNER: "1",
       LLM_MODEL: "openai/qwen3-coder",
       LLM_BASE_URL: "http://litellm.ai.svc:4000",
       LLM_API_KEY: { secretKeyRef: { name: "llm", key: "token" } },
