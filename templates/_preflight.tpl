@@ -38,6 +38,7 @@ that names the keys at fault and says what to set instead.
 {{- if include "openhands.v0Before" (list . "0.45.0") }}
 {{- fail (printf "sandbox.mode: the kubernetes runtime arrived in OpenHands 0.45, and openhands.image.tag is %s. Use 0.45 to 0.62, or sandbox.mode dind." (include "openhands.appTag" .)) }}
 {{- end }}
+{{- include "openhands.preflight.kubernetesRuntime" . }}
 {{- end }}
 {{- if eq $mode "remoteDocker" }}
 {{- $remote := .Values.sandbox.remoteDocker }}
@@ -162,5 +163,38 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- end }}
 {{- if and (eq $auth.mode "external") (not $auth.external.description) }}
 {{- fail "auth.external.description: say what protects OpenHands (for example \"Authelia forward auth on the Gateway\"), so the next person knows where the lock is." }}
+{{- end }}
+{{- end }}
+
+{{/*
+Sandbox mode kubernetes. Upstream's runtime pods name no ServiceAccount, so agent code runs
+as the runtime namespace's default account with its token mounted: that account must never
+be the one holding the runtime Role.
+*/}}
+{{- define "openhands.preflight.kubernetesRuntime" -}}
+{{- $k := .Values.sandbox.kubernetes }}
+{{- $namespace := include "openhands.runtimeNamespace" . }}
+{{- if eq $namespace .Release.Namespace }}
+{{- fail (printf "sandbox.kubernetes.namespace: runtime pods run agent code as their namespace's default ServiceAccount, so they must not share the release namespace %s with the app (its Secrets, its ServiceAccount, the runtime Role). Leave sandbox.kubernetes.namespace empty (the chart then uses %s-sandboxes) or name another namespace." .Release.Namespace .Release.Namespace) }}
+{{- end }}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" $namespace) }}
+{{- fail (printf "sandbox.kubernetes.namespace: %q is not a namespace name (lowercase letters, digits and '-', at most 63 characters). Name one that is." $namespace) }}
+{{- end }}
+{{- $account := include "openhands.serviceAccountName" . }}
+{{- if eq $account "default" }}
+{{- fail (printf "serviceAccount.name: sandbox mode kubernetes binds the runtime Role (create and delete pods, Services, claims and Ingresses in %s) to the app's ServiceAccount, and default is the account every pod of %s without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account in serviceAccount.name." $namespace .Release.Namespace) }}
+{{- end }}
+{{- if not $k.ingressDomain }}
+{{- fail "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com)." }}
+{{- end }}
+{{- if and (or $k.nodeSelectorKey $k.nodeSelectorValue) (not (and $k.nodeSelectorKey $k.nodeSelectorValue)) }}
+{{- fail "sandbox.kubernetes.nodeSelectorKey: OpenHands ignores a node selector unless both sandbox.kubernetes.nodeSelectorKey and sandbox.kubernetes.nodeSelectorValue are set. Set both, or neither." }}
+{{- end }}
+{{- range $i, $toleration := $k.tolerations }}
+{{- range $field, $_ := $toleration }}
+{{- if not (has $field (list "key" "operator" "value" "effect" "tolerationSeconds")) }}
+{{- fail (printf "sandbox.kubernetes.tolerations[%d]: %s is not a toleration field; OpenHands builds runtime pods' tolerations from key, operator, value, effect and tolerationSeconds only, and fails on anything else." $i $field) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
