@@ -65,6 +65,7 @@ that names the keys at fault and says what to set instead.
 {{- if and .Values.dockerCleanup.enabled (not (has $mode (list "dind" "hostDocker"))) }}
 {{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
 {{- end }}
+{{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ end }}
 {{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
@@ -133,6 +134,15 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail "externalSecrets.storeRef.name: name the SecretStore or ClusterSecretStore to read from, or let the chart render one (externalSecrets.store.enabled)." }}
 {{- end }}
 {{- $llm := .Values.llm }}
+{{- if $llm.apiKey.insecurePlaintextValue }}
+{{- $source := "" }}
+{{- if $llm.apiKey.existingSecret }}{{ $source = printf "llm.apiKey.existingSecret (%s)" $llm.apiKey.existingSecret }}
+{{- else if and .Values.externalSecrets.enabled .Values.externalSecrets.secrets.llmApiKey.enabled }}{{ $source = printf "externalSecrets.secrets.llmApiKey (the ExternalSecret filling %s)" .Values.externalSecrets.secrets.llmApiKey.targetName }}
+{{- end }}
+{{- if $source }}
+{{- fail (printf "llm.apiKey.insecurePlaintextValue: the LLM API key already comes from %s, so the plain-text copy would only sit in values and Helm's release history, unused. Remove llm.apiKey.insecurePlaintextValue (and rotate the key if those values were shared)." $source) }}
+{{- end }}
+{{- end }}
 {{- if $llm.bedrock.enabled }}
 {{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
 {{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}
@@ -157,8 +167,25 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if not (and $auth.ingressNginx.authUrl $auth.ingressNginx.authSignin) }}
 {{- fail "auth.ingressNginx.authUrl: auth.mode ingressNginx needs both auth.ingressNginx.authUrl and auth.ingressNginx.authSignin (for example https://auth.example.com/oauth2/auth and https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri)." }}
 {{- end }}
+{{- if .Values.ingress.enabled }}
+{{- /* A user annotation would silently win over the chart's (ingress.yaml merges the user's first). */}}
+{{- range $name, $setting := dict "auth-url" "auth.ingressNginx.authUrl" "auth-signin" "auth.ingressNginx.authSignin" "auth-response-headers" "auth.ingressNginx.responseHeaders" "auth-snippet" "" }}
+{{- $annotation := printf "nginx.ingress.kubernetes.io/%s" $name }}
+{{- if hasKey $.Values.ingress.annotations $annotation }}
+{{- fail (printf "ingress.annotations: %s would override the external authentication that auth.mode ingressNginx writes on the Ingress. %s" $annotation (ternary (printf "Remove it and set %s instead." $setting) "Remove it: a snippet in the auth request can turn the check off." (ne $setting ""))) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.ingress.enabled (not (contains "nginx" .Values.ingress.className)) }}
 {{- fail (printf "ingress.className: auth.mode ingressNginx works only on the ingress-nginx controller, and ingress.className is %q. Set ingress.className to your nginx class, or use auth.mode oauth2Proxy." .Values.ingress.className) }}
+{{- end }}
+{{- end }}
+{{- if and (eq $auth.mode "none") .Values.ingress.enabled }}
+{{- range $name := list "auth-url" "auth-signin" "auth-snippet" }}
+{{- $annotation := printf "nginx.ingress.kubernetes.io/%s" $name }}
+{{- if hasKey $.Values.ingress.annotations $annotation }}
+{{- fail (printf "ingress.annotations: %s puts external authentication on the Ingress while auth.mode is none, so the chart neither checks nor covers it. Declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin (or auth.mode external with a description)." $annotation) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and (eq $auth.mode "external") (not $auth.external.description) }}
@@ -195,6 +222,32 @@ be the one holding the runtime Role.
 {{- if not (has $field (list "key" "operator" "value" "effect" "tolerationSeconds")) }}
 {{- fail (printf "sandbox.kubernetes.tolerations[%d]: %s is not a toleration field; OpenHands builds runtime pods' tolerations from key, operator, value, effect and tolerationSeconds only, and fails on anything else." $i $field) }}
 {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+dind.extraArgs must not open the daemon on TCP without TLS: the daemon is privileged, so its
+API is root on the node for anything that reaches the pod's port, sandboxes included.
+dockerd reads --host=X, --host X, -H X, -H=X and -HX, and a value without a scheme is TCP.
+*/}}
+{{- define "openhands.preflight.dindArgs" -}}
+{{- $args := .Values.dind.extraArgs }}
+{{- $hosts := list }}
+{{- range $i, $arg := $args }}
+{{- if has $arg (list "--host" "-H") }}
+{{- if lt (add1 $i) (len $args) }}{{ $hosts = append $hosts (list (printf "%s %s" $arg (index $args (add1 $i))) (index $args (add1 $i))) }}{{ end }}
+{{- else if regexMatch "^(--host[= ]|-H)." $arg }}
+{{- $hosts = append $hosts (list $arg (regexReplaceAll "^(--host[= ]|-H[= ]?)\\s*" $arg "")) }}
+{{- end }}
+{{- end }}
+{{- $flags := list }}
+{{- range $args }}{{ $flags = append $flags (regexReplaceAll "=.*$" . "") }}{{ end }}
+{{- $tls := and (or (has "--tlsverify" $args) (has "--tlsverify=true" $args)) (has "--tlscacert" $flags) (has "--tlscert" $flags) (has "--tlskey" $flags) }}
+{{- range $hosts }}
+{{- $given := index . 0 }}{{- $address := lower (index . 1) }}
+{{- if and (or (hasPrefix "tcp://" $address) (not (contains "://" $address))) (not $tls) }}
+{{- fail (printf "dind.extraArgs: %q opens the Docker daemon on TCP without TLS, which gives root on its machine to anyone who reaches the port (sandboxes included). Remove it (the app reaches the daemon on its Unix socket), or add --tlsverify with --tlscacert, --tlscert and --tlskey from mounted certificates." $given) }}
 {{- end }}
 {{- end }}
 {{- end }}
