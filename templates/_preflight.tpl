@@ -65,7 +65,7 @@ that names the keys at fault and says what to set instead.
 {{- if and .Values.dockerCleanup.enabled (not (has $mode (list "dind" "hostDocker"))) }}
 {{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
 {{- end }}
-{{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ end }}
+{{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ include "openhands.preflight.dindCleanup" . }}{{ end }}
 {{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
@@ -248,6 +248,24 @@ dockerd reads --host=X, --host X, -H X, -H=X and -HX, and a value without a sche
 {{- $given := index . 0 }}{{- $address := lower (index . 1) }}
 {{- if and (or (hasPrefix "tcp://" $address) (not (contains "://" $address))) (not $tls) }}
 {{- fail (printf "dind.extraArgs: %q opens the Docker daemon on TCP without TLS, which gives root on its machine to anyone who reaches the port (sandboxes included). Remove it (the app reaches the daemon on its Unix socket), or add --tlsverify with --tlscacert, --tlscert and --tlskey from mounted certificates." $given) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+In sandbox mode dind the cleanup schedule is read inside the pod (openhands.dockerCleanupLoop),
+on UTC: the Docker CLI image has no time zone data.
+*/}}
+{{- define "openhands.preflight.dindCleanup" -}}
+{{- $cleanup := .Values.dockerCleanup }}
+{{- if $cleanup.enabled }}
+{{- if not (has $cleanup.timeZone (list "" "UTC" "Etc/UTC")) }}
+{{- fail (printf "dockerCleanup.timeZone: with sandbox.mode dind the cleanup runs inside the OpenHands pod and reads dockerCleanup.schedule in UTC, so %s cannot apply. Write the schedule in UTC (for example 03:30 in Asia/Tokyo is \"30 18 * * *\") and leave timeZone empty." $cleanup.timeZone) }}
+{{- end }}
+{{- $item := "([*?]|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?" }}
+{{- $field := printf "%s(,%s)*" $item $item }}
+{{- if not (or (has $cleanup.schedule (list "@yearly" "@annually" "@monthly" "@weekly" "@daily" "@midnight" "@hourly")) (regexMatch (printf "^%s( %s){4}$" $field $field) $cleanup.schedule)) }}
+{{- fail (printf "dockerCleanup.schedule: %q is not a cron schedule of five fields (minute hour day-of-month month day-of-week, for example \"0 3 * * *\") or @daily, @weekly, @monthly, @yearly or @hourly." $cleanup.schedule) }}
 {{- end }}
 {{- end }}
 {{- end }}
