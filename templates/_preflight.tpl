@@ -267,5 +267,26 @@ on UTC: the Docker CLI image has no time zone data.
 {{- if not (or (has $cleanup.schedule (list "@yearly" "@annually" "@monthly" "@weekly" "@daily" "@midnight" "@hourly")) (regexMatch (printf "^%s( %s){4}$" $field $field) $cleanup.schedule)) }}
 {{- fail (printf "dockerCleanup.schedule: %q is not a cron schedule of five fields (minute hour day-of-month month day-of-week, for example \"0 3 * * *\") or @daily, @weekly, @monthly, @yearly or @hourly." $cleanup.schedule) }}
 {{- end }}
+{{- if not (hasPrefix "@" $cleanup.schedule) }}
+{{- $limits := list (list "minute" 0 59 "") (list "hour" 0 23 "") (list "day of month" 1 31 "") (list "month" 1 12 "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC") (list "day of week" 0 7 "SUN|MON|TUE|WED|THU|FRI|SAT") }}
+{{- range $i, $field := splitList " " $cleanup.schedule }}
+{{- $limit := index $limits $i }}
+{{- range splitList "," $field }}
+{{- $parts := splitList "/" . }}
+{{- if and (gt (len $parts) 1) (lt (atoi (index $parts 1)) 1) }}
+{{- fail (printf "dockerCleanup.schedule: the step in %q (%s) must be 1 or more." . (index $limit 0)) }}
+{{- end }}
+{{- range splitList "-" (index $parts 0) }}
+{{- if regexMatch "^[0-9]+$" . }}
+{{- if or (lt (atoi .) (index $limit 1)) (gt (atoi .) (index $limit 2)) }}
+{{- fail (printf "dockerCleanup.schedule: %s is out of range for the %s (%d to %d)." . (index $limit 0) (index $limit 1) (index $limit 2)) }}
+{{- end }}
+{{- else if and (ne . "*") (ne . "?") (not (and (index $limit 3) (regexMatch (printf "^(?i)(%s)$" (index $limit 3)) .))) }}
+{{- fail (printf "dockerCleanup.schedule: %q is not a value of the %s." . (index $limit 0)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -168,6 +168,10 @@ describe("Docker cleanup with dind", () => {
     [{ timeZone: "Asia/Tokyo" }, "dockerCleanup.timeZone: with sandbox.mode dind the cleanup runs inside the OpenHands pod and reads dockerCleanup.schedule in UTC, so Asia/Tokyo cannot apply."],
     [{ schedule: "0 0 * *" }, 'dockerCleanup.schedule: "0 0 * *" is not a cron schedule of five fields'],
     [{ schedule: "CRON_TZ=Asia/Tokyo 0 0 * * *" }, 'dockerCleanup.schedule: "CRON_TZ=Asia/Tokyo 0 0 * * *" is not a cron schedule of five fields'],
+    [{ schedule: "61 * * * *" }, "dockerCleanup.schedule: 61 is out of range for the minute (0 to 59)."],
+    [{ schedule: "0 0 0 * *" }, "dockerCleanup.schedule: 0 is out of range for the day of month (1 to 31)."],
+    [{ schedule: "*/0 * * * *" }, 'dockerCleanup.schedule: the step in "*/0" (minute) must be 1 or more.'],
+    [{ schedule: "0 0 * * FRY" }, 'dockerCleanup.schedule: "FRY" is not a value of the day of week.'],
   ])("refuses %j", async (dockerCleanup, message) => {
     for (const helm of helms) expect(await renderError({ helm, values: { dockerCleanup: { enabled: true, ...dockerCleanup } } })).toContain(message);
   });
