@@ -204,6 +204,9 @@ be the one holding the runtime Role.
 {{- if eq $namespace .Release.Namespace }}
 {{- fail (printf "sandbox.kubernetes.namespace: runtime pods run agent code as their namespace's default ServiceAccount, so they must not share the release namespace %s with the app (its Secrets, its ServiceAccount, the runtime Role). Leave sandbox.kubernetes.namespace empty (the chart then uses %s-sandboxes) or name another namespace." .Release.Namespace .Release.Namespace) }}
 {{- end }}
+{{- if has $namespace (list "default" "kube-system" "kube-public" "kube-node-lease") }}
+{{- fail (printf "sandbox.kubernetes.namespace: %s is shared with other workloads, and the app may create pods there that mount its Secrets or run as its ServiceAccounts. Give runtime pods a namespace of their own (empty means %s-sandboxes)." $namespace .Release.Namespace) }}
+{{- end }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" $namespace) }}
 {{- fail (printf "sandbox.kubernetes.namespace: %q is not a namespace name (lowercase letters, digits and '-', at most 63 characters). Name one that is." $namespace) }}
 {{- end }}

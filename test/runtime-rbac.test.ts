@@ -87,6 +87,11 @@ describe("runtime RBAC", () => {
       "serviceAccount.name: sandbox mode kubernetes binds the runtime Role",
     ],
     ["a namespace name Kubernetes refuses", runtime({ namespace: "Sandboxes" }), 'sandbox.kubernetes.namespace: "Sandboxes" is not a namespace name'],
+    [
+      "a namespace shared with the cluster's own workloads",
+      runtime({ namespace: "kube-system" }),
+      "sandbox.kubernetes.namespace: kube-system is shared with other workloads, and the app may create pods there that mount its Secrets or run as its ServiceAccounts.",
+    ],
   ])("refuses %s", async (_what, values, message) => {
     for (const helm of helms) expect(await renderError({ helm, values })).toContain(message);
   });
