@@ -19,7 +19,12 @@ const k = (args: string[], options: { as?: string; input?: string } = {}) => {
   const impersonate = options.as ? ["--as", options.as, "--as-group", "system:serviceaccounts", "--as-group", "system:authenticated"] : [];
   return execa(kubectl(), ["--kubeconfig", kubeconfig, ...impersonate, ...args], { reject: false, input: options.input });
 };
-const canI = async (as: string, verb: string, resource: string, ns: string) => (await k(["auth", "can-i", verb, resource, "-n", ns], { as })).stdout.trim();
+// kubectl reads "pods/exec" as the pod named exec: a subresource goes in --subresource.
+const canI = async (as: string, verb: string, resource: string, ns: string) => {
+  const [kind, subresource] = resource.split("/");
+  const args = ["auth", "can-i", verb, kind, "-n", ns, ...(subresource ? ["--subresource", subresource] : [])];
+  return (await k(args, { as })).stdout.trim();
+};
 
 // The objects upstream builds for conversation "abc" (_get_*_manifest), as JSON.
 const sid = "abc";
@@ -106,6 +111,11 @@ describe("sandbox mode kubernetes on a real API server", () => {
       const result = await k(["delete", kind, name, "-n", runtimeNamespace, "--wait=false"], { as: app });
       expect(result.exitCode, `${kind}: ${result.stderr}`).toBe(0);
     }
+  });
+
+  it("kubectl auth can-i answers yes for what the Role grants (so the refusals below are real)", async () => {
+    expect(await canI(app, "create", "pods", runtimeNamespace)).toBe("yes");
+    expect(await canI(app, "delete", "ingresses", runtimeNamespace)).toBe("yes");
   });
 
   it("the app's account can do nothing else: no exec, port-forward, listing, Secrets, NetworkPolicies, or its own namespace", async () => {
