@@ -254,9 +254,12 @@ socket (dind and hostDocker need root for it).
 {{- if and .Values.persistence.workspace.enabled (has .Values.sandbox.mode (list "dind" "process")) }}true{{ end }}
 {{- end }}
 
-{{/* The runtime pods' namespace in sandbox mode kubernetes. */}}
+{{/*
+The runtime pods' namespace in sandbox mode kubernetes: never the release namespace, so
+agent code shares no namespace (Secrets, ServiceAccounts, Role) with the app.
+*/}}
 {{- define "openhands.runtimeNamespace" -}}
-{{- default .Release.Namespace .Values.sandbox.kubernetes.namespace }}
+{{- default (printf "%s-sandboxes" .Release.Namespace) .Values.sandbox.kubernetes.namespace }}
 {{- end }}
 
 {{/* Where the remote Docker daemon's TLS client material is mounted. */}}

@@ -38,6 +38,7 @@ that names the keys at fault and says what to set instead.
 {{- if include "openhands.v0Before" (list . "0.45.0") }}
 {{- fail (printf "sandbox.mode: the kubernetes runtime arrived in OpenHands 0.45, and openhands.image.tag is %s. Use 0.45 to 0.62, or sandbox.mode dind." (include "openhands.appTag" .)) }}
 {{- end }}
+{{- include "openhands.preflight.kubernetesRuntime" . }}
 {{- end }}
 {{- if eq $mode "remoteDocker" }}
 {{- $remote := .Values.sandbox.remoteDocker }}
@@ -64,6 +65,7 @@ that names the keys at fault and says what to set instead.
 {{- if and .Values.dockerCleanup.enabled (not (has $mode (list "dind" "hostDocker"))) }}
 {{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
 {{- end }}
+{{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ include "openhands.preflight.dindCleanup" . }}{{ end }}
 {{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
@@ -137,6 +139,15 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail "externalSecrets.storeRef.name: name the SecretStore or ClusterSecretStore to read from, or let the chart render one (externalSecrets.store.enabled)." }}
 {{- end }}
 {{- $llm := .Values.llm }}
+{{- if $llm.apiKey.insecurePlaintextValue }}
+{{- $source := "" }}
+{{- if $llm.apiKey.existingSecret }}{{ $source = printf "llm.apiKey.existingSecret (%s)" $llm.apiKey.existingSecret }}
+{{- else if and .Values.externalSecrets.enabled .Values.externalSecrets.secrets.llmApiKey.enabled }}{{ $source = printf "externalSecrets.secrets.llmApiKey (the ExternalSecret filling %s)" .Values.externalSecrets.secrets.llmApiKey.targetName }}
+{{- end }}
+{{- if $source }}
+{{- fail (printf "llm.apiKey.insecurePlaintextValue: the LLM API key already comes from %s, so the plain-text copy would only sit in values and Helm's release history, unused. Remove llm.apiKey.insecurePlaintextValue (and rotate the key if those values were shared)." $source) }}
+{{- end }}
+{{- end }}
 {{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.llmApiKeyRef" .) $llm.bedrock.enabled) }}
 {{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
 {{- end }}
@@ -167,11 +178,129 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if not (and $auth.ingressNginx.authUrl $auth.ingressNginx.authSignin) }}
 {{- fail "auth.ingressNginx.authUrl: auth.mode ingressNginx needs both auth.ingressNginx.authUrl and auth.ingressNginx.authSignin (for example https://auth.example.com/oauth2/auth and https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri)." }}
 {{- end }}
+{{- if .Values.ingress.enabled }}
+{{- /* A user annotation would silently win over the chart's (ingress.yaml merges the user's first). */}}
+{{- range $name, $setting := dict "auth-url" "auth.ingressNginx.authUrl" "auth-signin" "auth.ingressNginx.authSignin" "auth-response-headers" "auth.ingressNginx.responseHeaders" "auth-snippet" "" }}
+{{- $annotation := printf "nginx.ingress.kubernetes.io/%s" $name }}
+{{- if hasKey $.Values.ingress.annotations $annotation }}
+{{- fail (printf "ingress.annotations: %s would override the external authentication that auth.mode ingressNginx writes on the Ingress. %s" $annotation (ternary (printf "Remove it and set %s instead." $setting) "Remove it: a snippet in the auth request can turn the check off." (ne $setting ""))) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.ingress.enabled (not (contains "nginx" .Values.ingress.className)) }}
 {{- fail (printf "ingress.className: auth.mode ingressNginx works only on the ingress-nginx controller, and ingress.className is %q. Set ingress.className to your nginx class, or use auth.mode oauth2Proxy." .Values.ingress.className) }}
 {{- end }}
 {{- end }}
+{{- if and (eq $auth.mode "none") .Values.ingress.enabled }}
+{{- range $name := list "auth-url" "auth-signin" "auth-snippet" }}
+{{- $annotation := printf "nginx.ingress.kubernetes.io/%s" $name }}
+{{- if hasKey $.Values.ingress.annotations $annotation }}
+{{- fail (printf "ingress.annotations: %s puts external authentication on the Ingress while auth.mode is none, so the chart neither checks nor covers it. Declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin (or auth.mode external with a description)." $annotation) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and (eq $auth.mode "external") (not $auth.external.description) }}
 {{- fail "auth.external.description: say what protects OpenHands (for example \"Authelia forward auth on the Gateway\"), so the next person knows where the lock is." }}
+{{- end }}
+{{- end }}
+
+{{/*
+Sandbox mode kubernetes. Upstream's runtime pods name no ServiceAccount, so agent code runs
+as the runtime namespace's default account with its token mounted: that account must never
+be the one holding the runtime Role.
+*/}}
+{{- define "openhands.preflight.kubernetesRuntime" -}}
+{{- $k := .Values.sandbox.kubernetes }}
+{{- $namespace := include "openhands.runtimeNamespace" . }}
+{{- if eq $namespace .Release.Namespace }}
+{{- fail (printf "sandbox.kubernetes.namespace: runtime pods run agent code as their namespace's default ServiceAccount, so they must not share the release namespace %s with the app (its Secrets, its ServiceAccount, the runtime Role). Leave sandbox.kubernetes.namespace empty (the chart then uses %s-sandboxes) or name another namespace." .Release.Namespace .Release.Namespace) }}
+{{- end }}
+{{- if has $namespace (list "default" "kube-system" "kube-public" "kube-node-lease") }}
+{{- fail (printf "sandbox.kubernetes.namespace: %s is shared with other workloads, and the app may create pods there that mount its Secrets or run as its ServiceAccounts. Give runtime pods a namespace of their own (empty means %s-sandboxes)." $namespace .Release.Namespace) }}
+{{- end }}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" $namespace) }}
+{{- fail (printf "sandbox.kubernetes.namespace: %q is not a namespace name (lowercase letters, digits and '-', at most 63 characters). Name one that is." $namespace) }}
+{{- end }}
+{{- $account := include "openhands.serviceAccountName" . }}
+{{- if eq $account "default" }}
+{{- fail (printf "serviceAccount.name: sandbox mode kubernetes binds the runtime Role (create and delete pods, Services, claims and Ingresses in %s) to the app's ServiceAccount, and default is the account every pod of %s without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account in serviceAccount.name." $namespace .Release.Namespace) }}
+{{- end }}
+{{- if not $k.ingressDomain }}
+{{- fail "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com)." }}
+{{- end }}
+{{- if and (or $k.nodeSelectorKey $k.nodeSelectorValue) (not (and $k.nodeSelectorKey $k.nodeSelectorValue)) }}
+{{- fail "sandbox.kubernetes.nodeSelectorKey: OpenHands ignores a node selector unless both sandbox.kubernetes.nodeSelectorKey and sandbox.kubernetes.nodeSelectorValue are set. Set both, or neither." }}
+{{- end }}
+{{- range $i, $toleration := $k.tolerations }}
+{{- range $field, $_ := $toleration }}
+{{- if not (has $field (list "key" "operator" "value" "effect" "tolerationSeconds")) }}
+{{- fail (printf "sandbox.kubernetes.tolerations[%d]: %s is not a toleration field; OpenHands builds runtime pods' tolerations from key, operator, value, effect and tolerationSeconds only, and fails on anything else." $i $field) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+dind.extraArgs must not open the daemon on TCP without TLS: the daemon is privileged, so its
+API is root on the node for anything that reaches the pod's port, sandboxes included.
+dockerd reads --host=X, --host X, -H X, -H=X and -HX, and a value without a scheme is TCP.
+*/}}
+{{- define "openhands.preflight.dindArgs" -}}
+{{- $args := .Values.dind.extraArgs }}
+{{- $hosts := list }}
+{{- range $i, $arg := $args }}
+{{- if has $arg (list "--host" "-H") }}
+{{- if lt (add1 $i) (len $args) }}{{ $hosts = append $hosts (list (printf "%s %s" $arg (index $args (add1 $i))) (index $args (add1 $i))) }}{{ end }}
+{{- else if regexMatch "^(--host[= ]|-H)." $arg }}
+{{- $hosts = append $hosts (list $arg (regexReplaceAll "^(--host[= ]|-H[= ]?)\\s*" $arg "")) }}
+{{- end }}
+{{- end }}
+{{- $flags := list }}
+{{- range $args }}{{ $flags = append $flags (regexReplaceAll "=.*$" . "") }}{{ end }}
+{{- $tls := and (or (has "--tlsverify" $args) (has "--tlsverify=true" $args)) (has "--tlscacert" $flags) (has "--tlscert" $flags) (has "--tlskey" $flags) }}
+{{- range $hosts }}
+{{- $given := index . 0 }}{{- $address := lower (index . 1) }}
+{{- if and (or (hasPrefix "tcp://" $address) (not (contains "://" $address))) (not $tls) }}
+{{- fail (printf "dind.extraArgs: %q opens the Docker daemon on TCP without TLS, which gives root on its machine to anyone who reaches the port (sandboxes included). Remove it (the app reaches the daemon on its Unix socket), or add --tlsverify with --tlscacert, --tlscert and --tlskey from mounted certificates." $given) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+In sandbox mode dind the cleanup schedule is read inside the pod (openhands.dockerCleanupLoop),
+on UTC: the Docker CLI image has no time zone data.
+*/}}
+{{- define "openhands.preflight.dindCleanup" -}}
+{{- $cleanup := .Values.dockerCleanup }}
+{{- if $cleanup.enabled }}
+{{- if not (has $cleanup.timeZone (list "" "UTC" "Etc/UTC")) }}
+{{- fail (printf "dockerCleanup.timeZone: with sandbox.mode dind the cleanup runs inside the OpenHands pod and reads dockerCleanup.schedule in UTC, so %s cannot apply. Write the schedule in UTC (for example 03:30 in Asia/Tokyo is \"30 18 * * *\") and leave timeZone empty." $cleanup.timeZone) }}
+{{- end }}
+{{- $item := "([*?]|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?" }}
+{{- $field := printf "%s(,%s)*" $item $item }}
+{{- if not (or (has $cleanup.schedule (list "@yearly" "@annually" "@monthly" "@weekly" "@daily" "@midnight" "@hourly")) (regexMatch (printf "^%s( %s){4}$" $field $field) $cleanup.schedule)) }}
+{{- fail (printf "dockerCleanup.schedule: %q is not a cron schedule of five fields (minute hour day-of-month month day-of-week, for example \"0 3 * * *\") or @daily, @weekly, @monthly, @yearly or @hourly." $cleanup.schedule) }}
+{{- end }}
+{{- if not (hasPrefix "@" $cleanup.schedule) }}
+{{- $limits := list (list "minute" 0 59 "") (list "hour" 0 23 "") (list "day of month" 1 31 "") (list "month" 1 12 "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC") (list "day of week" 0 7 "SUN|MON|TUE|WED|THU|FRI|SAT") }}
+{{- range $i, $field := splitList " " $cleanup.schedule }}
+{{- $limit := index $limits $i }}
+{{- range splitList "," $field }}
+{{- $parts := splitList "/" . }}
+{{- if and (gt (len $parts) 1) (lt (atoi (index $parts 1)) 1) }}
+{{- fail (printf "dockerCleanup.schedule: the step in %q (%s) must be 1 or more." . (index $limit 0)) }}
+{{- end }}
+{{- range splitList "-" (index $parts 0) }}
+{{- if regexMatch "^[0-9]+$" . }}
+{{- if or (lt (atoi .) (index $limit 1)) (gt (atoi .) (index $limit 2)) }}
+{{- fail (printf "dockerCleanup.schedule: %s is out of range for the %s (%d to %d)." . (index $limit 0) (index $limit 1) (index $limit 2)) }}
+{{- end }}
+{{- else if and (ne . "*") (ne . "?") (not (and (index $limit 3) (regexMatch (printf "^(?i)(%s)$" (index $limit 3)) .))) }}
+{{- fail (printf "dockerCleanup.schedule: %q is not a value of the %s." . (index $limit 0)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -1,6 +1,7 @@
 // Locked by default: every exposure needs authentication, and oauth2-proxy carries the traffic.
 import { describe, expect, it } from "vitest";
 import { getObject, render, renderError } from "../ts/lib/render.ts";
+import { helms } from "../ts/lib/presets.ts";
 import { container, envOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 import { clusterApiVersions } from "../ts/lib/presets.ts";
 
@@ -176,5 +177,45 @@ describe("oauth2-proxy sidecar", () => {
     const proxy = container((await pod()).spec, "oauth2-proxy");
     expect(proxy.livenessProbe!.httpGet).toEqual({ path: "/ping", port: "oauth2-proxy" });
     expect(proxy.readinessProbe!.httpGet).toEqual({ path: "/ready", port: "oauth2-proxy" });
+  });
+});
+
+describe("authentication annotations in ingress.annotations", () => {
+  const nginxIngress = (annotations: Record<string, string>) => ({ ingress: { enabled: true, className: "nginx", annotations } });
+
+  it.each([
+    ["auth-url", "Remove it and set auth.ingressNginx.authUrl instead."],
+    ["auth-signin", "Remove it and set auth.ingressNginx.authSignin instead."],
+    ["auth-response-headers", "Remove it and set auth.ingressNginx.responseHeaders instead."],
+    ["auth-snippet", "Remove it: a snippet in the auth request can turn the check off."],
+  ])("with auth.mode ingressNginx, %s is refused: it would silently win over the chart's", async (name, hint) => {
+    for (const helm of helms) {
+      const message = await renderError({ helm, values: { ...nginxIngress({ [`nginx.ingress.kubernetes.io/${name}`]: "https://other.example.com" }), auth: ingressNginx } });
+      expect(message).toContain(`ingress.annotations: nginx.ingress.kubernetes.io/${name} would override the external authentication that auth.mode ingressNginx writes on the Ingress. ${hint}`);
+    }
+  });
+
+  it("with auth.mode none (risk accepted), an auth-url is refused: declare it as ingressNginx", async () => {
+    for (const helm of helms) {
+      const values = { ...nginxIngress({ "nginx.ingress.kubernetes.io/auth-url": "https://x" }), auth: { acknowledgeUnauthenticated: true } };
+      expect(await renderError({ helm, values })).toContain(
+        "ingress.annotations: nginx.ingress.kubernetes.io/auth-url puts external authentication on the Ingress while auth.mode is none, so the chart neither checks nor covers it.",
+      );
+    }
+  });
+
+  it.each([
+    ["oauth2Proxy", oauth2Proxy],
+    ["external", { mode: "external", external: { description: "SSO gate on the Ingress" } }],
+  ])("with auth.mode %s, an auth-url is an extra layer in front and passes through unchanged", async (_mode, auth) => {
+    const annotations = { "nginx.ingress.kubernetes.io/auth-url": "https://gate.example.com/auth" };
+    const { objects } = await render({ values: { ...nginxIngress(annotations), auth } });
+    expect(getObject(objects, "Ingress").metadata.annotations).toMatchObject(annotations);
+  });
+
+  it("with auth.mode ingressNginx, other nginx annotations (mTLS included) are kept", async () => {
+    const annotations = { "nginx.ingress.kubernetes.io/auth-tls-secret": "openhands/ca", "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8" };
+    const { objects } = await render({ values: { ...nginxIngress(annotations), auth: ingressNginx } });
+    expect(getObject(objects, "Ingress").metadata.annotations).toMatchObject({ ...annotations, "nginx.ingress.kubernetes.io/auth-url": "https://auth.example.com/oauth2/auth" });
   });
 });

@@ -13,6 +13,8 @@ interface BadValues {
   kubeVersion?: string;
   /** Render as a cluster that serves these APIs. */
   apiVersions?: string[];
+  /** The chart's exact message, where the chart (not the schema) refuses. */
+  message?: string;
 }
 
 const cases: BadValues[] = [
@@ -54,6 +56,42 @@ const cases: BadValues[] = [
   { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecret" },
   { file: "gateway-host-routing-without-domain", key: "sandbox.gateway.hostDomain" },
   { file: "kubernetes-runtime-with-v1", key: "sandbox.mode" },
+  {
+    file: "kubernetes-runtime-in-release-namespace",
+    key: "sandbox.kubernetes.namespace",
+    message:
+      "sandbox.kubernetes.namespace: runtime pods run agent code as their namespace's default ServiceAccount, so they must not share the release namespace openhands with the app (its Secrets, its ServiceAccount, the runtime Role). Leave sandbox.kubernetes.namespace empty (the chart then uses openhands-sandboxes) or name another namespace.",
+  },
+  {
+    file: "kubernetes-runtime-under-default-account",
+    key: "serviceAccount.name",
+    message:
+      "serviceAccount.name: sandbox mode kubernetes binds the runtime Role (create and delete pods, Services, claims and Ingresses in openhands-sandboxes) to the app's ServiceAccount, and default is the account every pod of openhands without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account in serviceAccount.name.",
+  },
+  {
+    file: "kubernetes-runtime-without-ingress-domain",
+    key: "sandbox.kubernetes.ingressDomain",
+    message:
+      "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com).",
+  },
+  {
+    file: "dind-tcp-host-without-tls",
+    key: "dind.extraArgs",
+    message:
+      'dind.extraArgs: "-H tcp://0.0.0.0:2375" opens the Docker daemon on TCP without TLS, which gives root on its machine to anyone who reaches the port (sandboxes included). Remove it (the app reaches the daemon on its Unix socket), or add --tlsverify with --tlscacert, --tlscert and --tlskey from mounted certificates.',
+  },
+  {
+    file: "llm-key-plaintext-beside-secret",
+    key: "llm.apiKey.insecurePlaintextValue",
+    message:
+      "llm.apiKey.insecurePlaintextValue: the LLM API key already comes from llm.apiKey.existingSecret (llm), so the plain-text copy would only sit in values and Helm's release history, unused. Remove llm.apiKey.insecurePlaintextValue (and rotate the key if those values were shared).",
+  },
+  {
+    file: "ingress-auth-annotation-overriding-chart",
+    key: "ingress.annotations",
+    message:
+      "ingress.annotations: nginx.ingress.kubernetes.io/auth-url would override the external authentication that auth.mode ingressNginx writes on the Ingress. Remove it and set auth.ingressNginx.authUrl instead.",
+  },
 ];
 
 /**
@@ -75,7 +113,7 @@ describe("bad values", () => {
   });
 
   describe.each(helms)("with %s", (helm) => {
-    it.each(cases)("$file is rejected with a message naming $key", async ({ file, key, kubeVersion, apiVersions }) => {
+    it.each(cases)("$file is rejected with a message naming $key", async ({ file, key, kubeVersion, apiVersions, message: expected }) => {
       const message = await renderError({
         helm,
         valuesFiles: [`test/bad-values/${file}.yaml`],
@@ -83,6 +121,7 @@ describe("bad values", () => {
         apiVersions,
       });
       expect(namesKey(message, key), message).toBe(true);
+      if (expected) expect(message).toContain(expected);
     });
   });
 

@@ -1,6 +1,7 @@
 // Sandbox mode dind: the Docker daemon as a sidecar of the OpenHands pod.
 import { describe, expect, it } from "vitest";
-import { render } from "../ts/lib/render.ts";
+import { render, renderError } from "../ts/lib/render.ts";
+import { helms } from "../ts/lib/presets.ts";
 import { container, envOf, mountsOf, serverDeployment, volume, type PodSpec } from "../ts/lib/workload.ts";
 
 async function pod(kubeVersion: string, values: Record<string, unknown> = {}): Promise<PodSpec> {
@@ -126,5 +127,34 @@ describe("dind sidecar", () => {
     expect(spec.hostUsers).toBe(false);
     expect(d.spec.template.metadata.annotations!["io.kubernetes.cri-o.userns-mode"]).toBe("auto:size=65536");
     expect(container(spec, "dind").securityContext).toBeUndefined();
+  });
+});
+
+describe("dind.extraArgs", () => {
+  const tls = ["--tlsverify", "--tlscacert=/certs/ca.pem", "--tlscert=/certs/cert.pem", "--tlskey=/certs/key.pem"];
+
+  it.each([
+    [["--host=tcp://0.0.0.0:2375"], "--host=tcp://0.0.0.0:2375"],
+    [["--host", "tcp://0.0.0.0:2375"], "--host tcp://0.0.0.0:2375"],
+    [["-H", "tcp://0.0.0.0:2375"], "-H tcp://0.0.0.0:2375"],
+    [["-Htcp://0.0.0.0:2375"], "-Htcp://0.0.0.0:2375"],
+    // dockerd reads an address without a scheme as TCP.
+    [["-H=0.0.0.0:2375"], "-H=0.0.0.0:2375"],
+    // --tlsverify=false, or --tlsverify without certificates, is no TLS.
+    [["--host=tcp://0.0.0.0:2376", "--tlsverify=false", ...tls.slice(1)], "--host=tcp://0.0.0.0:2376"],
+    [["--host=tcp://0.0.0.0:2376", "--tlsverify"], "--host=tcp://0.0.0.0:2376"],
+  ])("refuses %j: a TCP daemon without TLS", async (extraArgs, given) => {
+    for (const helm of helms) {
+      expect(await renderError({ helm, values: { dind: { extraArgs } } })).toContain(
+        `dind.extraArgs: "${given}" opens the Docker daemon on TCP without TLS, which gives root on its machine to anyone who reaches the port (sandboxes included).`,
+      );
+    }
+  });
+
+  it("accepts other flags, other sockets, and a TCP host with --tlsverify and certificates", async () => {
+    for (const extraArgs of [["--mtu=1400", "--host-gateway-ip=10.0.0.1"], ["--host=unix:///run/other.sock"], ["--host=tcp://0.0.0.0:2376", ...tls]]) {
+      const spec = await pod("1.33.0", { dind: { extraArgs } });
+      expect(container(spec, "dind").args).toEqual(["dockerd", "--host=unix:///run/dind/docker.sock", ...extraArgs]);
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { getObject, render, renderError, type K8sObject } from "../ts/lib/render.ts";
+import { helms } from "../ts/lib/presets.ts";
 import { container, envOf, serverDeployment, type Container } from "../ts/lib/workload.ts";
 import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
 
@@ -147,5 +148,22 @@ describe("LLM credentials from Secrets", () => {
     expect(seedEnv!.LLM_API_KEY).toEqual({ secretKeyRef: { name: "openhands-llm", key: "api-key" } });
     const { stdout } = await execa(helmBinary("helm4"), ["install", "openhands", repoRoot, "--dry-run=client", "--set", "llm.model=openai/x", "--set", "llm.apiKey.insecurePlaintextValue=sk-test"]);
     expect(stdout).toContain("WARNING: the LLM API key was given in plain text (llm.apiKey.insecurePlaintextValue)");
+  });
+});
+
+describe("a plain-text LLM key beside another source of the key", () => {
+  const externalKey = { enabled: true, storeRef: { name: "aws" }, secrets: { llmApiKey: { enabled: true, targetName: "llm-from-ssm", remoteKey: "c" } } };
+  it.each([
+    ["llm.apiKey.existingSecret", { llm: { apiKey: { existingSecret: "llm", insecurePlaintextValue: "sk-test" } } }, "llm.apiKey.existingSecret (llm)"],
+    [
+      "an ExternalSecret for the key",
+      { llm: { apiKey: { insecurePlaintextValue: "sk-test" } }, externalSecrets: externalKey },
+      "externalSecrets.secrets.llmApiKey (the ExternalSecret filling llm-from-ssm)",
+    ],
+  ])("is refused with %s, naming both keys (no unused plain-text Secret)", async (_what, values, source) => {
+    for (const helm of helms) {
+      const message = await renderError({ helm, values, apiVersions: ["external-secrets.io/v1/ExternalSecret"] });
+      expect(message).toContain(`llm.apiKey.insecurePlaintextValue: the LLM API key already comes from ${source}, so the plain-text copy would only sit in values and Helm's release history, unused.`);
+    }
   });
 });

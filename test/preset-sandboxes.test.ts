@@ -71,7 +71,7 @@ describe("remote-docker preset", () => {
 });
 
 describe("v0-kubernetes-runtime preset", () => {
-  it("runs 0.62 with the kubernetes runtime in openhands-runtimes, through the reference Role", async () => {
+  it("runs 0.62 with the kubernetes runtime in openhands-runtimes, through the runtime Role", async () => {
     const objects = await renderPreset("v0-kubernetes-runtime");
     const spec = serverDeployment(objects).spec.template.spec;
     expect(container(spec, "openhands").image).toBe("docker.openhands.dev/openhands/openhands:0.62");

@@ -8,7 +8,7 @@ const remote = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20
 const firewall = { mode: "external", external: { description: "a firewall in front of sandbox ports" } };
 const v0 = (tag: string) => ({
   openhands: { image: { tag } },
-  sandbox: { mode: "kubernetes", image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: `${tag}-nikolaik` } },
+  sandbox: { mode: "kubernetes", image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: `${tag}-nikolaik` }, kubernetes: { ingressDomain: "rt.example.com" } },
 });
 
 describe("sandbox mode remoteDocker", () => {
@@ -82,31 +82,9 @@ describe("sandbox mode kubernetes (0.45 to 0.62)", () => {
     expect(toml).toContain('pvc_storage_size = "5Gi"');
     expect(toml).toContain("privileged = true");
     expect(toml).toContain('tolerations_yaml = "- key: k\\n  operator: Exists"');
+    // RBAC and the runtime namespace: test/runtime-rbac.test.ts.
     expect(spec.automountServiceAccountToken).toBe(true);
     expect(spec.containers.map((c: any) => c.name)).toEqual(["openhands"]);
-  });
-
-  it("grants exactly the verbs of upstream's reference Role, in the runtime namespace, to the chart's ServiceAccount", async () => {
-    const { objects } = await render({ values: { ...v0("0.50.0"), sandbox: { ...v0("0.50.0").sandbox, kubernetes: { namespace: "rt", createNamespace: true } } } });
-    const role = getObject(objects, "Role") as any;
-    expect(role.metadata.namespace).toBe("rt");
-    expect(role.rules).toEqual([
-      { apiGroups: [""], resources: ["pods", "pods/exec", "pods/portforward", "services", "persistentvolumeclaims"], verbs: ["get", "list", "create", "delete", "watch", "update"] },
-      { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: ["get", "list", "create", "delete", "watch", "update"] },
-    ]);
-    const binding = getObject(objects, "RoleBinding") as any;
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name });
-    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "openhands", namespace: "openhands" }]);
-    const ns = getObject(objects, "Namespace", "rt");
-    expect(ns.metadata.annotations!["helm.sh/resource-policy"]).toBe("keep");
-    // Runtime pods run as root but unprivileged unless sandbox.kubernetes.privileged.
-    expect(ns.metadata.labels!["pod-security.kubernetes.io/enforce"]).toBe("baseline");
-  });
-
-  it("without sandbox.kubernetes.namespace, runtime pods go to the release namespace", async () => {
-    const { objects } = await render({ values: v0("0.62") });
-    expect(getObject(objects, "Role").metadata.namespace).toBe("openhands");
-    expect(objects.some((o) => o.kind === "Namespace")).toBe(false);
   });
 
   it.each([

@@ -114,16 +114,17 @@ export interface ExternalAwsCredentials {
 }
 
 /**
- * A CronJob that frees disk on the Docker daemon sandboxes run on (the host's with
- * `hostDocker`, the sidecar's with `dind`), which fills with stopped containers, images
- * and build cache.
+ * Frees disk on the Docker daemon sandboxes run on, which fills with stopped containers,
+ * images and build cache: a CronJob on the node's daemon with `hostDocker`; with `dind`, a
+ * container beside the daemon in the OpenHands pod (the daemon never leaves the pod, and no
+ * Role may exec into it).
  */
 export interface DockerCleanup {
-  /** Render the CronJob. */
+  /** Run the cleanup. */
   enabled: boolean;
-  /** Cron schedule. */
+  /** Cron schedule (with `dind`: five fields or `@daily` and the like, in UTC). */
   schedule: string;
-  /** Time zone of the schedule (IANA name, for example `Asia/Tokyo`); empty is the controller's. */
+  /** Time zone of the schedule (IANA name, for example `Asia/Tokyo`); empty is the controller's. `hostDocker` only. */
   timeZone: string;
   /**
    * What is removed. `safe`: stopped containers that are not sandboxes, dangling images, build
@@ -134,21 +135,19 @@ export interface DockerCleanup {
    */
   policy: "safe" | "pruneAll";
   /**
-   * Finished jobs kept.
+   * Finished jobs kept (`hostDocker`).
    * @TJS-type integer
    * @minimum 0
    */
   successfulJobsHistoryLimit: number;
   /**
-   * Failed jobs kept.
+   * Failed jobs kept (`hostDocker`).
    * @TJS-type integer
    * @minimum 0
    */
   failedJobsHistoryLimit: number;
-  /** The Docker CLI image (`hostDocker`). */
+  /** The Docker CLI image: the job's (`hostDocker`) or the cleanup container's (`dind`). */
   dockerImage: Image;
-  /** The kubectl image that execs into the sidecar (`dind`). */
-  kubectlImage: Image;
-  /** CPU and memory of the job. */
+  /** CPU and memory of the job, or of the cleanup container (`dind`). */
   resources: Resources;
 }

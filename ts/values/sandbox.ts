@@ -204,11 +204,14 @@ export interface RemoteDocker {
 
 /** The `[kubernetes]` section of OpenHands 0.45 to 0.62 (sandbox mode `kubernetes`). */
 export interface KubernetesRuntime {
-  /** Namespace for runtime pods. Empty means the release namespace. */
+  /**
+   * Namespace for runtime pods; empty means `<release namespace>-sandboxes`. Never the release
+   * namespace: runtime pods run agent code as this namespace's `default` ServiceAccount.
+   */
   namespace: string;
-  /** Render that namespace (kept on uninstall). Only when it differs from the release namespace. */
+  /** Render that namespace (kept on uninstall), with Pod Security level `baseline` (`privileged` with `privileged`). */
   createNamespace: boolean;
-  /** Domain for per-conversation Ingresses (`<session>.<ingressDomain>`), for VS Code and app ports. */
+  /** Domain for per-conversation Ingresses (`<session>.<ingressDomain>`, VS Code); required. */
   ingressDomain: string;
   /** TLS Secret for those Ingresses. */
   ingressTlsSecret: string;
