@@ -111,11 +111,9 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if include "openhands.signInAdmitsAnyone" $ }}
 {{- fail (printf "auth.oauth2Proxy.emailDomains: [\"*\"] with provider %s and no allowedEmails, allowedGroups or organisation restriction lets in anyone with a %s account, so %s would be open to everyone. Restrict who may sign in (allowedEmails, allowedGroups, or extraArgs such as --github-org=<org> or --google-group=<group>), or accept the risk with auth.acknowledgeUnauthenticated: true." $.Values.auth.oauth2Proxy.provider (include "openhands.publicIdentityProvider" $) .what) }}
 {{- else if eq $mode "none" }}
-{{- $hint := "" }}
-{{- if hasKey $.Values.ingress.annotations "nginx.ingress.kubernetes.io/auth-url" }}{{ $hint = " (ingress.annotations already carry an auth-url: declare it with auth.mode ingressNginx and auth.ingressNginx.authUrl/authSignin)" }}{{ end }}
 {{- $how := "Set auth.mode to oauth2Proxy (the chart's sign-in proxy; see auth.oauth2Proxy), ingressNginx (external auth on an nginx Ingress), cloudflareAccess (for the tunnel) or external (a layer you run)" }}
 {{- if eq (len .coveredBy) 1 }}{{ $how = "Only a layer outside the chart can cover it: declare it with auth.mode external and auth.external.description" }}{{ end }}
-{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. %s, or accept the risk with auth.acknowledgeUnauthenticated: true%s." .key .what $how $hint) }}
+{{- fail (printf "%s: %s would expose OpenHands without authentication, and anyone who reaches it can spend your LLM budget and run code in its sandboxes. %s, or accept the risk with auth.acknowledgeUnauthenticated: true." .key .what $how) }}
 {{- else }}
 {{- fail (printf "%s: auth.mode %s does not protect %s (only %s do), so it would expose OpenHands without authentication. Use one of those modes, turn it off, or accept the risk with auth.acknowledgeUnauthenticated: true." .key $mode .what (join " or " .coveredBy)) }}
 {{- end }}
@@ -148,12 +146,6 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail (printf "llm.apiKey.insecurePlaintextValue: the LLM API key already comes from %s, so the plain-text copy would only sit in values and Helm's release history, unused. Remove llm.apiKey.insecurePlaintextValue (and rotate the key if those values were shared)." $source) }}
 {{- end }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.llmApiKeyRef" .) $llm.bedrock.enabled) }}
-{{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
-{{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (ne .Values.sandbox.mode "process") (not (include "openhands.bedrockSecret" .)) }}
-{{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}
-{{- end }}
 {{- if $llm.bedrock.enabled }}
 {{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
 {{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}
@@ -161,6 +153,12 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if not (hasPrefix "bedrock/" $llm.model) }}
 {{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
 {{- end }}
+{{- end }}
+{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.llmApiKeyRef" .) $llm.bedrock.enabled) }}
+{{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
+{{- end }}
+{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (ne .Values.sandbox.mode "process") (not (include "openhands.bedrockSecret" .)) }}
+{{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}
 {{- end }}
 {{- if eq $auth.mode "oauth2Proxy" }}
 {{- $proxy := $auth.oauth2Proxy }}

@@ -75,7 +75,8 @@ describe("exposure guard", () => {
 
   it("an auth-url typed into ingress.annotations is pointed at auth.mode ingressNginx", async () => {
     const message = await renderError({ values: { ingress: { enabled: true, annotations: { "nginx.ingress.kubernetes.io/auth-url": "https://x" } } } });
-    expect(message).toContain("declare it with auth.mode ingressNginx");
+    expect(message).toContain("ingress.annotations: nginx.ingress.kubernetes.io/auth-url puts external authentication on the Ingress while auth.mode is none");
+    expect(message).toContain("Declare it with auth.mode ingressNginx");
   });
 
   it("a ClusterIP Service alone needs no authentication", async () => {

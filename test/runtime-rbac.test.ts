@@ -20,6 +20,8 @@ const runtime = (kubernetes: Record<string, unknown> = {}, extra: Record<string,
     image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" },
     kubernetes: { ingressDomain: "rt.example.com", ...kubernetes },
   },
+  // Upstream's per-conversation VS Code Ingresses need a lock outside the chart.
+  auth: { mode: "external", external: { description: "forward auth on the ingress controller" } },
   ...extra,
 });
 
