@@ -133,17 +133,9 @@ export interface ContainerSecurityContext {
 
 /** Linux capabilities. */
 export interface Capabilities {
-  /**
-   * Capabilities to add (for example `NET_BIND_SERVICE`).
-   * @items.pattern ^[A-Z_]+$
-   * @items.maxLength 64
-   */
+  /** Capabilities to add (for example `NET_BIND_SERVICE`). */
   add?: string[];
-  /**
-   * Capabilities to drop (`ALL` for the restricted profile).
-   * @items.pattern ^[A-Z_]+$
-   * @items.maxLength 64
-   */
+  /** Capabilities to drop (`ALL` for the restricted profile). */
   drop?: string[];
 }
 
