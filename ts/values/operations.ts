@@ -46,7 +46,7 @@ export interface AwsSecretStore {
   region: string;
   /**
    * IAM role to assume for reading (optional).
-   * @pattern ^$|^arn:[-a-z]+:iam::[0-9]{12}:role/[-+=,.@_/a-zA-Z0-9]+$
+   * @pattern ^$|^arn:[-a-z]+:iam::[0-9]+:role/[-+=,.@_/a-zA-Z0-9]+$
    * @maxLength 2048
    */
   role: string;

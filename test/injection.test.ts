@@ -1,0 +1,335 @@
+// Free text in values never becomes structure: every string the schema lets a user type
+// (found by walking values.schema.json, so new keys are covered without listing them) is
+// tried with attack payloads; each is either rejected by both pinned Helms or rendered as
+// one inert scalar: the same objects, the same containers and arguments, no new keys.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Ajv } from "ajv";
+import { parse } from "yaml";
+import { parse as parseToml } from "smol-toml";
+import { execa } from "execa";
+import { helmBinary, repoRoot, type HelmName } from "../ts/lib/helm-binaries.ts";
+import { clusterApiVersions, helms, presets } from "../ts/lib/presets.ts";
+import { parseManifest, templateArgs, type K8sObject } from "../ts/lib/render.ts";
+import {
+  coalesce,
+  concretePath,
+  freeTextTargets,
+  placeExists,
+  valueAt,
+  withString,
+  type FreeTextTarget,
+} from "../ts/lib/free-text.ts";
+
+const schema = JSON.parse(readFileSync(path.join(repoRoot, "values.schema.json"), "utf8"));
+const defaults = parse(readFileSync(path.join(repoRoot, "values.yaml"), "utf8"));
+const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
+const targets = freeTextTargets(schema);
+
+/** An attack, built around a token that marks where the value lands. */
+interface Payload {
+  name: string;
+  make: (token: string) => string;
+}
+
+const payloads: Payload[] = [
+  { name: "a newline", make: (t) => `${t}\nsecond line` },
+  {
+    name: "a newline, `---` and a whole LoadBalancer Service",
+    make: (t) =>
+      `${t}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${t}-exposed\nspec:\n  type: LoadBalancer\n  selector:\n    app.kubernetes.io/name: openhands\n  ports:\n    - port: 80\n      targetPort: 3000\n`,
+  },
+  { name: "`: ` (a mapping)", make: (t) => `${t}: injected` },
+  { name: "template text", make: (t) => `${t}{{ .Release.Name }}{{ .Values.auth.mode }}` },
+  { name: "a command-line flag", make: (t) => `--skip-auth-route=${t}.*` },
+  { name: "é, a right-to-left override and a zero-width space", make: (t) => `${t}é\u202e\u200b` },
+  { name: "10000 characters", make: (t) => t + "a".repeat(10000 - t.length) },
+];
+
+const tokenOf = (targetIndex: number, payloadIndex: number) => `zq${targetIndex}p${payloadIndex}z`;
+
+/**
+ * Where a key is looked for: values.yaml, then every preset, then these, which switch on
+ * what no preset combines. The first base in which the key's value shows up is its context.
+ */
+const extraContexts: { name: string; on: string; values: Record<string, unknown> }[] = [];
+
+interface Base {
+  name: string;
+  values: unknown;
+}
+
+const presetFile = (file: string) => parse(readFileSync(path.join(repoRoot, file), "utf8"));
+const presetBases: Base[] = presets.map((p) => ({ name: p.name, values: p.valuesFiles.reduce((acc, f) => coalesce(acc, presetFile(f)), defaults as unknown) }));
+const bases: Base[] = [
+  ...presetBases,
+  ...extraContexts.map((c) => ({ name: c.name, values: coalesce(presetBases.find((b) => b.name === c.on)!.values, c.values) })),
+];
+
+/** A first element for an empty array of objects: the first one any base has at that path. */
+function fill(arrayPath: (string | number)[]): unknown {
+  for (const base of bases) {
+    const found = valueAt(base.values, arrayPath);
+    if (Array.isArray(found) && found.length > 0) return found[0];
+  }
+  return {};
+}
+
+/** Keys whose value reaches only NOTES.txt, which `helm template` does not print. */
+const notesOnly: Record<string, string> = {
+  "auth.external.description": "external.description",
+};
+
+// ---- rendering -------------------------------------------------------------------------
+
+interface HelmRun {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+async function helm(name: HelmName, values: unknown, extraArgs: string[] = []): Promise<HelmRun> {
+  const args = templateArgs({ values: values as Record<string, unknown>, apiVersions: clusterApiVersions, kubeVersion: "1.33.0", extraArgs });
+  const result = await execa(helmBinary(name), args, { reject: false, maxBuffer: 256 * 1024 * 1024 });
+  return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs jobs with at most `limit` at a time. */
+function limiter(limit: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+const slot = limiter(4);
+
+// ---- schema rejection, checked for every key at once ----------------------------------
+
+/** Whether the schema (as ajv reads it) rejects the string at the target. */
+function schemaRejects(target: FreeTextTarget, value: string): boolean {
+  const tree = withString(defaults, target, value, fill);
+  if (validate(tree)) return false;
+  const at = "/" + concretePath(target).join("/");
+  const ours = (validate.errors ?? []).filter((e) => e.instancePath === at || e.instancePath.startsWith(`${at}/`));
+  if (ours.length === 0) throw new Error(`${target.name}: values.yaml with this key set fails the schema elsewhere: ${JSON.stringify(validate.errors)}`);
+  return true;
+}
+
+/** Whether Helm's schema error names the target (Helm 3 `- a.b.0: `, Helm 4 `at '/a/b/0'`). */
+function helmNames(stderr: string, target: FreeTextTarget, token: string): boolean {
+  const last = target.steps[target.steps.length - 1];
+  if (last.kind === "mapKey") {
+    return stderr.split("\n").some((line) => line.includes(token) && /property ?name/i.test(line));
+  }
+  const at = concretePath(target);
+  return stderr.includes(`- ${at.join(".")}: `) || stderr.includes(`at '/${at.join("/")}'`);
+}
+
+/** Per payload and Helm: one render with every schema-rejected key set at once. */
+const rejectedBySchema: boolean[][] = targets.map((t, ti) => payloads.map((p, pi) => schemaRejects(t, p.make(tokenOf(ti, pi)))));
+const groupedRuns: Promise<Record<HelmName, HelmRun>>[] = payloads.map((p, pi) => {
+  let tree: unknown = defaults;
+  targets.forEach((t, ti) => {
+    if (rejectedBySchema[ti][pi]) tree = withString(tree, t, p.make(tokenOf(ti, pi)), fill);
+  });
+  return Promise.all(helms.map((h) => slot(() => helm(h, tree)))).then((runs) => Object.fromEntries(helms.map((h, i) => [h, runs[i]])) as Record<HelmName, HelmRun>);
+});
+
+// ---- inertness of what renders -----------------------------------------------------------
+
+type Leaves = Map<string, unknown>;
+function leavesOf(value: unknown, prefix: string, out: Leaves): Leaves {
+  if (Array.isArray(value)) value.forEach((v, i) => leavesOf(v, `${prefix}[${i}]`, out));
+  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) leavesOf(v, `${prefix}.${JSON.stringify(k)}`, out);
+  else out.set(prefix, value);
+  return out;
+}
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shapeOf);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+  return value === null ? "null" : typeof value;
+}
+const carries = (leaf: string, payload: string) => leaf.includes(payload) || leaf.includes(JSON.stringify(payload).slice(1, -1));
+
+/**
+ * What differs between the render with a harmless value and the render with the payload,
+ * beyond the one string the value went into. Empty when the payload is inert.
+ */
+function structuralChanges(plain: K8sObject[], attacked: K8sObject[], token: string, payload: string): string[] {
+  const kinds = (objects: K8sObject[]) => objects.map((o) => o.kind).join(",");
+  if (kinds(plain) !== kinds(attacked)) return [`objects changed from [${kinds(plain)}] to [${kinds(attacked)}]`];
+  const problems: string[] = [];
+  let carried = false;
+  plain.forEach((before, i) => {
+    const after = attacked[i];
+    const where = `${after.kind}/${after.metadata?.name}`;
+    if (JSON.stringify(shapeOf(before)) !== JSON.stringify(shapeOf(after))) {
+      problems.push(`${where} changed shape (keys, list lengths or scalar types)`);
+      return;
+    }
+    const old = leavesOf(before, "", new Map());
+    for (const [leaf, value] of leavesOf(after, "", new Map())) {
+      const previous = old.get(leaf);
+      if (value === previous) continue;
+      if (/^\.metadata\.annotations\."checksum\/|^\.spec\.template\.metadata\.annotations\."checksum\//.test(leaf)) continue;
+      const text = String(value);
+      if (!text.includes(token)) problems.push(`${where} ${leaf} changed without carrying the value`);
+      if (carries(text, payload)) carried = true;
+      if (after.kind === "ConfigMap" && leaf.startsWith(".data.")) problems.push(...embeddedFileChanges(where, leaf, String(previous), text));
+    }
+  });
+  if (!carried && problems.length === 0) problems.push("no rendered string holds the whole value");
+  return problems;
+}
+
+/** A file in a ConfigMap keeps its lines, and a TOML file its keys. */
+function embeddedFileChanges(where: string, leaf: string, before: string, after: string): string[] {
+  const problems: string[] = [];
+  if (before.split("\n").length !== after.split("\n").length) problems.push(`${where} ${leaf} gained lines`);
+  if (leaf.endsWith('.toml"')) {
+    try {
+      if (JSON.stringify(shapeOf(parseToml(before))) !== JSON.stringify(shapeOf(parseToml(after)))) problems.push(`${where} ${leaf} gained or lost TOML keys`);
+    } catch (error) {
+      problems.push(`${where} ${leaf} is not valid TOML: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+interface Verdict {
+  payload: string;
+  /** How the payload was stopped, or what went wrong. */
+  outcome: string;
+  problem?: string;
+}
+
+/** Tries one key: its schema-rejected payloads against the grouped runs, the rest rendered in the key's context. */
+async function tryTarget(target: FreeTextTarget, ti: number): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  const accepted: number[] = [];
+  for (const [pi, p] of payloads.entries()) {
+    if (!rejectedBySchema[ti][pi]) {
+      accepted.push(pi);
+      continue;
+    }
+    const runs = await groupedRuns[pi];
+    for (const h of helms) {
+      const named = !runs[h].ok && helmNames(runs[h].stderr, target, tokenOf(ti, pi));
+      verdicts.push({ payload: `${p.name} (${h})`, outcome: "rejected by the schema", problem: named ? undefined : `${h}'s schema error does not name ${concretePath(target).join(".")}` });
+    }
+  }
+  if (accepted.length === 0) return verdicts;
+  if (notesOnly[target.name]) {
+    verdicts.push({ payload: "all", outcome: "reaches NOTES.txt only" });
+    return verdicts;
+  }
+
+  // The context: the first base in which the first accepted payload shows up in the manifest.
+  let context: Base | undefined;
+  for (const base of bases) {
+    if (!placeExists(base.values, target)) continue;
+    const token = tokenOf(ti, accepted[0]);
+    const run = await slot(() => helm("helm4", withString(base.values, target, payloads[accepted[0]].make(token), fill)));
+    if (!run.ok || run.stdout.includes(token)) {
+      context = base;
+      break;
+    }
+  }
+  if (!context) {
+    verdicts.push({ payload: "all", outcome: "never rendered", problem: "no preset or extra context renders this key: add one to extraContexts" });
+    return verdicts;
+  }
+
+  const current = valueAt(context.values, concretePath(target));
+  const harmless = typeof current === "string" && current !== "" ? current : "inj-benign";
+  const base = context;
+  const plain = Object.fromEntries(await Promise.all(helms.map(async (h) => [h, await slot(() => helm(h, withString(base.values, target, harmless, fill)))] as const)));
+  for (const pi of accepted) {
+    const token = tokenOf(ti, pi);
+    const payload = payloads[pi].make(token);
+    const runs = await Promise.all(helms.map((h) => slot(() => helm(h, withString(base.values, target, payload, fill)))));
+    const outcomes = runs.map((r) => r.ok);
+    if (outcomes.every((ok) => !ok)) {
+      verdicts.push({ payload: payloads[pi].name, outcome: `rejected by both Helms in ${base.name}` });
+      continue;
+    }
+    for (const [hi, h] of helms.entries()) {
+      const run = runs[hi];
+      const name = `${payloads[pi].name} (${h}, in ${base.name})`;
+      if (!run.ok) {
+        verdicts.push({ payload: name, outcome: "rejected by one Helm only", problem: `only ${h} rejects it: ${run.stderr.slice(0, 300)}` });
+        continue;
+      }
+      if (!plain[h].ok) {
+        verdicts.push({ payload: name, outcome: "no baseline", problem: `the harmless value ${JSON.stringify(harmless)} does not render: ${plain[h].stderr.slice(0, 300)}` });
+        continue;
+      }
+      let problems: string[];
+      try {
+        problems = structuralChanges(parseManifest(plain[h].stdout), parseManifest(run.stdout), token, payload);
+      } catch (error) {
+        problems = [`the manifest does not parse: ${(error as Error).message}`];
+      }
+      verdicts.push({ payload: name, outcome: "rendered inert", problem: problems.length > 0 ? problems.join("; ") : undefined });
+    }
+  }
+  return verdicts;
+}
+
+const results = targets.map((t, ti) => tryTarget(t, ti));
+
+describe("free-text values", () => {
+  it("are enumerated from values.schema.json, including array items and map keys and values", () => {
+    const names = targets.map((t) => t.name);
+    for (const known of ["llm.model", "auth.oauth2Proxy.emailDomains[]", "openhands.env{value}", "openhands.env{key}", "ingress.tls[].hosts[]", "externalSecrets.secrets.llmApiKey.property", "dind.sysbox.runtimeClassName"]) {
+      expect(names).toContain(known);
+    }
+    expect(names).not.toContain("sandbox.mode");
+    expect(targets.length).toBeGreaterThan(150);
+  });
+
+  it("that reach only NOTES.txt appear in no other template", () => {
+    for (const field of Object.values(notesOnly)) {
+      const users = ["NOTES.txt", "_preflight.tpl"];
+      for (const file of ["_app.tpl", "_dind.tpl", "_env.tpl", "_gateway.tpl", "_helpers.tpl", "_oauth2-proxy.tpl", "deployment.yaml", "ingress.yaml", "httproute.yaml", "tunnel.yaml", "service.yaml"]) {
+        if (users.includes(file)) continue;
+        expect(readFileSync(path.join(repoRoot, "templates", file), "utf8")).not.toContain(field);
+      }
+    }
+  });
+
+  for (const [ti, target] of targets.entries()) {
+    it(`${target.name} takes every attack (newline, a Service document, \`: \`, template text, a flag, unicode, 10000 characters) rejected by both Helms or renders it inert`, async () => {
+      const verdicts = await results[ti];
+      expect(verdicts.filter((v) => v.problem).map((v) => `${v.payload}: ${v.problem}`)).toEqual([]);
+      expect(verdicts.length).toBeGreaterThan(0);
+    }, 600_000);
+  }
+});
+
+describe("config.toml of sandbox mode kubernetes", () => {
+  it("holds any string as a valid TOML string, quotes, backslashes and control characters included (schema checks skipped)", async () => {
+    const nasty = 'a"b\\c\nd\te\u0001f\u007fg\u00e9\u202e"""\n[core]\nruntime = "docker"';
+    const preset = presetBases.find((b) => b.name === "v0-kubernetes-runtime")!;
+    const fields = { ingressDomain: "ingress_domain", ingressTlsSecret: "ingress_tls_secret", pvcStorageClass: "pvc_storage_class", imagePullSecret: "image_pull_secret", nodeSelectorKey: "node_selector_key", nodeSelectorValue: "node_selector_val", resourceCpuRequest: "resource_cpu_request" };
+    const values = coalesce(preset.values, { sandbox: { kubernetes: Object.fromEntries(Object.keys(fields).map((k) => [k, nasty])) } });
+    for (const h of helms) {
+      const run = await helm(h, values, ["--skip-schema-validation", "--show-only", "templates/config-configmap.yaml"]);
+      expect(run.stderr).toBe("");
+      expect(run.ok).toBe(true);
+      const config = parseToml(String((parseManifest(run.stdout)[0].data as Record<string, string>)["config.toml"])) as Record<string, Record<string, unknown>>;
+      expect(Object.keys(config)).toEqual(["core", "kubernetes"]);
+      expect(config.core).toEqual({ runtime: "kubernetes" });
+      for (const key of Object.values(fields)) expect(config.kubernetes[key]).toBe(nasty);
+    }
+  });
+});
