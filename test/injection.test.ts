@@ -2,11 +2,12 @@
 // (found by walking values.schema.json, so new keys are covered without listing them) is
 // tried with attack payloads; each is either rejected by both pinned Helms or rendered as
 // one inert scalar: the same objects, the same containers and arguments, no new keys.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Ajv } from "ajv";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { parse as parseToml } from "smol-toml";
 import { execa } from "execa";
 import { helmBinary, repoRoot, type HelmName } from "../ts/lib/helm-binaries.ts";
@@ -25,7 +26,9 @@ import {
 const schema = JSON.parse(readFileSync(path.join(repoRoot, "values.schema.json"), "utf8"));
 const defaults = parse(readFileSync(path.join(repoRoot, "values.yaml"), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
-const targets = freeTextTargets(schema);
+// INJECTION_KEYS=a.b,c.d narrows the run to some keys while working on them.
+const only = process.env.INJECTION_KEYS?.split(",");
+const targets = freeTextTargets(schema).filter((t) => !only || only.includes(t.name));
 
 /** An attack, built around a token that marks where the value lands. */
 interface Payload {
@@ -53,7 +56,39 @@ const tokenOf = (targetIndex: number, payloadIndex: number) => `zq${targetIndex}
  * Where a key is looked for: values.yaml, then every preset, then these, which switch on
  * what no preset combines. The first base in which the key's value shows up is its context.
  */
-const extraContexts: { name: string; on: string; values: Record<string, unknown> }[] = [];
+const everyResource = { requests: { cpu: "100m", memory: "64Mi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "2Gi" } };
+const everySecurityField = { capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] }, seccompProfile: { type: "Localhost", localhostProfile: "profiles/openhands.json" } };
+const extraContexts: { name: string; on: string; values: Record<string, unknown> }[] = [
+  {
+    name: "oauth2-proxy with every optional container field",
+    on: "oauth2-proxy",
+    values: {
+      imagePullSecrets: [{ name: "regcred" }],
+      podSecurityContext: { seccompProfile: everySecurityField.seccompProfile },
+      openhands: { extraEnv: [{ name: "EXTRA", value: "x" }], resources: everyResource, securityContext: everySecurityField },
+      dind: { resources: everyResource, securityContext: everySecurityField },
+      sandbox: { gateway: { resources: everyResource, securityContext: everySecurityField } },
+      auth: { oauth2Proxy: { resources: everyResource, securityContext: everySecurityField } },
+    },
+  },
+  {
+    name: "External Secrets for every Secret",
+    on: "external-secrets-store",
+    values: {
+      externalSecrets: {
+        store: { credentialsSecret: "aws-reader" },
+        secrets: {
+          tunnelToken: { enabled: true, targetName: "tunnel", secretKey: "token", remoteKey: "openhands/tunnel", property: "token" },
+          jwtSecret: { enabled: true, targetName: "jwt", secretKey: "jwt", remoteKey: "openhands/jwt", property: "jwt" },
+          oauth2Proxy: { enabled: true, targetName: "oauth", clientIdRemoteKey: "oauth/id", clientSecretRemoteKey: "oauth/secret", cookieSecretRemoteKey: "oauth/cookie", property: "value" },
+          awsCredentials: { property: "value" },
+        },
+      },
+    },
+  },
+  { name: "tunnel with every resource", on: "tunnel", values: { tunnel: { resources: everyResource } } },
+  { name: "docker cleanup with every resource", on: "dind-cleanup", values: { dockerCleanup: { resources: everyResource } } },
+];
 
 interface Base {
   name: string;
@@ -89,8 +124,21 @@ interface HelmRun {
   stderr: string;
 }
 
+/**
+ * Values as a YAML file: keys over 1024 characters need YAML's explicit `? key` form, and
+ * Helm's YAML reader wants DEL escaped, which only double-quoted scalars allow.
+ */
+const valuesDir = mkdtempSync(path.join(tmpdir(), "openhands-injection-"));
+let valuesCount = 0;
+function writeValues(values: unknown): string {
+  const file = path.join(valuesDir, `values-${valuesCount++}.yaml`);
+  const text = stringify(values, { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "QUOTE_DOUBLE" });
+  writeFileSync(file, text.replaceAll("\u007f", "\\x7f"));
+  return file;
+}
+
 async function helm(name: HelmName, values: unknown, extraArgs: string[] = []): Promise<HelmRun> {
-  const args = templateArgs({ values: values as Record<string, unknown>, apiVersions: clusterApiVersions, kubeVersion: "1.33.0", extraArgs });
+  const args = templateArgs({ valuesFiles: [writeValues(values)], apiVersions: clusterApiVersions, kubeVersion: "1.33.0", extraArgs });
   const result = await execa(helmBinary(name), args, { reject: false, maxBuffer: 256 * 1024 * 1024 });
   return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
 }
@@ -134,12 +182,19 @@ function helmNames(stderr: string, target: FreeTextTarget, token: string): boole
   return stderr.includes(`- ${at.join(".")}: `) || stderr.includes(`at '/${at.join("/")}'`);
 }
 
+/**
+ * A map key over 1024 characters is one Helm 3 cannot even read back into its schema
+ * check; such keys are tried one by one instead of in the shared render.
+ */
+const aloneInRender = (t: FreeTextTarget, value: string) => t.steps[t.steps.length - 1].kind === "mapKey" && value.length > 1024;
+
 /** Per payload and Helm: one render with every schema-rejected key set at once. */
 const rejectedBySchema: boolean[][] = targets.map((t, ti) => payloads.map((p, pi) => schemaRejects(t, p.make(tokenOf(ti, pi)))));
 const groupedRuns: Promise<Record<HelmName, HelmRun>>[] = payloads.map((p, pi) => {
   let tree: unknown = defaults;
   targets.forEach((t, ti) => {
-    if (rejectedBySchema[ti][pi]) tree = withString(tree, t, p.make(tokenOf(ti, pi)), fill);
+    const value = p.make(tokenOf(ti, pi));
+    if (rejectedBySchema[ti][pi] && !aloneInRender(t, value)) tree = withString(tree, t, value, fill);
   });
   return Promise.all(helms.map((h) => slot(() => helm(h, tree)))).then((runs) => Object.fromEntries(helms.map((h, i) => [h, runs[i]])) as Record<HelmName, HelmRun>);
 });
@@ -158,7 +213,11 @@ function shapeOf(value: unknown): unknown {
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
   return value === null ? "null" : typeof value;
 }
-const carries = (leaf: string, payload: string) => leaf.includes(payload) || leaf.includes(JSON.stringify(payload).slice(1, -1));
+/** Whether a rendered string holds the value (Helm's toYaml drops a final line break). */
+function carries(leaf: string, payload: string): boolean {
+  const value = payload.trimEnd();
+  return leaf.includes(value) || leaf.includes(JSON.stringify(value).slice(1, -1));
+}
 
 /**
  * What differs between the render with a harmless value and the render with the payload,
@@ -180,7 +239,7 @@ function structuralChanges(plain: K8sObject[], attacked: K8sObject[], token: str
     for (const [leaf, value] of leavesOf(after, "", new Map())) {
       const previous = old.get(leaf);
       if (value === previous) continue;
-      if (/^\.metadata\.annotations\."checksum\/|^\.spec\.template\.metadata\.annotations\."checksum\//.test(leaf)) continue;
+      if (/^\."spec"\."template"\."metadata"\."annotations"\."checksum\//.test(leaf)) continue;
       const text = String(value);
       if (!text.includes(token)) problems.push(`${where} ${leaf} changed without carrying the value`);
       if (carries(text, payload)) carried = true;
@@ -219,6 +278,14 @@ async function tryTarget(target: FreeTextTarget, ti: number): Promise<Verdict[]>
   for (const [pi, p] of payloads.entries()) {
     if (!rejectedBySchema[ti][pi]) {
       accepted.push(pi);
+      continue;
+    }
+    const value = p.make(tokenOf(ti, pi));
+    if (aloneInRender(target, value)) {
+      for (const h of helms) {
+        const run = await slot(() => helm(h, withString(defaults, target, value, fill)));
+        verdicts.push({ payload: `${p.name} (${h})`, outcome: "rejected", problem: run.ok ? `${h} renders it` : undefined });
+      }
       continue;
     }
     const runs = await groupedRuns[pi];
