@@ -219,15 +219,21 @@ function carries(leaf: string, payload: string): boolean {
   return leaf.includes(value) || leaf.includes(JSON.stringify(value).slice(1, -1));
 }
 
+/** A payload put into one key of a render, marked by its token. */
+interface Planted {
+  token: string;
+  payload: string;
+}
+
 /**
- * What differs between the render with a harmless value and the render with the payload,
- * beyond the one string the value went into. Empty when the payload is inert.
+ * What differs between the render with harmless values and the render with the payloads,
+ * beyond the strings the values went into. Empty when every payload is inert.
  */
-function structuralChanges(plain: K8sObject[], attacked: K8sObject[], token: string, payload: string): string[] {
+function structuralChanges(plain: K8sObject[], attacked: K8sObject[], planted: Planted[]): string[] {
   const kinds = (objects: K8sObject[]) => objects.map((o) => o.kind).join(",");
   if (kinds(plain) !== kinds(attacked)) return [`objects changed from [${kinds(plain)}] to [${kinds(attacked)}]`];
   const problems: string[] = [];
-  let carried = false;
+  const carried = new Set<string>();
   plain.forEach((before, i) => {
     const after = attacked[i];
     const where = `${after.kind}/${after.metadata?.name}`;
@@ -241,12 +247,13 @@ function structuralChanges(plain: K8sObject[], attacked: K8sObject[], token: str
       if (value === previous) continue;
       if (/^\."spec"\."template"\."metadata"\."annotations"\."checksum\//.test(leaf)) continue;
       const text = String(value);
-      if (!text.includes(token)) problems.push(`${where} ${leaf} changed without carrying the value`);
-      if (carries(text, payload)) carried = true;
+      const owners = planted.filter((p) => text.includes(p.token));
+      if (owners.length === 0) problems.push(`${where} ${leaf} changed without carrying a value`);
+      for (const p of owners) if (carries(text, p.payload)) carried.add(p.token);
       if (after.kind === "ConfigMap" && leaf.startsWith(".data.")) problems.push(...embeddedFileChanges(where, leaf, String(previous), text));
     }
   });
-  if (!carried && problems.length === 0) problems.push("no rendered string holds the whole value");
+  if (problems.length === 0) for (const p of planted) if (!carried.has(p.token)) problems.push(`no rendered string holds the whole value ${p.token}`);
   return problems;
 }
 
@@ -300,49 +307,123 @@ async function tryTarget(target: FreeTextTarget, ti: number): Promise<Verdict[]>
     return verdicts;
   }
 
-  // The context: the first base in which the first accepted payload shows up in the manifest.
-  let context: Base | undefined;
-  for (const base of bases) {
-    if (!placeExists(base.values, target)) continue;
-    const token = tokenOf(ti, accepted[0]);
-    const run = await slot(() => helm("helm4", withString(base.values, target, payloads[accepted[0]].make(token), fill)));
-    if (!run.ok || run.stdout.includes(token)) {
-      context = base;
-      break;
-    }
-  }
-  if (!context) {
+  const base = (await contexts).get(ti);
+  if (!base) {
     verdicts.push({ payload: "all", outcome: "never rendered", problem: "no preset or extra context renders this key: add one to extraContexts" });
     return verdicts;
   }
-
-  const current = valueAt(context.values, concretePath(target));
-  const harmless = typeof current === "string" && current !== "" ? current : "inj-benign";
-  const base = context;
-  const plain = Object.fromEntries(await Promise.all(helms.map(async (h) => [h, await slot(() => helm(h, withString(base.values, target, harmless, fill)))] as const)));
+  const group = await groupRun(base);
   for (const pi of accepted) {
-    const token = tokenOf(ti, pi);
-    const payload = payloads[pi].make(token);
-    const runs = await Promise.all(helms.map((h) => slot(() => helm(h, withString(base.values, target, payload, fill)))));
-    const outcomes = runs.map((r) => r.ok);
-    if (outcomes.every((ok) => !ok)) {
-      verdicts.push({ payload: payloads[pi].name, outcome: `rejected by both Helms in ${base.name}` });
-      continue;
+    if (group.clean.has(pi)) {
+      for (const h of helms) verdicts.push({ payload: `${payloads[pi].name} (${h}, in ${base.name}, beside ${group.members.length - 1} other keys)`, outcome: "rendered inert" });
+    } else {
+      verdicts.push(...(await tryAlone(target, ti, base, pi)));
     }
-    for (const [hi, h] of helms.entries()) {
-      const run = runs[hi];
-      const name = `${payloads[pi].name} (${h}, in ${base.name})`;
-      if (!run.ok) {
-        verdicts.push({ payload: name, outcome: "rejected by one Helm only", problem: `only ${h} rejects it: ${run.stderr.slice(0, 300)}` });
-        continue;
-      }
-      if (!plain[h].ok) {
-        verdicts.push({ payload: name, outcome: "no baseline", problem: `the harmless value ${JSON.stringify(harmless)} does not render: ${plain[h].stderr.slice(0, 300)}` });
-        continue;
-      }
+  }
+  return verdicts;
+}
+
+// ---- payloads the schema accepts: where each key renders, and what it renders ------------
+
+const acceptedOf = targets.map((_, ti) => payloads.map((_, pi) => pi).filter((pi) => !rejectedBySchema[ti][pi]));
+const rendersSomewhere = (ti: number) => acceptedOf[ti].length > 0 && !notesOnly[targets[ti].name];
+const probeToken = (ti: number) => `zq${ti}cz`;
+
+/**
+ * The keys among `tis` whose probe value shows up when rendered in the base: all at once,
+ * and when that render is refused (a key the base's settings reject), half by half.
+ */
+async function shownIn(base: Base, tis: number[]): Promise<number[]> {
+  if (tis.length === 0) return [];
+  const tree = tis.reduce((acc, ti) => withString(acc, targets[ti], probeToken(ti), fill), base.values);
+  const run = await slot(() => helm("helm4", tree));
+  if (run.ok) return tis.filter((ti) => run.stdout.includes(probeToken(ti)));
+  if (tis.length === 1) return [];
+  const half = Math.ceil(tis.length / 2);
+  return [...(await shownIn(base, tis.slice(0, half))), ...(await shownIn(base, tis.slice(half)))];
+}
+
+/** Each key's context: the first base whose render shows the key. */
+const contexts: Promise<Map<number, Base>> = (async () => {
+  const probes = await Promise.all(
+    bases.map((base) => shownIn(base, targets.map((_, ti) => ti).filter((ti) => rendersSomewhere(ti) && placeExists(base.values, targets[ti])))),
+  );
+  const found = new Map<number, Base>();
+  probes.forEach((shown, bi) => shown.forEach((ti) => found.has(ti) || found.set(ti, bases[bi])));
+  return found;
+})();
+
+function harmlessValue(base: Base, ti: number): string {
+  const current = valueAt(base.values, concretePath(targets[ti]));
+  return typeof current === "string" && current !== "" ? current : "inj-benign";
+}
+
+interface GroupRun {
+  members: number[];
+  /** Payloads every member took inertly in one render per Helm. */
+  clean: Set<number>;
+}
+
+/**
+ * All keys whose context is the base, tried together: one render per payload and Helm with
+ * every member that accepts the payload holding it. A payload with any finding is retried
+ * key by key (tryAlone), so findings name their key.
+ */
+const groupRuns = new Map<string, Promise<GroupRun>>();
+function groupRun(base: Base): Promise<GroupRun> {
+  if (!groupRuns.has(base.name)) {
+    groupRuns.set(
+      base.name,
+      (async () => {
+        const found = await contexts;
+        const members = [...found.entries()].filter(([, b]) => b === base).map(([ti]) => ti);
+        const harmless = members.reduce((acc, ti) => withString(acc, targets[ti], harmlessValue(base, ti), fill), base.values);
+        const plain = await Promise.all(helms.map((h) => slot(() => helm(h, harmless))));
+        const clean = new Set<number>();
+        await Promise.all(
+          payloads.map(async (p, pi) => {
+            const planted = members.filter((ti) => acceptedOf[ti].includes(pi)).map((ti) => ({ ti, token: tokenOf(ti, pi), payload: p.make(tokenOf(ti, pi)) }));
+            if (planted.length === 0) return;
+            const tree = planted.reduce((acc, { ti, payload }) => withString(acc, targets[ti], payload, fill), harmless);
+            const runs = await Promise.all(helms.map((h) => slot(() => helm(h, tree))));
+            const inert = runs.every((run, hi) => {
+              if (!run.ok || !plain[hi].ok) return false;
+              try {
+                return structuralChanges(parseManifest(plain[hi].stdout), parseManifest(run.stdout), planted).length === 0;
+              } catch {
+                return false;
+              }
+            });
+            if (inert) clean.add(pi);
+          }),
+        );
+        return { members, clean };
+      })(),
+    );
+  }
+  return groupRuns.get(base.name)!;
+}
+
+/** One key and one payload on their own in the key's context. */
+async function tryAlone(target: FreeTextTarget, ti: number, base: Base, pi: number): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  const harmless = harmlessValue(base, ti);
+  const token = tokenOf(ti, pi);
+  const payload = payloads[pi].make(token);
+  const plain = await Promise.all(helms.map((h) => slot(() => helm(h, withString(base.values, target, harmless, fill)))));
+  const runs = await Promise.all(helms.map((h) => slot(() => helm(h, withString(base.values, target, payload, fill)))));
+  if (runs.every((r) => !r.ok)) return [{ payload: payloads[pi].name, outcome: `rejected by both Helms in ${base.name}` }];
+  for (const [hi, h] of helms.entries()) {
+    const run = runs[hi];
+    const name = `${payloads[pi].name} (${h}, in ${base.name})`;
+    if (!run.ok) {
+      verdicts.push({ payload: name, outcome: "rejected by one Helm only", problem: `only ${h} rejects it: ${run.stderr.slice(0, 300)}` });
+    } else if (!plain[hi].ok) {
+      verdicts.push({ payload: name, outcome: "no baseline", problem: `the harmless value ${JSON.stringify(harmless)} does not render: ${plain[hi].stderr.slice(0, 300)}` });
+    } else {
       let problems: string[];
       try {
-        problems = structuralChanges(parseManifest(plain[h].stdout), parseManifest(run.stdout), token, payload);
+        problems = structuralChanges(parseManifest(plain[hi].stdout), parseManifest(run.stdout), [{ token, payload }]);
       } catch (error) {
         problems = [`the manifest does not parse: ${(error as Error).message}`];
       }

@@ -111,7 +111,8 @@ export function placeExists(tree: unknown, target: FreeTextTarget): boolean {
  * entry named by the string). `fill` supplies a first element for an empty array of objects.
  */
 export function withString(tree: unknown, target: FreeTextTarget, value: string, fill?: (arrayPath: (string | number)[]) => unknown): unknown {
-  const root = structuredClone(tree);
+  // A JSON copy: no part of the result is shared with another (structuredClone keeps sharing).
+  const root = JSON.parse(JSON.stringify(tree));
   let parent: any = root;
   const path: (string | number)[] = [];
   const steps = target.steps;
@@ -132,7 +133,7 @@ export function withString(tree: unknown, target: FreeTextTarget, value: string,
         else parent.push(value);
         return root;
       }
-      if (parent.length === 0) parent.push(structuredClone(fill?.(path) ?? {}));
+      if (parent.length === 0) parent.push(JSON.parse(JSON.stringify(fill?.(path) ?? {})));
       parent = parent[0];
       path.push(0);
     } else if (step.kind === "mapValue") {
@@ -146,14 +147,14 @@ export function withString(tree: unknown, target: FreeTextTarget, value: string,
   return root;
 }
 
-/** Helm's merge of values: maps merge key by key, everything else is replaced. */
+/** Helm's merge of values: maps merge key by key, everything else is replaced. Returns a fresh copy. */
 export function coalesce(base: unknown, override: unknown): unknown {
   if (isMap(base) && isMap(override)) {
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(override)) out[k] = k in base ? coalesce(base[k], v) : v;
+    const out: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+    for (const [k, v] of Object.entries(override)) out[k] = k in base ? coalesce(base[k], v) : JSON.parse(JSON.stringify(v));
     return out;
   }
-  return override;
+  return JSON.parse(JSON.stringify(override));
 }
 
 /** The value at a path, or undefined. */

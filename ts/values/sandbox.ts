@@ -52,11 +52,13 @@ export interface SandboxImage {
   /**
    * Registry host, with an optional port. Empty means Docker Hub.
    * @pattern ^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?$
+   * @maxLength 253
    */
   registry: string;
   /**
    * Repository path inside the registry.
    * @pattern ^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$
+   * @maxLength 255
    */
   repository: string;
   /**
