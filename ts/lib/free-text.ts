@@ -17,8 +17,10 @@ export interface FreeTextTarget {
   steps: Step[];
 }
 
-/** The map key the value of a map target is stored under. */
-export const mapEntryKey = "inj-key";
+/** The map key the value of a map target is stored under: its own per map, so maps that merge (labels) do not collide. */
+export function mapEntryKey(target: FreeTextTarget): string {
+  return `inj-${target.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50)}`;
+}
 
 /**
  * Every string property without `enum`, every string item of an array and every string
@@ -70,7 +72,7 @@ export function concretePath(target: FreeTextTarget): (string | number)[] {
   for (const step of target.steps) {
     if (step.kind === "property") path.push(step.name);
     else if (step.kind === "item") path.push(0);
-    else if (step.kind === "mapValue") path.push(mapEntryKey);
+    else if (step.kind === "mapValue") path.push(mapEntryKey(target));
   }
   return path;
 }
@@ -112,7 +114,7 @@ export function placeExists(tree: unknown, target: FreeTextTarget): boolean {
  */
 export function withString(tree: unknown, target: FreeTextTarget, value: string, fill?: (arrayPath: (string | number)[]) => unknown): unknown {
   // A JSON copy: no part of the result is shared with another (structuredClone keeps sharing).
-  const root = JSON.parse(JSON.stringify(tree));
+  const root = copy(tree) as any;
   let parent: any = root;
   const path: (string | number)[] = [];
   const steps = target.steps;
@@ -133,11 +135,11 @@ export function withString(tree: unknown, target: FreeTextTarget, value: string,
         else parent.push(value);
         return root;
       }
-      if (parent.length === 0) parent.push(JSON.parse(JSON.stringify(fill?.(path) ?? {})));
+      if (parent.length === 0) parent.push(copy(fill?.(path) ?? {}));
       parent = parent[0];
       path.push(0);
     } else if (step.kind === "mapValue") {
-      parent[mapEntryKey] = value;
+      parent[mapEntryKey(target)] = value;
       return root;
     } else {
       parent[value] = "inj-value";
@@ -150,12 +152,14 @@ export function withString(tree: unknown, target: FreeTextTarget, value: string,
 /** Helm's merge of values: maps merge key by key, everything else is replaced. Returns a fresh copy. */
 export function coalesce(base: unknown, override: unknown): unknown {
   if (isMap(base) && isMap(override)) {
-    const out: Record<string, unknown> = JSON.parse(JSON.stringify(base));
-    for (const [k, v] of Object.entries(override)) out[k] = k in base ? coalesce(base[k], v) : JSON.parse(JSON.stringify(v));
+    const out = copy(base) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(override)) out[k] = k in base ? coalesce(base[k], v) : copy(v);
     return out;
   }
-  return JSON.parse(JSON.stringify(override));
+  return copy(override);
 }
+
+const copy = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
 /** The value at a path, or undefined. */
 export function valueAt(tree: unknown, path: (string | number)[]): unknown {
