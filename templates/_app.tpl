@@ -5,7 +5,7 @@
 {{- $appPort := include "openhands.appPort" . -}}
 - name: openhands
   image: {{ include "openhands.imageRef" (list $oh.image .Chart.AppVersion) | quote }}
-  imagePullPolicy: {{ $oh.image.pullPolicy }}
+  imagePullPolicy: {{ $oh.image.pullPolicy | quote }}
   {{- if $nonRoot }}
   # The image's entrypoint prepares Docker access as root; without Docker the server starts directly.
   command: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "{{ $appPort }}"]
@@ -33,7 +33,7 @@
           fieldPath: status.hostIP
     {{- end }}
     {{- range $name, $value := include "openhands.envMap" . | fromYaml }}
-    - name: {{ $name }}
+    - name: {{ $name | quote }}
       value: {{ $value | toString | quote }}
     {{- end }}
     {{- if eq (include "openhands.generation" .) "v0" }}
@@ -50,8 +50,8 @@
     - name: JWT_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ index $ref 0 }}
-          key: {{ index $ref 1 }}
+          name: {{ index $ref 0 | quote }}
+          key: {{ index $ref 1 | quote }}
     {{- end }}
     {{- with $oh.extraEnv }}
     {{- toYaml . | nindent 4 }}
@@ -82,14 +82,14 @@
   {{- end }}
   volumeMounts:
     - name: state
-      mountPath: {{ include "openhands.stateDir" . }}
+      mountPath: {{ include "openhands.stateDir" . | quote }}
     {{- if include "openhands.workspaceUsed" . }}
     - name: workspace
-      mountPath: {{ include "openhands.workspaceMountPath" . }}
+      mountPath: {{ include "openhands.workspaceMountPath" . | quote }}
     {{- end }}
     {{- if eq .Values.sandbox.mode "dind" }}
     - name: docker-socket
-      mountPath: {{ include "openhands.dockerSocketDir" . }}
+      mountPath: {{ include "openhands.dockerSocketDir" . | quote }}
     {{- end }}
     {{- if eq .Values.sandbox.mode "hostDocker" }}
     - name: docker-socket
@@ -97,12 +97,12 @@
     {{- with .Values.sandbox.hostDocker.workspaceHostPath }}
     # At the node's path: the node's daemon resolves sandbox bind mounts there.
     - name: workspace
-      mountPath: {{ . }}
+      mountPath: {{ . | quote }}
     {{- end }}
     {{- end }}
     {{- if eq .Values.sandbox.mode "remoteDocker" }}
     - name: docker-tls
-      mountPath: {{ include "openhands.dockerCertPath" . }}
+      mountPath: {{ include "openhands.dockerCertPath" . | quote }}
       readOnly: true
     {{- end }}
     {{- if eq .Values.sandbox.mode "kubernetes" }}
@@ -134,7 +134,7 @@ failureThreshold: {{ $probe.failureThreshold }}
 # Sandboxes write to the workspace as their own user; a fresh volume is owned by root.
 - name: workspace-owner
   image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
-  imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
+  imagePullPolicy: {{ .Values.openhands.image.pullPolicy | quote }}
   command: ["chown", {{ $workspace.owner | quote }}, {{ $workspace.mountPath | quote }}]
   securityContext:
     runAsUser: 0
@@ -151,7 +151,7 @@ failureThreshold: {{ $probe.failureThreshold }}
       memory: 64Mi
   volumeMounts:
     - name: workspace
-      mountPath: {{ $workspace.mountPath }}
+      mountPath: {{ $workspace.mountPath | quote }}
 {{- end }}
 
 {{/*

@@ -11,13 +11,13 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
 {{- $dind := $root.Values.dind -}}
 - name: dind
   image: {{ include "openhands.imageRef" (list $dind.image "29.7.2-dind") | quote }}
-  imagePullPolicy: {{ $dind.image.pullPolicy }}
+  imagePullPolicy: {{ $dind.image.pullPolicy | quote }}
   {{- if $native }}
   restartPolicy: Always
   {{- end }}
   args:
     - dockerd
-    - --host={{ include "openhands.dockerHost" $root }}
+    - {{ printf "--host=%s" (include "openhands.dockerHost" $root) | quote }}
     {{- range $dind.extraArgs }}
     - {{ . | quote }}
     {{- end }}
@@ -27,7 +27,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     - name: DOCKER_HOST
       value: {{ include "openhands.dockerHost" $root | quote }}
     {{- range $name, $value := $dind.env }}
-    - name: {{ $name }}
+    - name: {{ $name | quote }}
       value: {{ $value | quote }}
     {{- end }}
   {{- $timeout := int $dind.startupTimeoutSeconds }}
@@ -74,12 +74,12 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
   {{- end }}
   volumeMounts:
     - name: docker-socket
-      mountPath: {{ include "openhands.dockerSocketDir" $root }}
+      mountPath: {{ include "openhands.dockerSocketDir" $root | quote }}
     - name: docker-data
       mountPath: /var/lib/docker
     {{- if $root.Values.persistence.workspace.enabled }}
     - name: workspace
-      mountPath: {{ $root.Values.persistence.workspace.mountPath }}
+      mountPath: {{ $root.Values.persistence.workspace.mountPath | quote }}
     {{- end }}
 {{- end }}
 

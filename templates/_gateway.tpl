@@ -228,7 +228,7 @@ http {
 {{- $gateway := .Values.sandbox.gateway -}}
 - name: gateway
   image: {{ include "openhands.imageRef" (list $gateway.image "1.29.8-alpine") | quote }}
-  imagePullPolicy: {{ $gateway.image.pullPolicy }}
+  imagePullPolicy: {{ $gateway.image.pullPolicy | quote }}
   ports:
     - name: gateway
       containerPort: 3000

@@ -294,12 +294,12 @@ docker volume prune -f
 {{/* The Gateways an HTTPRoute of the chart attaches to. */}}
 {{- define "openhands.httpRouteParentRefs" -}}
 {{- range .Values.httpRoute.parentRefs }}
-- name: {{ .name }}
+- name: {{ .name | quote }}
   {{- with .namespace }}
-  namespace: {{ . }}
+  namespace: {{ . | quote }}
   {{- end }}
   {{- with .sectionName }}
-  sectionName: {{ . }}
+  sectionName: {{ . | quote }}
   {{- end }}
 {{- end }}
 {{- end }}

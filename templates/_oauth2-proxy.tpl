@@ -7,41 +7,41 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
 {{- $secret := include "openhands.oauth2ProxySecret" . -}}
 - name: oauth2-proxy
   image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.5") | quote }}
-  imagePullPolicy: {{ $proxy.image.pullPolicy }}
+  imagePullPolicy: {{ $proxy.image.pullPolicy | quote }}
   args:
-    - --http-address=0.0.0.0:4180
+    - "--http-address=0.0.0.0:4180"
     {{- /* The app, or with the sandbox gateway its loopback router, which passes the app's paths on. */}}
-    - --upstream=http://127.0.0.1:3000/
-    - --provider={{ $proxy.provider }}
+    - "--upstream=http://127.0.0.1:3000/"
+    - {{ printf "--provider=%s" $proxy.provider | quote }}
     {{- with $proxy.oidcIssuerUrl }}
-    - --oidc-issuer-url={{ . }}
+    - {{ printf "--oidc-issuer-url=%s" . | quote }}
     {{- end }}
     {{- $domains := $proxy.emailDomains }}
     {{- if and (not $domains) (not $proxy.allowedEmails) }}{{ $domains = list "*" }}{{ end }}
     {{- range $domains }}
-    - --email-domain={{ . }}
+    - {{ printf "--email-domain=%s" . | quote }}
     {{- end }}
     {{- if $proxy.allowedEmails }}
-    - --authenticated-emails-file=/etc/oauth2-proxy/allowed-emails
+    - "--authenticated-emails-file=/etc/oauth2-proxy/allowed-emails"
     {{- end }}
     {{- range $proxy.allowedGroups }}
-    - --allowed-group={{ . }}
+    - {{ printf "--allowed-group=%s" . | quote }}
     {{- end }}
     {{- range $proxy.cookieDomains }}
-    - --cookie-domain={{ . }}
+    - {{ printf "--cookie-domain=%s" . | quote }}
     {{- end }}
     {{- range $proxy.whitelistDomains }}
-    - --whitelist-domain={{ . }}
+    - {{ printf "--whitelist-domain=%s" . | quote }}
     {{- end }}
     {{- $redirect := $proxy.redirectUrl }}
     {{- if and (not $redirect) (include "openhands.publicHost" .) }}{{ $redirect = printf "https://%s/oauth2/callback" (include "openhands.publicHost" .) }}{{ end }}
     {{- with $redirect }}
-    - --redirect-url={{ . }}
+    - {{ printf "--redirect-url=%s" . | quote }}
     {{- end }}
-    - --cookie-secure=true
-    - --reverse-proxy=true
-    - --skip-provider-button=true
-    - --silence-ping-logging=true
+    - "--cookie-secure=true"
+    - "--reverse-proxy=true"
+    - "--skip-provider-button=true"
+    - "--silence-ping-logging=true"
     {{- range $proxy.extraArgs }}
     - {{ . | quote }}
     {{- end }}
@@ -49,18 +49,18 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
     - name: OAUTH2_PROXY_CLIENT_ID
       valueFrom:
         secretKeyRef:
-          name: {{ $secret }}
-          key: {{ $proxy.secretKeys.clientId }}
+          name: {{ $secret | quote }}
+          key: {{ $proxy.secretKeys.clientId | quote }}
     - name: OAUTH2_PROXY_CLIENT_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $secret }}
-          key: {{ $proxy.secretKeys.clientSecret }}
+          name: {{ $secret | quote }}
+          key: {{ $proxy.secretKeys.clientSecret | quote }}
     - name: OAUTH2_PROXY_COOKIE_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $secret }}
-          key: {{ $proxy.secretKeys.cookieSecret }}
+          name: {{ $secret | quote }}
+          key: {{ $proxy.secretKeys.cookieSecret | quote }}
   ports:
     - name: oauth2-proxy
       containerPort: 4180

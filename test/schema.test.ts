@@ -45,10 +45,11 @@ describe("values.schema.json", () => {
   it("rejects unknown keys in every closed object and keeps label, annotation and env maps open", () => {
     for (const [name, definition] of Object.entries<any>(committed.definitions)) {
       if (definition.type !== "object") continue;
-      const open = ["StringMap", "KubernetesObject"].includes(name);
+      const stringMaps = ["StringMap", "Labels", "EnvMap"];
+      const open = [...stringMaps, "KubernetesObject"].includes(name);
       expect({ name, additionalProperties: definition.additionalProperties }).toEqual({
         name,
-        additionalProperties: open ? (name === "StringMap" ? { type: "string" } : {}) : false,
+        additionalProperties: open ? (stringMaps.includes(name) ? { type: "string" } : {}) : false,
       });
     }
   });

@@ -37,39 +37,72 @@ export interface Auth {
 export interface OAuth2Proxy {
   /** The oauth2-proxy image. */
   image: Image;
-  /** Identity provider (oauth2-proxy `--provider`), for example `oidc`, `github`, `google`, `gitlab`, `keycloak-oidc`, `entra-id`. */
+  /**
+   * Identity provider (oauth2-proxy `--provider`), for example `oidc`, `github`, `google`, `gitlab`, `keycloak-oidc`, `entra-id`.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
   provider: string;
-  /** OIDC issuer URL, for OIDC providers (`--oidc-issuer-url`). */
+  /**
+   * OIDC issuer URL, for OIDC providers (`--oidc-issuer-url`).
+   * @pattern ^$|^https?://[!-~]+$
+   * @maxLength 2048
+   */
   oidcIssuerUrl: string;
   /**
    * Existing Secret with the OAuth client ID, client secret and cookie secret (a random
    * 32-byte value). The chart never holds them in values. Empty uses the target of
    * `externalSecrets.secrets.oauth2Proxy` when that is on.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
    */
   existingSecret: string;
   /** Keys of `existingSecret`. */
   secretKeys: OAuth2ProxySecretKeys;
-  /** Email domains allowed to sign in (`--email-domain`); `*` allows every address the provider vouches for. */
+  /**
+   * Email domains allowed to sign in (`--email-domain`); `*` allows every address the provider vouches for.
+   * @items.pattern ^(\*|\.?[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?)$
+   * @items.maxLength 253
+   */
   emailDomains: string[];
-  /** Individual email addresses allowed to sign in, in addition to `emailDomains`. */
+  /**
+   * Individual email addresses allowed to sign in, in addition to `emailDomains`.
+   * @items.pattern ^[-!#$%&'*+/=?^_`{|}~.a-zA-Z0-9]+@[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?$
+   * @items.maxLength 320
+   */
   allowedEmails: string[];
-  /** Provider groups allowed to sign in (`--allowed-group`). */
+  /**
+   * Provider groups allowed to sign in (`--allowed-group`).
+   * @items.pattern ^[^\x00-\x1f\x7f]*$
+   * @items.maxLength 256
+   */
   allowedGroups: string[];
   /**
    * Cookie domains (`--cookie-domain`), for example a parent domain (`.example.com`) shared
    * with other signed-in apps. The sandbox gateway strips the session cookie before a request
    * reaches a sandbox.
+   * @items.pattern ^\.?[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?$
+   * @items.maxLength 253
    */
   cookieDomains: string[];
-  /** Domains oauth2-proxy may redirect to after sign-in (`--whitelist-domain`). */
+  /**
+   * Domains oauth2-proxy may redirect to after sign-in (`--whitelist-domain`).
+   * @items.pattern ^(\*\.|\.)?[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?(:[0-9*]{1,5})?$
+   * @items.maxLength 260
+   */
   whitelistDomains: string[];
   /**
    * Callback URL registered with the provider. Empty derives `https://<first host>/oauth2/callback`
    * from the Ingress or HTTPRoute.
-   * @pattern ^$|^https?://
+   * @pattern ^$|^https?://[!-~]+$
+   * @maxLength 2048
    */
   redirectUrl: string;
-  /** More oauth2-proxy flags, for example `--github-org=my-org`. */
+  /**
+   * More oauth2-proxy flags, for example `--github-org=my-org`.
+   * @items.pattern ^[^\x00-\x1f\x7f]*$
+   * @items.maxLength 4096
+   */
   extraArgs: string[];
   /** CPU and memory of the proxy container. */
   resources: Resources;
@@ -79,11 +112,23 @@ export interface OAuth2Proxy {
 
 /** Key names inside `auth.oauth2Proxy.existingSecret`. */
 export interface OAuth2ProxySecretKeys {
-  /** Key holding the OAuth client ID. */
+  /**
+   * Key holding the OAuth client ID.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   clientId: string;
-  /** Key holding the OAuth client secret. */
+  /**
+   * Key holding the OAuth client secret.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   clientSecret: string;
-  /** Key holding the cookie secret (16, 24 or 32 bytes). */
+  /**
+   * Key holding the cookie secret (16, 24 or 32 bytes).
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   cookieSecret: string;
 }
 
@@ -91,21 +136,31 @@ export interface OAuth2ProxySecretKeys {
 export interface IngressNginxAuth {
   /**
    * URL nginx asks for each request, for example `https://auth.example.com/oauth2/auth`.
-   * @pattern ^$|^https?://
+   * @pattern ^$|^https?://[!-~]+$
+   * @maxLength 2048
    */
   authUrl: string;
   /**
    * Where nginx sends users who are not signed in, for example
    * `https://auth.example.com/oauth2/start?rd=https://$host$escaped_request_uri`.
-   * @pattern ^$|^https?://
+   * @pattern ^$|^https?://[!-~]+$
+   * @maxLength 2048
    */
   authSignin: string;
-  /** Headers copied from the auth response to the request (`auth-response-headers`). */
+  /**
+   * Headers copied from the auth response to the request (`auth-response-headers`).
+   * @items.pattern ^[-!#$%&'*+.^_`|~0-9A-Za-z]+$
+   * @items.maxLength 256
+   */
   responseHeaders: string[];
 }
 
 /** An authenticating layer the chart does not manage. */
 export interface ExternalAuth {
-  /** What protects every exposure (for example "Tailscale ACLs" or "Authelia forward auth on the Gateway"); shown in NOTES. */
+  /**
+   * What protects every exposure (for example "Tailscale ACLs" or "Authelia forward auth on the Gateway"); shown in NOTES.
+   * @pattern ^[^\x00-\x1f\x7f]*$
+   * @maxLength 1024
+   */
   description: string;
 }

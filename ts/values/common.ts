@@ -8,11 +8,13 @@ export interface Image {
   /**
    * Registry host, with an optional port. Empty means Docker Hub.
    * @pattern ^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?$
+   * @maxLength 253
    */
   registry: string;
   /**
    * Repository path inside the registry, lower case (for example `openhands/openhands`).
    * @pattern ^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$
+   * @maxLength 255
    */
   repository: string;
   /**
@@ -56,9 +58,29 @@ export interface ResourceAmounts {
   "ephemeral-storage"?: string | number;
 }
 
-/** A string-to-string map whose keys are free (labels, annotations, node selectors, plain env values). */
+/**
+ * Annotations: keys are qualified names (`prefix/name`), values are free text.
+ * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
+ */
 export interface StringMap {
   [key: string]: string;
+}
+
+/**
+ * Labels (or a node selector): keys are qualified names (`prefix/name`).
+ * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
+ */
+export interface Labels {
+  [key: string]: string;
+}
+
+/**
+ * Plain environment variables by name: names are C identifiers (letters, digits, `_`, `-`, `.`,
+ * not starting with a digit), values are free text.
+ * @propertyNames {"pattern": "^[-._a-zA-Z][-._a-zA-Z0-9]*$", "maxLength": 253}
+ */
+export interface EnvMap {
+  [name: string]: string;
 }
 
 /**
@@ -74,6 +96,7 @@ export interface EnvVar {
   /**
    * Variable name.
    * @pattern ^[-._a-zA-Z][-._a-zA-Z0-9]*$
+   * @maxLength 253
    */
   name: string;
   /** Literal value. Put credentials in a Secret and use `valueFrom` instead. */
@@ -122,7 +145,11 @@ export interface Capabilities {
 export interface SeccompProfile {
   /** `RuntimeDefault`, `Localhost` or `Unconfined`. */
   type: "RuntimeDefault" | "Localhost" | "Unconfined";
-  /** Profile path on the node, for `Localhost`. */
+  /**
+   * Profile path on the node, for `Localhost`.
+   * @pattern ^[-_.+@/a-zA-Z0-9]+$
+   * @maxLength 4096
+   */
   localhostProfile?: string;
 }
 
@@ -190,9 +217,17 @@ export interface Probe {
 export interface Persistence {
   /** Mount a PersistentVolumeClaim. When false the data lives in an emptyDir and is lost with the pod. */
   enabled: boolean;
-  /** Name of an existing claim to mount instead of creating one (for example one kept from an earlier install). */
+  /**
+   * Name of an existing claim to mount instead of creating one (for example one kept from an earlier install).
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   existingClaim: string;
-  /** StorageClass of the new claim. Empty uses the cluster default; `-` asks for no class (static volumes). */
+  /**
+   * StorageClass of the new claim. Empty uses the cluster default; `-` asks for no class (static volumes).
+   * @pattern ^$|^-$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   storageClass: string;
   /**
    * Access modes of the new claim.

@@ -1,4 +1,4 @@
-import type { KubernetesObject, StringMap } from "./common.ts";
+import type { KubernetesObject, Labels, StringMap } from "./common.ts";
 
 /** The Service in front of the app. */
 export interface Service {
@@ -29,7 +29,11 @@ export interface Service {
 export interface Ingress {
   /** Render the Ingress. */
   enabled: boolean;
-  /** IngressClass name (`spec.ingressClassName`), for example `nginx` or `traefik`. Empty uses the cluster default class. */
+  /**
+   * IngressClass name (`spec.ingressClassName`), for example `nginx` or `traefik`. Empty uses the cluster default class.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   className: string;
   /** Annotations, for example `cert-manager.io/cluster-issuer` or ingress-nginx `auth-url` / `auth-signin`. They override the chart's own. */
   annotations: StringMap;
@@ -52,6 +56,7 @@ export interface IngressHost {
   /**
    * Fully qualified host name.
    * @pattern ^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
    */
   host: string;
   /**
@@ -65,7 +70,8 @@ export interface IngressHost {
 export interface IngressPath {
   /**
    * URL path.
-   * @pattern ^/
+   * @pattern ^/[!-~]*$
+   * @maxLength 2048
    */
   path: string;
   /** How the path matches. */
@@ -77,11 +83,15 @@ export interface IngressTLS {
   /**
    * Hosts the certificate covers.
    * @minItems 1
+   * @items.pattern ^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @items.maxLength 253
    */
   hosts: string[];
   /**
    * Secret holding the certificate (cert-manager creates it when an issuer annotation is set).
    * @minLength 1
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
    */
   secretName: string;
 }
@@ -97,7 +107,11 @@ export interface HTTPRoute {
    * @minItems 1
    */
   parentRefs: ParentReference[];
-  /** Host names the route answers for. */
+  /**
+   * Host names the route answers for.
+   * @items.pattern ^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @items.maxLength 253
+   */
   hostnames: string[];
   /** Timeouts of the route's rule: OpenHands streams events for as long as a conversation runs. */
   timeouts: RouteTimeouts;
@@ -105,11 +119,23 @@ export interface HTTPRoute {
 
 /** A Gateway the HTTPRoute attaches to. */
 export interface ParentReference {
-  /** Gateway name. */
+  /**
+   * Gateway name.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   name: string;
-  /** Gateway namespace; empty means the release namespace. */
+  /**
+   * Gateway namespace; empty means the release namespace.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
   namespace?: string;
-  /** Listener name on the Gateway. */
+  /**
+   * Listener name on the Gateway.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   sectionName?: string;
 }
 
@@ -135,6 +161,8 @@ export interface NetworkPolicy {
    * Namespaces (by name) whose pods may reach the Service's port, typically the ingress
    * controller's or the Gateway's. The app's own port, sandbox ports and anything else
    * listening in the pod stay unreachable from outside it.
+   * @items.pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @items.maxLength 63
    */
   ingressControllerNamespaces: string[];
   /** More peers (Kubernetes NetworkPolicyPeer objects) allowed to reach the Service's port. */
@@ -153,7 +181,7 @@ export interface EgressPolicy {
    */
   allowInternet: boolean;
   /** With `restrict`: labels of the cluster DNS pods, reachable on port 53 in any namespace. */
-  dnsPodLabels: StringMap;
+  dnsPodLabels: Labels;
   /** With `restrict`: more destinations (Kubernetes NetworkPolicyEgressRule objects), for example an in-cluster LLM gateway. */
   extraTo: KubernetesObject[];
 }
@@ -167,5 +195,5 @@ export interface Namespace {
    */
   create: boolean;
   /** More labels of the namespace. */
-  labels: StringMap;
+  labels: Labels;
 }

@@ -4,7 +4,7 @@ import type { HTTPRoute, Ingress, Namespace, NetworkPolicy, Service } from "./ex
 import type { Auth } from "./auth.ts";
 import type { LLM, Tunnel } from "./llm.ts";
 import type { DockerCleanup, ExternalSecrets } from "./operations.ts";
-import type { KubernetesObject, Persistence, PodSecurityContext, StringMap } from "./common.ts";
+import type { KubernetesObject, Labels, Persistence, PodSecurityContext, StringMap } from "./common.ts";
 import type { OpenHands } from "./openhands.ts";
 
 export type * from "./auth.ts";
@@ -32,7 +32,7 @@ export interface Values {
    */
   fullnameOverride: string;
   /** Labels added to every object the chart renders. */
-  commonLabels: StringMap;
+  commonLabels: Labels;
   /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
   imagePullSecrets: LocalObjectReference[];
 
@@ -50,16 +50,20 @@ export interface Values {
   /** Annotations of the pod. */
   podAnnotations: StringMap;
   /** Labels of the pod (never used in selectors). */
-  podLabels: StringMap;
+  podLabels: Labels;
   /** Security settings of the whole pod. */
   podSecurityContext: PodSecurityContext;
   /** Node labels the pod must match. */
-  nodeSelector: StringMap;
+  nodeSelector: Labels;
   /** Kubernetes affinity of the pod, passed through as is. */
   affinity: KubernetesObject;
   /** Kubernetes tolerations of the pod, passed through as is. */
   tolerations: KubernetesObject[];
-  /** PriorityClass of the pod. */
+  /**
+   * PriorityClass of the pod.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   priorityClassName: string;
   /**
    * Seconds the pod gets to stop before it is killed.
@@ -96,7 +100,11 @@ export interface Values {
 
 /** A reference to an object by name in the release namespace. */
 export interface LocalObjectReference {
-  /** Object name. */
+  /**
+   * Object name.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   name: string;
 }
 
@@ -113,7 +121,8 @@ export interface StatePersistence extends Persistence {
   /**
    * Where the volume mounts in the app. Empty derives it from the generation: `/.openhands-state`
    * for 0.x before 0.45, `/.openhands` for later 0.x and for 1.x.
-   * @pattern ^$|^/
+   * @pattern ^$|^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   mountPath: string;
 }
@@ -123,12 +132,14 @@ export interface WorkspacePersistence extends Persistence {
   /**
    * Where the volume mounts, at the same path in the app and in the Docker daemon (the daemon
    * resolves sandbox bind mounts on its own filesystem).
-   * @pattern ^/
+   * @pattern ^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   mountPath: string;
   /**
    * Where sandboxes see the workspace.
-   * @pattern ^/
+   * @pattern ^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   sandboxPath: string;
   /**
@@ -153,7 +164,11 @@ export interface UpdateStrategy {
 export interface ServiceAccount {
   /** Create a ServiceAccount for the release. */
   create: boolean;
-  /** Name of the ServiceAccount to use; empty means the release's full name when `create` is true, `default` otherwise. */
+  /**
+   * Name of the ServiceAccount to use; empty means the release's full name when `create` is true, `default` otherwise.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   name: string;
   /** Annotations of the created ServiceAccount (for example an IAM role for IRSA). */
   annotations: StringMap;

@@ -1,4 +1,4 @@
-import type { ContainerSecurityContext, EnvVar, Image, KubernetesObject, Probe, Resources, StringMap } from "./common.ts";
+import type { ContainerSecurityContext, EnvMap, EnvVar, Image, KubernetesObject, Probe, Resources } from "./common.ts";
 
 /** The OpenHands server itself. */
 export interface OpenHands {
@@ -24,7 +24,7 @@ export interface OpenHands {
    * Plain environment variables for the app, by name. They override what the chart sets, so
    * use them for settings the chart has no value for. Never put credentials here.
    */
-  env: StringMap;
+  env: EnvMap;
   /** More environment variables as Kubernetes EnvVar entries (for `valueFrom` secret references). */
   extraEnv: EnvVar[];
   /** Kubernetes `envFrom` sources (ConfigMaps or Secrets whose keys become variables). */
@@ -62,8 +62,16 @@ export interface AppProbes {
 
 /** A key in an existing Secret. */
 export interface SecretKeyReference {
-  /** Secret name; empty disables the reference. */
+  /**
+   * Secret name; empty disables the reference.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   existingSecret: string;
-  /** Key inside the Secret. */
+  /**
+   * Key inside the Secret.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   key: string;
 }

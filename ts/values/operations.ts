@@ -22,7 +22,11 @@ export interface ExternalSecrets {
 
 /** A reference to a SecretStore or ClusterSecretStore. */
 export interface SecretStoreRef {
-  /** Store name (ignored when `store.enabled`: the chart's store is used). */
+  /**
+   * Store name (ignored when `store.enabled`: the chart's store is used).
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   name: string;
   /** Store kind. */
   kind: "SecretStore" | "ClusterSecretStore";
@@ -34,13 +38,23 @@ export interface AwsSecretStore {
   enabled: boolean;
   /** AWS service holding the secrets. */
   service: "ParameterStore" | "SecretsManager";
-  /** AWS region of the store. */
+  /**
+   * AWS region of the store.
+   * @pattern ^$|^[a-z]{2}(-[a-z]+)+-[0-9]+$
+   * @maxLength 32
+   */
   region: string;
-  /** IAM role to assume for reading (optional). */
+  /**
+   * IAM role to assume for reading (optional).
+   * @pattern ^$|^arn:[-a-z]+:iam::[0-9]+:role/[-+=,.@_/a-zA-Z0-9]+$
+   * @maxLength 2048
+   */
   role: string;
   /**
    * Existing Secret with the access key the store authenticates with. Empty authenticates as
    * the operator's own identity (IRSA or instance role).
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
    */
   credentialsSecret: string;
   /** Keys inside `credentialsSecret`. */
@@ -49,9 +63,17 @@ export interface AwsSecretStore {
 
 /** Key names for an AWS access key pair. */
 export interface AwsKeyNames {
-  /** Key holding the access key ID. */
+  /**
+   * Key holding the access key ID.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   accessKeyId: string;
-  /** Key holding the secret access key. */
+  /**
+   * Key holding the secret access key.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   secretAccessKey: string;
 }
 
@@ -73,15 +95,35 @@ export interface ExternalSecretSet {
 export interface ExternalOAuth2ProxySecrets {
   /** Render this ExternalSecret; `auth.oauth2Proxy` reads its target unless it names an existing Secret. */
   enabled: boolean;
-  /** Name of the Secret the operator creates. */
+  /**
+   * Name of the Secret the operator creates.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   targetName: string;
-  /** Remote key of the client ID. */
+  /**
+   * Remote key of the client ID.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   clientIdRemoteKey: string;
-  /** Remote key of the client secret. */
+  /**
+   * Remote key of the client secret.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   clientSecretRemoteKey: string;
-  /** Remote key of the cookie secret. */
+  /**
+   * Remote key of the cookie secret.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   cookieSecretRemoteKey: string;
-  /** Property inside JSON remote values; empty takes whole values. */
+  /**
+   * Property inside JSON remote values; empty takes whole values.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   property: string;
 }
 
@@ -89,13 +131,29 @@ export interface ExternalOAuth2ProxySecrets {
 export interface ExternalSecretEntry {
   /** Render this ExternalSecret; the matching consumer reads its target unless it names an existing Secret itself. */
   enabled: boolean;
-  /** Name of the Secret the operator creates. */
+  /**
+   * Name of the Secret the operator creates.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   targetName: string;
-  /** Key inside that Secret. */
+  /**
+   * Key inside that Secret.
+   * @pattern ^[-._a-zA-Z0-9]+$
+   * @maxLength 253
+   */
   secretKey: string;
-  /** Remote key (parameter name or secret name). */
+  /**
+   * Remote key (parameter name or secret name).
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   remoteKey: string;
-  /** Property inside a JSON remote value; empty takes the whole value. */
+  /**
+   * Property inside a JSON remote value; empty takes the whole value.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   property: string;
 }
 
@@ -103,13 +161,29 @@ export interface ExternalSecretEntry {
 export interface ExternalAwsCredentials {
   /** Render this ExternalSecret; `llm.bedrock` reads its target unless it names an existing Secret. */
   enabled: boolean;
-  /** Name of the Secret the operator creates. */
+  /**
+   * Name of the Secret the operator creates.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   targetName: string;
-  /** Remote key of the access key ID. */
+  /**
+   * Remote key of the access key ID.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   accessKeyIdRemoteKey: string;
-  /** Remote key of the secret access key. */
+  /**
+   * Remote key of the secret access key.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   secretAccessKeyRemoteKey: string;
-  /** Property inside JSON remote values; empty takes whole values. */
+  /**
+   * Property inside JSON remote values; empty takes whole values.
+   * @pattern ^[!-~]*$
+   * @maxLength 2048
+   */
   property: string;
 }
 
@@ -122,9 +196,17 @@ export interface ExternalAwsCredentials {
 export interface DockerCleanup {
   /** Run the cleanup. */
   enabled: boolean;
-  /** Cron schedule (with `dind`: five fields or `@daily` and the like, in UTC). */
+  /**
+   * Cron schedule (with `dind`: five fields or `@daily` and the like, in UTC).
+   * @pattern ^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[-0-9,/*A-Za-z?]+( +[-0-9,/*A-Za-z?]+){4})$
+   * @maxLength 256
+   */
   schedule: string;
-  /** Time zone of the schedule (IANA name, for example `Asia/Tokyo`); empty is the controller's. `hostDocker` only. */
+  /**
+   * Time zone of the schedule (IANA name, for example `Asia/Tokyo`); empty is the controller's. `hostDocker` only.
+   * @pattern ^$|^[A-Za-z][-+_/A-Za-z0-9]*$
+   * @maxLength 64
+   */
   timeZone: string;
   /**
    * What is removed. `safe`: stopped containers that are not sandboxes, dangling images, build

@@ -1,4 +1,4 @@
-import type { ContainerSecurityContext, Image, KubernetesObject, Persistence, Resources, StringMap } from "./common.ts";
+import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Persistence, Resources } from "./common.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
 export interface Sandbox {
@@ -38,7 +38,7 @@ export interface Sandbox {
    * Plain environment variables for every 1.x sandbox (`OH_AGENT_SERVER_ENV`); `LLM_*` variables
    * of the app are forwarded by OpenHands itself. Never put credentials here.
    */
-  env: StringMap;
+  env: EnvMap;
   /**
    * The sandbox image the app starts for each conversation. For 1.x an agent-server image
    * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
@@ -52,11 +52,13 @@ export interface SandboxImage {
   /**
    * Registry host, with an optional port. Empty means Docker Hub.
    * @pattern ^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?$
+   * @maxLength 253
    */
   registry: string;
   /**
    * Repository path inside the registry.
    * @pattern ^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$
+   * @maxLength 255
    */
   repository: string;
   /**
@@ -83,10 +85,14 @@ export interface Dind {
    * @minimum 10
    */
   startupTimeoutSeconds: number;
-  /** Extra flags for `dockerd` (for example `--mtu=1400` or a registry mirror). */
+  /**
+   * Extra flags for `dockerd` (for example `--mtu=1400` or a registry mirror).
+   * @items.pattern ^[^\x00-\x1f\x7f]*$
+   * @items.maxLength 4096
+   */
   extraArgs: string[];
   /** Plain environment variables of the daemon container. */
-  env: StringMap;
+  env: EnvMap;
   /** CPU and memory of the daemon container (sandbox containers count against it). */
   resources: Resources;
   /**
@@ -144,11 +150,16 @@ export interface SandboxGateway {
    * `<port>.<hostDomain>`), for example `sandbox.example.com`. The app resolves and calls these
    * URLs itself, so they must resolve inside the cluster too.
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$
+   * @maxLength 253
    */
   hostDomain: string;
   /** Scheme of sandbox host URLs with `routing: host`: `https` when the wildcard host has a certificate. */
   hostScheme: "https" | "http";
-  /** Secret with the certificate for `*.<hostDomain>`, added to the Ingress's TLS with `routing: host`. */
+  /**
+   * Secret with the certificate for `*.<hostDomain>`, added to the Ingress's TLS with `routing: host`.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   tlsSecretName: string;
   /** The nginx image (an unprivileged build listening on high ports). */
   image: Image;
@@ -180,24 +191,30 @@ export interface SandboxLimits {
 export interface RemoteDocker {
   /**
    * The daemon's TCP address with TLS, for example `tcp://docker.lan:2376`.
-   * @pattern ^$|^tcp://[^/:]+:[0-9]+$
+   * @pattern ^$|^tcp://[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?:[0-9]{1,5}$
+   * @maxLength 270
    */
   host: string;
   /**
    * Existing Secret with the TLS client material in keys `ca.pem`, `cert.pem` and `key.pem`
    * (what `docker --tlsverify` uses). Required: the chart never talks to a daemon without TLS.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
    */
   tlsSecret: string;
   /**
    * Address where the daemon publishes sandbox ports, as the gateway reaches them. Empty means
    * the host of `host`.
+   * @pattern ^$|^[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?$
+   * @maxLength 253
    */
   publishedHost: string;
   /**
    * A directory on the daemon's machine bind-mounted into sandboxes as the workspace
    * (`SANDBOX_VOLUMES`). Empty gives sandboxes no shared workspace; the pod's workspace claim is
    * not used in this mode (the daemon cannot see it).
-   * @pattern ^$|^/
+   * @pattern ^$|^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   workspaceHostPath: string;
 }
@@ -207,32 +224,67 @@ export interface KubernetesRuntime {
   /**
    * Namespace for runtime pods; empty means `<release namespace>-sandboxes`. Never the release
    * namespace: runtime pods run agent code as this namespace's `default` ServiceAccount.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
    */
   namespace: string;
   /** Render that namespace (kept on uninstall), with Pod Security level `baseline` (`privileged` with `privileged`). */
   createNamespace: boolean;
-  /** Domain for per-conversation Ingresses (`<session>.<ingressDomain>`, VS Code); required. */
+  /**
+   * Domain for per-conversation Ingresses (`<session>.<ingressDomain>`, VS Code); required.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   ingressDomain: string;
-  /** TLS Secret for those Ingresses. */
+  /**
+   * TLS Secret for those Ingresses.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   ingressTlsSecret: string;
   /**
    * Size of each conversation's claim.
    * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
    */
   pvcStorageSize: string;
-  /** StorageClass of those claims; empty uses the cluster default. */
+  /**
+   * StorageClass of those claims; empty uses the cluster default.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   pvcStorageClass: string;
-  /** CPU request of each runtime pod. */
+  /**
+   * CPU request of each runtime pod.
+   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   */
   resourceCpuRequest: string;
-  /** Memory request of each runtime pod. */
+  /**
+   * Memory request of each runtime pod.
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
   resourceMemoryRequest: string;
-  /** Memory limit of each runtime pod. */
+  /**
+   * Memory limit of each runtime pod.
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
   resourceMemoryLimit: string;
-  /** Image pull Secret for the runtime image. */
+  /**
+   * Image pull Secret for the runtime image.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   imagePullSecret: string;
-  /** Node label key runtime pods must match (with `nodeSelectorValue`). */
+  /**
+   * Node label key runtime pods must match (with `nodeSelectorValue`).
+   * @pattern ^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
+   * @maxLength 317
+   */
   nodeSelectorKey: string;
-  /** Node label value runtime pods must match. */
+  /**
+   * Node label value runtime pods must match.
+   * @pattern ^$|^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
+   * @maxLength 63
+   */
   nodeSelectorValue: string;
   /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
   tolerations: KubernetesObject[];
@@ -247,7 +299,11 @@ export interface KubernetesRuntime {
 export interface Sysbox {
   /** Use Sysbox for the daemon (the pod then needs Pod Security level `baseline`). */
   enabled: boolean;
-  /** RuntimeClass that selects Sysbox. */
+  /**
+   * RuntimeClass that selects Sysbox.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
   runtimeClassName: string;
 }
 
@@ -255,7 +311,8 @@ export interface Sysbox {
 export interface HostDocker {
   /**
    * The daemon's socket on the node, mounted as a hostPath of type Socket.
-   * @pattern ^/
+   * @pattern ^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   socketPath: string;
   /**
@@ -268,12 +325,15 @@ export interface HostDocker {
    * A node directory bind-mounted into sandboxes as the workspace, and into the app at the same
    * path (the host daemon resolves bind mounts on the node). Empty gives sandboxes no shared
    * workspace; the workspace claim is not used in this mode.
-   * @pattern ^$|^/
+   * @pattern ^$|^/[-_.+@/a-zA-Z0-9]*$
+   * @maxLength 4096
    */
   workspaceHostPath: string;
   /**
    * 1.x: the node's address as browsers and the app reach it (LAN IP or DNS name). Sandbox URLs
    * become `http://<nodeAddress>:<port>`, straight to the ports the node's daemon publishes.
+   * @pattern ^$|^[a-zA-Z0-9]([-.a-zA-Z0-9]*[a-zA-Z0-9])?$
+   * @maxLength 253
    */
   nodeAddress: string;
 }
