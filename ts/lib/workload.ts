@@ -10,6 +10,7 @@ export interface EnvVar {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
   args?: string[];
   env?: EnvVar[];
   restartPolicy?: string;
