@@ -3,12 +3,15 @@
 // IfNotPresent finds them), so this proves the chart's objects work on a real kubelet:
 // scheduling, volumes, probes, sysctls, Services, the gateway's nginx and the test pod.
 // Adding a preset is one line in `runtimePresets`.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
 import { render } from "../../ts/lib/render.ts";
-import { importImage } from "../../ts/runtime/node/node.ts";
+import { importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
+import { systemImageTars } from "../../ts/runtime/node/system-images.ts";
 import { standinImagesTar } from "../../ts/runtime/node/standin-images.ts";
 import { k } from "./kube.ts";
 import { recordPreset } from "./report.ts";
@@ -84,5 +87,15 @@ describe.each(runtimePresets)("preset $preset on a real node", ({ preset: name, 
     recordPreset({ preset: name, suite, result: passed ? "passed" : "failed", secondsToReady, detail: passed ? undefined : test.all });
     expect(test.exitCode, test.all).toBe(0);
     expect(test.all).toMatch(/GET http:\/\/\S+\/health -> 200/);
+  });
+
+  it("streams an image tar into the pod's Docker daemon (the stand-in daemon keeps the bytes it got)", async (context) => {
+    const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.initContainers[*].name} {.spec.containers[*].name}{\"\\n\"}{end}"]);
+    const pod = stdout.split("\n").find((line) => line.split(" ").includes("dind"))?.split(" ")[0];
+    if (!pod) return context.skip("this preset runs no dind container");
+    const tar = (await systemImageTars())[0];
+    await loadIntoPodDocker(tar, { namespace, name: pod, container: "dind" });
+    const { stdout: sum } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sha256sum", "/tmp/standin-loaded.tar"]);
+    expect(sum.split(" ")[0]).toBe(createHash("sha256").update(readFileSync(tar)).digest("hex"));
   });
 });

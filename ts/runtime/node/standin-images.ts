@@ -30,6 +30,8 @@ exec sleep infinity
   "usr/local/bin/docker": `#!/bin/sh
 case "$1" in
   info) [ -e /run/dind/standin-dockerd ] && echo "stand-in docker" ;;
+  # Keeps what arrives on stdin, so a test can compare it with the tar it sent.
+  load) cat > /tmp/standin-loaded.tar && echo "Loaded image: (stand-in, $(wc -c < /tmp/standin-loaded.tar) bytes)" ;;
   *) echo "stand-in docker: $1 is not available" >&2; exit 1 ;;
 esac
 `,
@@ -51,28 +53,31 @@ export function debianMirror(): string {
   throw new Error(`no apt source for Debian ${suite} in /etc/apt; the stand-in images are made from it`);
 }
 
-function standinKey(): string {
-  return createHash("sha256").update(JSON.stringify({ suite, packages, scripts })).digest("hex").slice(0, 12);
+function hash(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 }
 
-/** A Debian root file system with the stand-in programs, cached as a tar outside the clone. */
+/** A Debian root file system with the stand-in programs (the Debian part cached outside the clone). */
 async function standinRootfs(): Promise<string> {
-  const dir = path.join(cacheRoot, "node-images", `standin-rootfs-${suite}-${standinKey()}`);
-  if (existsSync(path.join(dir, ".complete"))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.dirname(dir), { recursive: true });
-  process.stderr.write(`[standin-images] debootstrap ${suite} (${packages.join(", ")})\n`);
-  await execa("debootstrap", ["--variant=minbase", `--include=${packages.join(",")}`, suite, dir, debianMirror()], { stdio: ["ignore", "ignore", "inherit"] });
-  rmSync(path.join(dir, "var", "cache", "apt", "archives"), { recursive: true, force: true });
-  rmSync(path.join(dir, "var", "lib", "apt", "lists"), { recursive: true, force: true });
+  const dir = path.join(cacheRoot, "node-images", `standin-rootfs-${suite}-${hash(packages)}`);
+  if (!existsSync(path.join(dir, ".complete"))) await debootstrap(dir);
   for (const [file, text] of Object.entries(scripts)) {
     writeFileSync(path.join(dir, file), text);
     chmodSync(path.join(dir, file), 0o755);
   }
   mkdirSync(path.join(dir, "srv", "standin"), { recursive: true });
   writeFileSync(path.join(dir, "srv", "standin", "health"), "ok\n");
-  writeFileSync(path.join(dir, ".complete"), "");
   return dir;
+}
+
+async function debootstrap(dir: string): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.dirname(dir), { recursive: true });
+  process.stderr.write(`[standin-images] debootstrap ${suite} (${packages.join(", ")})\n`);
+  await execa("debootstrap", ["--variant=minbase", `--include=${packages.join(",")}`, suite, dir, debianMirror()], { stdio: ["ignore", "ignore", "inherit"] });
+  rmSync(path.join(dir, "var", "cache", "apt", "archives"), { recursive: true, force: true });
+  rmSync(path.join(dir, "var", "lib", "apt", "lists"), { recursive: true, force: true });
+  writeFileSync(path.join(dir, ".complete"), "");
 }
 
 /** The command each chart image runs when the chart gives none, by what the reference names. */
@@ -89,7 +94,7 @@ function roleOf(reference: string): Pick<ImageConfig, "cmd"> {
 export async function standinImagesTar(references: string[]): Promise<string> {
   const rootfs = await standinRootfs();
   const unique = [...new Set(references)].sort();
-  const tar = path.join(cacheRoot, "node-images", `standins-${createHash("sha256").update(standinKey() + unique.join("\n")).digest("hex").slice(0, 12)}.tar`);
+  const tar = path.join(cacheRoot, "node-images", `standins-${hash({ packages, scripts, unique })}.tar`);
   if (!existsSync(tar)) await writeDockerArchive(rootfs, unique.map((reference) => ({ reference, ...roleOf(reference) })), tar);
   return tar;
 }
