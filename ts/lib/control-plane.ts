@@ -1,69 +1,32 @@
 // A local Kubernetes control plane without containers: etcd, kube-apiserver and
-// kube-controller-manager built from the Go module proxy at pinned versions, started on
+// kube-controller-manager built from the Go module proxy at pinned versions (ts/lib/go-binaries.ts), started on
 // loopback ports. No kubelet or scheduler: Deployments get ReplicaSets and Pods (which
 // PodSecurity admission judges), and the Pods stay Pending.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import path from "node:path";
 import { execa } from "execa";
+import { binaryPath, buildComponents, versions } from "./go-binaries.ts";
 import { repoRoot } from "./helm-binaries.ts";
 
-export const versions = { kubernetes: "v1.35.4", staging: "v0.35.4", etcd: "v3.6.5" } as const;
+export { versions };
 
-/** Built binaries and cluster state live here (ignored by git and by helm package). */
+/** Cluster state lives here (ignored by git and by helm package); binaries in the shared cache. */
 export const clusterDir = path.join(repoRoot, ".cluster");
-const binDir = path.join(clusterDir, "bin", `k8s-${versions.kubernetes}-etcd-${versions.etcd}`);
 export const binaries = {
-  etcd: path.join(binDir, "etcd"),
-  apiserver: path.join(binDir, "kube-apiserver"),
-  controllerManager: path.join(binDir, "kube-controller-manager"),
+  etcd: binaryPath("etcd", "etcd"),
+  apiserver: binaryPath("kubernetes", "kube-apiserver"),
+  controllerManager: binaryPath("kubernetes", "kube-controller-manager"),
 };
 
 function log(message: string): void {
   process.stderr.write(`[control-plane] ${message}\n`);
 }
 
-/** A wrapper module that builds k8s.io/kubernetes commands, with every staging module pinned. */
-async function kubernetesModule(dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const { stdout } = await execa("go", ["mod", "download", "-json", `k8s.io/kubernetes@${versions.kubernetes}`]);
-  const goMod = readFileSync(JSON.parse(stdout).GoMod, "utf8");
-  // k8s.io/kubernetes points its staging modules at ./staging; pin each to its published version.
-  const staging = [...goMod.matchAll(/^\s*(k8s\.io\/[a-z0-9-]+) => \.\/staging/gm)].map((m) => m[1]);
-  if (staging.length < 20) throw new Error(`found only ${staging.length} staging modules in k8s.io/kubernetes go.mod`);
-  const replace = staging.map((m) => `\t${m} => ${m} ${versions.staging}`).join("\n");
-  writeFileSync(path.join(dir, "go.mod"), `module controlplane\n\ngo 1.25.0\n\nrequire k8s.io/kubernetes ${versions.kubernetes}\n\nreplace (\n${replace}\n)\n`);
-  writeFileSync(path.join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n)\n`);
-}
-
-/** Builds the binaries once; a second call finds them in .cluster/bin and returns at once. */
+/** Builds the binaries once (with the rest of Kubernetes' commands); later calls find them in the cache. */
 export async function build(): Promise<void> {
-  if (Object.values(binaries).every((b) => existsSync(b))) {
-    log(`binaries cached in ${path.relative(repoRoot, binDir)}`);
-    return;
-  }
-  mkdirSync(binDir, { recursive: true });
-  const env = { ...process.env, GOFLAGS: "-mod=mod", CGO_ENABLED: "0" };
-  if (!existsSync(binaries.apiserver) || !existsSync(binaries.controllerManager)) {
-    const dir = path.join(clusterDir, "build", "kubernetes");
-    await kubernetesModule(dir);
-    log(`building kube-apiserver and kube-controller-manager ${versions.kubernetes} (several minutes on a cold cache)`);
-    // The version Kubernetes' own build stamps in; Helm and kubectl read it from /version.
-    const [major, minor] = versions.kubernetes.slice(1).split(".");
-    const ldflags = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
-      .flatMap((pkg) => [`-X ${pkg}.gitVersion=${versions.kubernetes}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`, `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`])
-      .join(" ");
-    await execa("go", ["build", "-trimpath", "-ldflags", ldflags, "-o", binDir + "/", "k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager"], { cwd: dir, env, stdio: "inherit" });
-  }
-  if (!existsSync(binaries.etcd)) {
-    const dir = path.join(clusterDir, "build", "etcd");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "go.mod"), `module etcdbuild\n\ngo 1.25.0\n\nrequire go.etcd.io/etcd/server/v3 ${versions.etcd}\n`);
-    writeFileSync(path.join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n`);
-    log(`building etcd ${versions.etcd}`);
-    await execa("go", ["build", "-trimpath", "-o", binaries.etcd, "go.etcd.io/etcd/server/v3"], { cwd: dir, env, stdio: "inherit" });
-  }
+  await buildComponents(["kubernetes", "etcd"]);
 }
 
 export interface RunningControlPlane {

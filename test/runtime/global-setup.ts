@@ -1,0 +1,33 @@
+// Starts the real single-node Kubernetes for the runtime suites and tears it down afterwards,
+// failing the run when the teardown leaves processes, mounts, cgroups or namespaces behind.
+import type { TestProject } from "vitest/node";
+import { nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
+import { formatReport, readReport, reportFile, resetReport } from "./report.ts";
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  resetReport();
+  const node = await startNode();
+  console.log(`runtime suite: node up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  project.provide("kubeconfig", node.kubeconfig);
+  project.provide("nodeIp", node.nodeIp);
+  project.provide("hostIp", node.hostIp);
+  return async () => {
+    const entries = readReport();
+    if (entries.length > 0) console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+    const stopping = Date.now();
+    await node.stop();
+    const left = nodeStatus();
+    console.log(`runtime suite: node down in ${((Date.now() - stopping) / 1000).toFixed(1)}s`);
+    const leftovers = Object.entries(left).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== 0 && v !== false));
+    if (leftovers.length > 0) throw new Error(`node teardown left ${JSON.stringify(left)}`);
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    nodeIp: string;
+    hostIp: string;
+  }
+}

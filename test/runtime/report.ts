@@ -1,0 +1,37 @@
+// The per-preset report of the runtime suites: one entry per preset install (result and time
+// until the release was Ready), kept as JSON and printed as a table when the run ends.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "../../ts/lib/helm-binaries.ts";
+
+export const reportFile = path.join(repoRoot, ".cluster", "runtime-report.json");
+
+export interface PresetResult {
+  preset: string;
+  /** Which suite installed it (several suites may install the same preset). */
+  suite: string;
+  result: "passed" | "failed";
+  /** Seconds from `helm install` until every pod was Ready; undefined when it never was. */
+  secondsToReady?: number;
+  detail?: string;
+}
+
+export function resetReport(): void {
+  rmSync(reportFile, { force: true });
+}
+
+export function readReport(): PresetResult[] {
+  return existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, "utf8")) as PresetResult[]) : [];
+}
+
+/** Appends one entry (suites run one file at a time, so appends do not race). */
+export function recordPreset(entry: PresetResult): void {
+  mkdirSync(path.dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile, JSON.stringify([...readReport(), entry], null, 2) + "\n");
+}
+
+export function formatReport(entries: PresetResult[]): string {
+  const rows = [["preset", "suite", "result", "time to Ready"], ...entries.map((e) => [e.preset, e.suite, e.result, e.secondsToReady === undefined ? "-" : `${e.secondsToReady.toFixed(1)}s`])];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}

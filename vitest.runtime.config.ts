@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// `npm run test:runtime`: the chart on a real single-node Kubernetes (root only; see ts/runtime/node).
+export default defineConfig({
+  test: {
+    include: ["test/runtime/**/*.runtime.test.ts"],
+    globalSetup: ["test/runtime/global-setup.ts"],
+    testTimeout: 600_000,
+    hookTimeout: 3_600_000,
+    pool: "forks",
+    fileParallelism: false,
+    reporters: ["default", "./test/summary-reporter.ts"],
+  },
+});
