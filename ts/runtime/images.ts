@@ -214,30 +214,47 @@ function buildApp(ref: string, archive: string, say: (line: string) => void): Om
 }
 
 function buildOauth2Proxy(ref: string, binary: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
-  if (!existsSync(binary)) throw new Error(`oauth2-proxy binary ${binary} does not exist`);
-  const dir = cacheDir("images", `oauth2-proxy-${tagOf(ref)}`);
+  const image = packageStaticBinary({ cacheName: "oauth2-proxy", ref, binary, path: "/bin/oauth2-proxy", config: spec.oauth2ProxyConfig }, say);
+  return { name: "oauth2-proxy", ...image };
+}
+
+export interface StaticBinaryImage {
+  /** Cache directory name (the image's tag is appended). */
+  cacheName: string;
+  ref: string;
+  binary: string;
+  /** Where the binary lives in the image. */
+  path: string;
+  config: ImageConfig;
+}
+
+/** A distroless-style image: one static binary, CA certificates, a nonroot user 65532 and /tmp. */
+export function packageStaticBinary(image: StaticBinaryImage, say: (line: string) => void): { ref: string; tar: string; cached: boolean } {
+  const { ref, binary } = image;
+  if (!existsSync(binary)) throw new Error(`${image.cacheName}: binary ${binary} does not exist`);
+  const dir = cacheDir("images", `${image.cacheName}-${tagOf(ref)}`);
   const tar = path.join(dir, "image.tar");
   const binaryHash = createHash("sha256").update(readFileSync(binary)).digest("hex");
-  const key = inputHash(ref, binaryHash, spec.oauth2ProxyConfig);
-  if (isDone(dir, key) && existsSync(tar)) return { name: "oauth2-proxy", ref, tar, cached: true };
+  const key = inputHash(ref, binaryHash, image.path, image.config);
+  if (isDone(dir, key) && existsSync(tar)) return { ref, tar, cached: true };
   const log = path.join(dir, "build.log");
   writeFileSync(log, "");
-  say(`oauth2-proxy: packaging ${binary}`);
+  say(`${image.cacheName}: packaging ${binary}`);
   const base = debianBase(baseSuite, log);
   const rootfs = path.join(dir, "rootfs");
   rmSync(rootfs, { recursive: true, force: true });
-  for (const d of ["bin", "etc/ssl/certs", "tmp", "home/nonroot"]) mkdirSync(path.join(rootfs, d), { recursive: true });
-  copyFileSync(binary, path.join(rootfs, "bin", "oauth2-proxy"));
-  chmodSync(path.join(rootfs, "bin", "oauth2-proxy"), 0o755);
+  for (const d of [path.dirname(image.path), "etc/ssl/certs", "tmp", "home/nonroot"]) mkdirSync(path.join(rootfs, d), { recursive: true });
+  copyFileSync(binary, path.join(rootfs, image.path));
+  chmodSync(path.join(rootfs, image.path), 0o755);
   copyFileSync(path.join(base, "etc/ssl/certs/ca-certificates.crt"), path.join(rootfs, "etc/ssl/certs/ca-certificates.crt"));
   writeFileSync(path.join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
   writeFileSync(path.join(rootfs, "etc/group"), "root:x:0:\nnonroot:x:65532:\n");
   chmodSync(path.join(rootfs, "tmp"), 0o1777);
   run("chown", ["65532:65532", path.join(rootfs, "home/nonroot")]);
-  writeDockerArchive(rootfs, ref, spec.oauth2ProxyConfig, tar, log);
+  writeDockerArchive(rootfs, ref, image.config, tar, log);
   rmSync(rootfs, { recursive: true, force: true });
   markDone(dir, key);
-  return { name: "oauth2-proxy", ref, tar, cached: false };
+  return { ref, tar, cached: false };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { cacheDir, inputHash, isDone, markDone } from "./cache.ts";
 import { debianMirror, run } from "./host.ts";
+import { withLockSync } from "./lock.ts";
 
 export const baseSuite = "trixie";
 
@@ -12,6 +13,10 @@ const basePackages = ["ca-certificates"];
 
 /** A debootstrapped minbase of `suite`, built once and reused. */
 export function debianBase(suite = baseSuite, log?: string): string {
+  return withLockSync(cacheDir("rootfs"), `debian-${suite}`, () => debootstrapOnce(suite, log));
+}
+
+function debootstrapOnce(suite: string, log?: string): string {
   const dir = cacheDir("rootfs", `debian-${suite}-minbase`);
   const key = inputHash(suite, basePackages);
   const rootfs = path.join(dir, "rootfs");
