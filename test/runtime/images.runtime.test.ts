@@ -104,7 +104,7 @@ describe("the agent server", () => {
     const port = daemon.docker(["port", id, "8000/tcp"]).stdout.trim().split(":").pop();
     const alive = await eventually("GET /alive", 90, () => (httpGet(`http://127.0.0.1:${port}/alive`).code === "200" ? true : undefined), id);
     expect(alive).toBe(true);
-    const identity = daemon.docker(["exec", id, "sh", "-c", "id -u; id -g; command -v chromium tmux git bash; python3 --version"]).stdout;
+    const identity = daemon.docker(["exec", id, "sh", "-c", "id -u; id -g; for c in chromium tmux git bash; do command -v $c; done; /agent-server/.venv/bin/python --version"]).stdout;
     expect(identity).toMatch(/^10001\n10001\n/);
     expect(identity).toContain("/usr/bin/chromium");
     expect(identity).toContain("/usr/bin/tmux");

@@ -121,7 +121,7 @@ function buildDebianImage(image: DebianImage, say: (line: string) => void): Omit
   mkdirSync(path.join(rootfs, "tmp"));
   chmodSync(path.join(rootfs, "tmp"), 0o1777);
   writeDockerArchive(rootfs, image.ref, image.config, tar, log);
-  rmSync(rootfs, { recursive: true, force: true });
+  run("rm", ["-rf", rootfs]);
   markDone(dir, key);
   return { name: image.name, ref: image.ref, tar, cached: false };
 }
@@ -242,7 +242,7 @@ export function packageStaticBinary(image: StaticBinaryImage, say: (line: string
   say(`${image.cacheName}: packaging ${binary}`);
   const base = debianBase(baseSuite, log);
   const rootfs = path.join(dir, "rootfs");
-  rmSync(rootfs, { recursive: true, force: true });
+  run("rm", ["-rf", rootfs]);
   for (const d of [path.dirname(image.path), "etc/ssl/certs", "tmp", "home/nonroot"]) mkdirSync(path.join(rootfs, d), { recursive: true });
   copyFileSync(binary, path.join(rootfs, image.path));
   chmodSync(path.join(rootfs, image.path), 0o755);
@@ -252,7 +252,7 @@ export function packageStaticBinary(image: StaticBinaryImage, say: (line: string
   chmodSync(path.join(rootfs, "tmp"), 0o1777);
   run("chown", ["65532:65532", path.join(rootfs, "home/nonroot")]);
   writeDockerArchive(rootfs, ref, image.config, tar, log);
-  rmSync(rootfs, { recursive: true, force: true });
+  run("rm", ["-rf", rootfs]);
   markDone(dir, key);
   return { ref, tar, cached: false };
 }

@@ -21,7 +21,7 @@ function debootstrapOnce(suite: string, log?: string): string {
   const key = inputHash(suite, basePackages);
   const rootfs = path.join(dir, "rootfs");
   if (isDone(dir, key)) return rootfs;
-  rmSync(rootfs, { recursive: true, force: true });
+  run("rm", ["-rf", rootfs]);
   run("debootstrap", ["--variant=minbase", `--include=${basePackages.join(",")}`, suite, rootfs, debianMirror()], {
     log: log ?? path.join(dir, "debootstrap.log"),
   });
@@ -31,7 +31,7 @@ function debootstrapOnce(suite: string, log?: string): string {
 
 /** Copies the base into `target` (replacing it). */
 export function copyBase(base: string, target: string): void {
-  rmSync(target, { recursive: true, force: true });
+  run("rm", ["-rf", target]);
   mkdirSync(path.dirname(target), { recursive: true });
   run("cp", ["-a", "--reflink=auto", base, target]);
 }

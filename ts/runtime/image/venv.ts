@@ -19,7 +19,7 @@ export function constraintsFromPoetryLock(lock: string): string {
 
 /** Creates `venv` with `python` and pip-installs `requirements` under `constraints`. */
 export function buildVenv(python: string, venv: string, requirements: string[], constraints: string, log: string): void {
-  rmSync(venv, { recursive: true, force: true });
+  run("rm", ["-rf", venv]);
   run(python, ["-m", "venv", venv], { log });
   const constraintsFile = path.join(venv, "constraints.txt");
   writeFileSync(constraintsFile, constraints);
@@ -38,7 +38,7 @@ export function buildVenv(python: string, venv: string, requirements: string[], 
  */
 export function copyVenvIntoRootfs(venv: string, rootfs: string, imagePath: string, imagePython: string, log: string): void {
   const target = path.join(rootfs, imagePath);
-  rmSync(target, { recursive: true, force: true });
+  run("rm", ["-rf", target]);
   run("mkdir", ["-p", path.dirname(target)]);
   run("cp", ["-a", venv, target], { log });
   const cfgPath = path.join(target, "pyvenv.cfg");
