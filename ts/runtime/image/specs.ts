@@ -71,7 +71,7 @@ export const appConfig: ImageConfig = {
   WorkingDir: "/app",
 };
 
-export const dindPackages = ["docker.io", "tini", "iptables", "procps", "util-linux", "e2fsprogs", "xz-utils", "pigz", "kmod", "iproute2"];
+export const dindPackages = ["docker.io", "docker-cli", "tini", "iptables", "procps", "util-linux", "e2fsprogs", "xz-utils", "pigz", "kmod", "iproute2"];
 
 export const dindConfig: ImageConfig = {
   Env: [`PATH=${standardPath}`, "DOCKER_TLS_CERTDIR="],

@@ -1,7 +1,7 @@
 // Python virtual environments for the images. They are built on the host with a CPython of
 // the same minor version as the image's Debian python3 (so wheels and their ABI match), kept
 // in the cache, and copied into an image with their paths rewritten to the image's.
-import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { run } from "./host.ts";
 
@@ -62,6 +62,7 @@ export function copyVenvIntoRootfs(venv: string, rootfs: string, imagePath: stri
       symlinkSync(name === "python" || name === "python3" ? imagePython : imagePython, file);
       continue;
     }
+    if (!lstatSync(file).isFile()) continue;
     const text = readFileSync(file);
     if (text.subarray(0, 2).toString() !== "#!" || text.includes(0)) continue;
     writeFileSync(file, text.toString("utf8").split(venv).join(imagePath));

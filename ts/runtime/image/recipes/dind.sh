@@ -1,6 +1,5 @@
 # Docker-in-Docker daemon image: Debian's Docker engine, started by dockerd-entrypoint.sh like
 # the official dind image (the chart passes `dockerd --host=...` as args).
-command -v docker >/dev/null || apt-get install -y --no-install-recommends docker-cli
 install -m 0755 /tmp/dockerd-entrypoint.sh /usr/local/bin/dockerd-entrypoint.sh
 mkdir -p /var/lib/docker /run/dind
 # The sandbox containers run with --init; dockerd looks for docker-init.

@@ -8,4 +8,6 @@ ln -sf /dev/stderr /var/log/nginx/error.log
 chown -R 101:101 /var/lib/nginx /var/cache/nginx
 install -m 0644 /tmp/nginx.conf /etc/nginx/nginx.conf
 rm -f /etc/nginx/sites-enabled/default
-nginx -t -c /etc/nginx/nginx.conf
+# The log links need a real output to open (the build's stderr is a socket).
+nginx -t -c /etc/nginx/nginx.conf >/tmp/nginx-t.log 2>&1 || { cat /tmp/nginx-t.log; exit 1; }
+cat /tmp/nginx-t.log
