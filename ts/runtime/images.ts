@@ -146,12 +146,12 @@ function cachedVenv(cacheName: string, requirements: string[], constraints: stri
   const pythonVersion = run(python, ["-c", "import sys; print(sys.version.split()[0])"]).trim();
   const key = inputHash(pythonVersion, requirements, constraints);
   const venv = path.join(dir, "venv");
-  if (isDone(path.join(dir), `venv ${key}`) && existsSync(path.join(venv, "bin", "python"))) return { venv, key };
+  if (isDone(dir, key, "venv") && existsSync(path.join(venv, "bin", "python"))) return { venv, key };
   const log = path.join(dir, "venv.log");
   writeFileSync(log, "");
   say(`${cacheName}: pip install ${requirements.join(" ")} with Python ${pythonVersion} (log: ${log})`);
   buildVenv(python, venv, requirements, constraints, log);
-  markDone(dir, `venv ${key}`);
+  markDone(dir, key, "venv");
   return { venv, key };
 }
 
@@ -180,12 +180,12 @@ function buildApp(ref: string, archive: string, say: (line: string) => void): Om
   const archiveHash = createHash("sha256").update(readFileSync(archive)).digest("hex");
   const frontendKey = inputHash(archiveHash, frontendNodeVersion);
   const frontendBuild = path.join(appDir, "frontend-build");
-  if (!(isDone(appDir, `frontend ${frontendKey}`) && existsSync(path.join(frontendBuild, "index.html")))) {
+  if (!(isDone(appDir, frontendKey, "frontend") && existsSync(path.join(frontendBuild, "index.html")))) {
     const log = path.join(appDir, "frontend.log");
     writeFileSync(log, "");
     say(`app: building the ${spec.appVersion} UI with Node ${frontendNodeVersion} (log: ${log})`);
     buildFrontend(archive, path.join(appDir, "frontend-src"), frontendBuild, log);
-    markDone(appDir, `frontend ${frontendKey}`);
+    markDone(appDir, frontendKey, "frontend");
   }
   // A working directory for running the app straight from the cache: it serves ./frontend/build.
   const workdir = path.join(appDir, "workdir", "frontend");

@@ -19,12 +19,12 @@ export function inputHash(...inputs: unknown[]): string {
   return hash.digest("hex").slice(0, 12);
 }
 
-/** A step's completion marker: present only when the step finished with these inputs. */
-export function isDone(dir: string, key: string): boolean {
-  const marker = path.join(dir, ".done");
+/** A step's completion marker (one per step name): present only when the step finished with these inputs. */
+export function isDone(dir: string, key: string, step = "build"): boolean {
+  const marker = path.join(dir, `.done-${step}`);
   return existsSync(marker) && readFileSync(marker, "utf8").trim() === key;
 }
 
-export function markDone(dir: string, key: string): void {
-  writeFileSync(path.join(dir, ".done"), `${key}\n`);
+export function markDone(dir: string, key: string, step = "build"): void {
+  writeFileSync(path.join(dir, `.done-${step}`), `${key}\n`);
 }

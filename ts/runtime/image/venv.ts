@@ -1,7 +1,7 @@
 // Python virtual environments for the images. They are built on the host with a CPython of
 // the same minor version as the image's Debian python3 (so wheels and their ABI match), kept
 // in the cache, and copied into an image with their paths rewritten to the image's.
-import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { run } from "./host.ts";
 
@@ -17,19 +17,43 @@ export function constraintsFromPoetryLock(lock: string): string {
   return `${pins.join("\n")}\n`;
 }
 
-/** Creates `venv` with `python` and pip-installs `requirements` under `constraints`. */
+/**
+ * Creates `venv` with `python` and pip-installs `requirements` under `constraints`. It is
+ * built beside the old one and swapped in at the end, so a process running from the old
+ * venv never sees a half-installed one.
+ */
 export function buildVenv(python: string, venv: string, requirements: string[], constraints: string, log: string): void {
-  run("rm", ["-rf", venv]);
-  run(python, ["-m", "venv", venv], { log });
-  const constraintsFile = path.join(venv, "constraints.txt");
+  const partial = `${venv}.partial`;
+  run("rm", ["-rf", partial]);
+  run(python, ["-m", "venv", partial], { log });
+  const constraintsFile = path.join(partial, "constraints.txt");
   writeFileSync(constraintsFile, constraints);
-  const pip = path.join(venv, "bin", "pip");
+  const pip = path.join(partial, "bin", "pip");
   run(pip, ["install", "-q", "--no-warn-script-location", "-c", constraintsFile, ...requirements], {
     log,
     // The host's find-links directory holds wheels for other projects; only the index counts here.
     env: { ...process.env, PIP_FIND_LINKS: "" },
   });
   run(pip, ["check"], { log });
+  rewriteVenvPaths(partial, partial, venv);
+  const old = `${venv}.old-${process.pid}`;
+  if (existsSync(venv)) renameSync(venv, old);
+  renameSync(partial, venv);
+  run("rm", ["-rf", old]);
+}
+
+/** Points a venv's scripts (shebangs, activate) at the path it now lives at. */
+function rewriteVenvPaths(venv: string, from: string, to: string): void {
+  const bin = path.join(venv, "bin");
+  for (const name of readdirSync(bin)) {
+    const file = path.join(bin, name);
+    if (!lstatSync(file).isFile()) continue;
+    const text = readFileSync(file);
+    if (text.includes(0) || !text.includes(from)) continue;
+    writeFileSync(file, text.toString("utf8").split(from).join(to));
+  }
+  const cfg = path.join(venv, "pyvenv.cfg");
+  writeFileSync(cfg, readFileSync(cfg, "utf8").split(from).join(to));
 }
 
 /**
