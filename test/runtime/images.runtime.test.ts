@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { render, type K8sObject } from "../../ts/lib/render.ts";
 import { buildRuntimeImages, packageStaticBinary, type BuiltImage, type ImageName } from "../../ts/runtime/images.ts";
-import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
+import { privilegedRunFlags, startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { oauth2ProxyConfig } from "../../ts/runtime/image/specs.ts";
 import { chartImageRefs } from "../../ts/runtime/image/refs.ts";
 
@@ -146,12 +146,19 @@ describe("the Docker-in-Docker daemon", () => {
   it("starts with the rendered args and answers the startup probe", async () => {
     const dind = container(defaultRender, "dind");
     const env = dind.env.flatMap((e: any) => ["-e", `${e.name}=${e.value}`]);
-    const id = daemon.docker(["run", "-d", "--privileged", ...env, image("dind").ref, ...dind.args]).stdout.trim();
+    const id = daemon.docker(["run", "-d", ...privilegedRunFlags(), ...env, image("dind").ref, ...dind.args]).stdout.trim();
     const info = await eventually("docker info inside", 60, () => {
       const r = daemon.docker(["exec", id, ...dind.startupProbe.exec.command, "--format", "{{.ServerVersion}} {{.Driver}}"], { allowFailure: true });
       return r.status === 0 ? r.stdout.trim() : undefined;
     }, id);
     expect(info).toMatch(/^\d+\.\d+/);
+    // A sandbox-like container inside it, with --init as the app starts sandboxes.
+    const nested = spawnSync("sh", ["-c", `docker save "$1" | docker exec -i "$2" docker load -q && docker exec "$2" docker run --rm --init "$1" sh -c 'echo nested; id -u'`, "sh", image("helm-test").ref, id], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: "/usr/bin:/bin", DOCKER_HOST: daemon.host },
+    });
+    expect(nested.stderr).toBe("");
+    expect(nested.stdout).toMatch(/nested\n100\n$/);
   });
 });
 

@@ -7,6 +7,8 @@ import { cacheDir } from "./image/cache.ts";
 import { ensureHostPackages, run } from "./image/host.ts";
 
 export interface DockerDaemon {
+  /** DOCKER_HOST for this daemon. */
+  host: string;
   /** Runs the Docker CLI against this daemon. */
   docker(args: string[], options?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
   /** Runs a command in the daemon's network namespace (where published ports are). */
@@ -60,6 +62,7 @@ export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> 
   }
 
   return {
+    host: env.DOCKER_HOST,
     docker,
     inNetns(command) {
       const r = spawnSync("nsenter", ["--net", "--target", String(dockerdPid()), "--", ...command], { encoding: "utf8" });
@@ -86,4 +89,32 @@ export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> 
       rmSync(execRoot, { recursive: true, force: true });
     },
   };
+}
+
+const capabilityNames = [
+  "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+  "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+  "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+  "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+  "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+  "CHECKPOINT_RESTORE",
+];
+
+/**
+ * `docker run` flags for a privileged container. Kubernetes' privileged mode (containerd)
+ * grants the capabilities the runtime itself holds; Docker 20.10's `--privileged` asks for
+ * every one and fails where the host withholds some (a VM without CAP_SYS_RESOURCE). There
+ * the same container is made from its parts: every held capability, no seccomp or AppArmor
+ * profile, and a writable cgroup tree.
+ */
+export function privilegedRunFlags(): string[] {
+  const bounding = BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"}`);
+  const missing = capabilityNames.filter((_, bit) => ((bounding >> BigInt(bit)) & 1n) === 0n);
+  if (missing.length === 0) return ["--privileged"];
+  return [
+    "--cap-add", "ALL", ...missing.flatMap((name) => ["--cap-drop", name]),
+    "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+    "--security-opt", "systempaths=unconfined",
+    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+  ];
 }
