@@ -3,6 +3,7 @@
 // in the cache, and copied into an image with their paths rewritten to the image's.
 import { existsSync, lstatSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { cacheDir } from "./cache.ts";
 import { run } from "./host.ts";
 
 /** `name==version` for every package a poetry.lock pins, as pip constraints. */
@@ -32,7 +33,8 @@ export function buildVenv(python: string, venv: string, requirements: string[], 
   run(pip, ["install", "-q", "--no-warn-script-location", "-c", constraintsFile, ...requirements], {
     log,
     // The host's find-links directory holds wheels for other projects; only the index counts here.
-    env: { ...process.env, PIP_FIND_LINKS: "" },
+    // Downloads are kept with the other caches, so a changed pin fetches only what changed.
+    env: { ...process.env, PIP_FIND_LINKS: "", PIP_CACHE_DIR: cacheDir("pip") },
   });
   run(pip, ["check"], { log });
   rewriteVenvPaths(partial, partial, venv);
