@@ -1,0 +1,213 @@
+// The runtime images: built (or found in the cache) under exactly the references the chart
+// renders by default, and each one really runs under a Docker daemon the way the pod runs it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { render, type K8sObject } from "../../ts/lib/render.ts";
+import { buildRuntimeImages, packageStaticBinary, type BuiltImage, type ImageName } from "../../ts/runtime/images.ts";
+import { privilegedRunFlags, startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
+import { oauth2ProxyConfig } from "../../ts/runtime/image/specs.ts";
+import { chartImageRefs } from "../../ts/runtime/image/refs.ts";
+
+let images: Map<ImageName, BuiltImage>;
+let daemon: DockerDaemon;
+let defaultRender: K8sObject[];
+const scratch = mkdtempSync(path.join(tmpdir(), "runtime-images-"));
+
+function podSpec(objects: K8sObject[]): any {
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "openhands") as any;
+  return deployment.spec.template.spec;
+}
+
+function container(objects: K8sObject[], name: string): any {
+  const spec = podSpec(objects);
+  return [...(spec.initContainers ?? []), ...spec.containers].find((c: any) => c.name === name);
+}
+
+function image(name: ImageName): BuiltImage {
+  const found = images.get(name);
+  if (!found) throw new Error(`${name} was not built`);
+  return found;
+}
+
+/** Polls until `check` returns a value, or fails with the last reason and the container's log. */
+async function eventually<T>(what: string, seconds: number, check: () => T | undefined, containerId?: string): Promise<T> {
+  let last = "";
+  for (let i = 0; i < seconds; i++) {
+    try {
+      const value = check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const logs = containerId ? daemon.docker(["logs", "--tail", "40", containerId], { allowFailure: true }) : undefined;
+  throw new Error(`${what} within ${seconds}s failed. ${last}\n${logs ? logs.stdout + logs.stderr : ""}`);
+}
+
+function httpGet(url: string): { code: string; body: string } {
+  const r = daemon.inNetns(["curl", "-s", "-m", "5", "-w", "\n%{http_code}", url]);
+  const lines = r.stdout.split("\n");
+  return { code: lines.pop() ?? "", body: lines.join("\n") };
+}
+
+function containerIp(id: string): string {
+  return daemon.docker(["inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id]).stdout.trim();
+}
+
+beforeAll(async () => {
+  const built = await buildRuntimeImages({ only: ["agent-server", "app", "dind", "gateway", "helm-test"] });
+  images = new Map(built.map((i) => [i.name, i]));
+  defaultRender = (await render({})).objects;
+  daemon = await startDockerDaemon();
+  for (const i of built) daemon.load(i.tar, i.ref);
+});
+
+afterAll(async () => {
+  await daemon?.stop();
+});
+
+describe("image references", () => {
+  it("are exactly the ones the chart renders by default", () => {
+    expect(container(defaultRender, "openhands").image).toBe(image("app").ref);
+    expect(container(defaultRender, "workspace-owner").image).toBe(image("app").ref);
+    expect(container(defaultRender, "dind").image).toBe(image("dind").ref);
+    expect(container(defaultRender, "gateway").image).toBe(image("gateway").ref);
+    const env = Object.fromEntries(container(defaultRender, "openhands").env.map((e: any) => [e.name, e.value]));
+    expect(`${env.AGENT_SERVER_IMAGE_REPOSITORY}:${env.AGENT_SERVER_IMAGE_TAG}`).toBe(image("agent-server").ref);
+    const testPod = defaultRender.find((o) => o.kind === "Pod") as any;
+    expect(testPod.spec.containers[0].image).toBe(image("helm-test").ref);
+  });
+
+  it("are the tags the archives carry", () => {
+    for (const built of images.values()) {
+      const manifest = JSON.parse(execFileSync("tar", ["-xOf", built.tar, "--occurrence=1", "manifest.json"], { encoding: "utf8" }));
+      expect(manifest[0].RepoTags).toEqual([built.ref]);
+    }
+  });
+
+  it("the oauth2-proxy reference is the one rendered with auth.mode=oauth2Proxy", async () => {
+    const { objects } = await render({ valuesFiles: ["ci/oauth2-proxy-values.yaml"] });
+    const proxy = [...podSpec(objects).containers, ...(podSpec(objects).initContainers ?? [])].find((c: any) => c.name === "oauth2-proxy");
+    expect(proxy?.image).toBe(chartImageRefs().oauth2Proxy);
+  });
+});
+
+describe("the agent server", () => {
+  it("answers /alive when started the way the app starts sandboxes", async () => {
+    const ref = image("agent-server").ref;
+    // docker_sandbox_service: command ["--port", "8000"], init, working dir /workspace/project.
+    const id = daemon.docker(["run", "-d", "--init", "-w", "/workspace/project", "-e", "SESSION_API_KEY=check", "-p", "8000", ref, "--port", "8000"]).stdout.trim();
+    const port = daemon.docker(["port", id, "8000/tcp"]).stdout.trim().split(":").pop();
+    const alive = await eventually("GET /alive", 90, () => (httpGet(`http://127.0.0.1:${port}/alive`).code === "200" ? true : undefined), id);
+    expect(alive).toBe(true);
+    const identity = daemon.docker(["exec", id, "sh", "-c", "id -u; id -g; for c in chromium tmux git bash; do command -v $c; done; /agent-server/.venv/bin/python --version"]).stdout;
+    expect(identity).toMatch(/^10001\n10001\n/);
+    expect(identity).toContain("/usr/bin/chromium");
+    expect(identity).toContain("/usr/bin/tmux");
+    expect(identity).toMatch(/Python 3\.1[23]\./);
+  });
+});
+
+describe("the app", () => {
+  it("answers /health and serves the UI at / with the rendered command", async () => {
+    const app = container(defaultRender, "openhands");
+    const id = daemon.docker(["run", "-d", "-e", "OH_PERSISTENCE_DIR=/.openhands", image("app").ref, ...app.args]).stdout.trim();
+    const port = app.ports[0].containerPort;
+    const ip = containerIp(id);
+    const health = await eventually("GET /health", 120, () => {
+      const r = httpGet(`http://${ip}:${port}/health`);
+      return r.code === "200" ? r.body : undefined;
+    }, id);
+    expect(health).toContain("OK");
+    const index = httpGet(`http://${ip}:${port}/`);
+    expect(index.code).toBe("200");
+    expect(index.body).toMatch(/<!DOCTYPE html>/i);
+    expect(index.body).toContain("<script");
+    // The helm test image reaches it from another container as the test pod's user.
+    const probe = daemon.docker(["run", "--rm", "--read-only", "--tmpfs", "/tmp", "--user", "100:101", image("helm-test").ref, "sh", "-c",
+      `curl -s -o /tmp/body -w '%{http_code}' http://${ip}:${port}/health && seq 1 1 >/dev/null`]);
+    expect(probe.stdout).toBe("200");
+  });
+
+  it("runs the workspace-owner init container's command", () => {
+    const init = container(defaultRender, "workspace-owner");
+    const r = daemon.docker(["run", "--rm", "--entrypoint", init.command[0], image("app").ref, "--version"]);
+    expect(r.stdout).toContain("chown");
+    const users = daemon.docker(["run", "--rm", "--entrypoint", "id", image("app").ref, "openhands"]).stdout;
+    expect(users).toMatch(/uid=42420\(openhands\) gid=42420\(openhands\)/);
+  });
+});
+
+describe("the Docker-in-Docker daemon", () => {
+  it("starts with the rendered args and answers the startup probe", async () => {
+    const dind = container(defaultRender, "dind");
+    const env = dind.env.flatMap((e: any) => ["-e", `${e.name}=${e.value}`]);
+    const id = daemon.docker(["run", "-d", ...privilegedRunFlags(), ...env, image("dind").ref, ...dind.args]).stdout.trim();
+    const info = await eventually("docker info inside", 60, () => {
+      const r = daemon.docker(["exec", id, ...dind.startupProbe.exec.command, "--format", "{{.ServerVersion}} {{.Driver}}"], { allowFailure: true });
+      return r.status === 0 ? r.stdout.trim() : undefined;
+    }, id);
+    expect(info).toMatch(/^\d+\.\d+/);
+    // A sandbox-like container inside it, with --init as the app starts sandboxes.
+    const nested = spawnSync("sh", ["-c", `docker save "$1" | docker exec -i "$2" docker load -q && docker exec "$2" docker run --rm --init "$1" sh -c 'echo nested; id -u'`, "sh", image("helm-test").ref, id], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: "/usr/bin:/bin", DOCKER_HOST: daemon.host },
+    });
+    expect(nested.stderr).toBe("");
+    expect(nested.stdout).toMatch(/nested\n100\n$/);
+  });
+});
+
+describe("the sandbox gateway", () => {
+  it("starts as uid 101 on a read-only root with the chart's nginx.conf and answers on the gateway port", async () => {
+    const configMap = defaultRender.find((o) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-gateway")) as any;
+    const conf = path.join(scratch, "nginx.conf");
+    writeFileSync(conf, configMap.data["nginx.conf"]);
+    const gateway = container(defaultRender, "gateway");
+    const id = daemon.docker(["run", "-d", "--read-only", "--tmpfs", "/tmp", "--user", "101:101", "--cap-drop", "ALL",
+      "-v", `${conf}:/etc/nginx/nginx.conf:ro`, image("gateway").ref]).stdout.trim();
+    const ip = containerIp(id);
+    const port = gateway.ports[0].containerPort;
+    // No app behind it here: nginx answering at all (a 5xx from the proxy) shows it runs the config.
+    const code = await eventually("gateway answers", 30, () => {
+      const r = httpGet(`http://${ip}:${port}/health`);
+      return r.code !== "000" && r.code !== "" ? r.code : undefined;
+    }, id);
+    expect(code).toMatch(/^[2-5]\d\d$/);
+    expect(daemon.docker(["inspect", "--format", "{{.State.Running}}", id]).stdout.trim()).toBe("true");
+  });
+
+  it("serves its own default config on 8080", async () => {
+    const id = daemon.docker(["run", "-d", "--read-only", "--tmpfs", "/tmp", image("gateway").ref]).stdout.trim();
+    const ip = containerIp(id);
+    const code = await eventually("default nginx answers", 30, () => {
+      const r = httpGet(`http://${ip}:8080/`);
+      return r.code === "200" ? r.code : undefined;
+    }, id);
+    expect(code).toBe("200");
+  });
+});
+
+describe("static binary images (oauth2-proxy)", () => {
+  it("package a binary that runs as nonroot with CA certificates", () => {
+    const given = process.env.OAUTH2_PROXY_BINARY;
+    let binary = given;
+    if (!binary) {
+      // A static program standing in for the binary someone else builds: the packaging is what is checked.
+      const source = path.join(scratch, "probe.c");
+      writeFileSync(source, '#include <stdio.h>\n#include <unistd.h>\nint main(int c,char**v){FILE*f=fopen("/etc/ssl/certs/ca-certificates.crt","r");printf("uid=%d ca=%s arg=%s\\n",getuid(),f?"yes":"no",c>1?v[1]:"");return 0;}\n');
+      binary = path.join(scratch, "probe");
+      execFileSync("gcc", ["-static", "-O2", "-o", binary, source]);
+    }
+    const ref = given ? chartImageRefs().oauth2Proxy : "localhost/openhands-chart/static-binary-check:test";
+    const built = packageStaticBinary({ cacheName: given ? "oauth2-proxy" : "static-binary-check", ref, binary: binary!, path: "/bin/oauth2-proxy", config: oauth2ProxyConfig }, () => {});
+    daemon.load(built.tar, built.ref);
+    const out = daemon.docker(["run", "--rm", "--read-only", built.ref, "--version"]).stdout;
+    if (given) expect(out).toMatch(/oauth2-proxy v?7\.15\.5/);
+    else expect(out.trim()).toBe("uid=65532 ca=yes arg=--version");
+  });
+});

@@ -1,0 +1,120 @@
+// A throwaway Docker daemon (Debian's docker.io) in its own network namespace, for checking
+// that the built images run. Nothing it starts is reachable from, or left on, the host.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { cacheDir } from "./image/cache.ts";
+import { ensureHostPackages, run } from "./image/host.ts";
+
+export interface DockerDaemon {
+  /** DOCKER_HOST for this daemon. */
+  host: string;
+  /** Runs the Docker CLI against this daemon. */
+  docker(args: string[], options?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
+  /** Runs a command in the daemon's network namespace (where published ports are). */
+  inNetns(command: string[]): { status: number; stdout: string; stderr: string };
+  /** Loads a docker-archive tar unless the daemon already has that image. */
+  load(tar: string, ref: string): void;
+  stop(): Promise<void>;
+}
+
+const dockerCli = "/usr/bin/docker";
+
+export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> {
+  ensureHostPackages({ dockerd: "docker.io", unshare: "util-linux", nsenter: "util-linux", ip: "iproute2" });
+  if (!existsSync(dockerCli)) throw new Error(`${dockerCli} (Debian's docker.io) is missing`);
+  // Images stay loaded between runs; the runtime state is per process.
+  const dataRoot = cacheDir("verify-docker", name);
+  const execRoot = `/run/openhands-chart-docker-${process.pid}`;
+  rmSync(execRoot, { recursive: true, force: true });
+  mkdirSync(execRoot, { recursive: true });
+  const socket = path.join(execRoot, "docker.sock");
+  const pidfile = path.join(execRoot, "dockerd.pid");
+  const logFile = path.join(dataRoot, "..", `${name}.dockerd.log`);
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}` };
+  // `unshare --net` rather than `ip netns exec`, which remounts /sys and hides the cgroup mounts.
+  const daemon: ChildProcess = spawn(
+    "unshare",
+    [
+      "--net", "--fork", "--kill-child", "--",
+      "sh", "-c",
+      `ip link set lo up && exec dockerd --data-root "$1" --exec-root "$2" --pidfile "$3" --host "unix://$4" --cgroup-parent openhands-chart-images >>"$5" 2>&1`,
+      "sh", dataRoot, execRoot, pidfile, socket, logFile,
+    ],
+    { stdio: "ignore", detached: true },
+  );
+  let exited = false;
+  daemon.on("exit", () => (exited = true));
+
+  const docker: DockerDaemon["docker"] = (args, options = {}) => {
+    const r = spawnSync(dockerCli, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    if (!options.allowFailure && result.status !== 0) throw new Error(`docker ${args.join(" ")}: ${result.stderr || result.stdout}`);
+    return result;
+  };
+  const dockerdPid = () => Number(readFileSync(pidfile, "utf8").trim());
+
+  for (let i = 0; ; i++) {
+    if (exited) throw new Error(`dockerd exited at start (log: ${logFile})`);
+    if (existsSync(pidfile) && existsSync(socket) && docker(["info"], { allowFailure: true }).status === 0) break;
+    if (i > 120) throw new Error(`dockerd did not answer within 60 s (log: ${logFile})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
+  return {
+    host: env.DOCKER_HOST,
+    docker,
+    inNetns(command) {
+      const r = spawnSync("nsenter", ["--net", "--target", String(dockerdPid()), "--", ...command], { encoding: "utf8" });
+      return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    },
+    load(tar, ref) {
+      const manifest = JSON.parse(run("tar", ["-xOf", tar, "--occurrence=1", "manifest.json"]));
+      const id = `sha256:${String(manifest[0].Config).replace(/\.json$/, "")}`;
+      const have = docker(["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true }).stdout.trim();
+      if (have !== id) docker(["load", "-i", tar]);
+    },
+    async stop() {
+      const ids = docker(["ps", "-aq"], { allowFailure: true }).stdout.trim().split(/\s+/).filter(Boolean);
+      if (ids.length) docker(["rm", "-f", ...ids], { allowFailure: true });
+      if (!exited && existsSync(pidfile)) {
+        try {
+          process.kill(dockerdPid(), "SIGTERM");
+        } catch {
+          /* already gone */
+        }
+      }
+      for (let i = 0; i < 60 && !exited; i++) await new Promise((r) => setTimeout(r, 500));
+      if (!exited && daemon.pid) process.kill(-daemon.pid, "SIGKILL");
+      rmSync(execRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+const capabilityNames = [
+  "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+  "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+  "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+  "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+  "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+  "CHECKPOINT_RESTORE",
+];
+
+/**
+ * `docker run` flags for a privileged container. Kubernetes' privileged mode (containerd)
+ * grants the capabilities the runtime itself holds; Docker 20.10's `--privileged` asks for
+ * every one and fails where the host withholds some (a VM without CAP_SYS_RESOURCE). There
+ * the same container is made from its parts: every held capability, no seccomp or AppArmor
+ * profile, and a writable cgroup tree.
+ */
+export function privilegedRunFlags(): string[] {
+  const bounding = BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"}`);
+  const missing = capabilityNames.filter((_, bit) => ((bounding >> BigInt(bit)) & 1n) === 0n);
+  if (missing.length === 0) return ["--privileged"];
+  return [
+    "--cap-add", "ALL", ...missing.flatMap((name) => ["--cap-drop", name]),
+    "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+    "--security-opt", "systempaths=unconfined",
+    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+  ];
+}

@@ -1,0 +1,47 @@
+// The image references the chart renders with its default values, read from values.yaml,
+// Chart.yaml and the helm test template, so a changed default moves the built images with it.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { repoRoot } from "../../lib/helm-binaries.ts";
+
+interface ImageValues {
+  registry?: string;
+  repository: string;
+  tag?: string;
+}
+
+function imageRef(image: ImageValues, defaultTag: string): string {
+  const repository = image.registry ? `${image.registry}/${image.repository}` : image.repository;
+  return `${repository}:${image.tag || defaultTag}`;
+}
+
+export interface ChartImageRefs {
+  app: string;
+  agentServer: string;
+  dind: string;
+  gateway: string;
+  oauth2Proxy: string;
+  helmTest: string;
+}
+
+export function chartImageRefs(root = repoRoot): ChartImageRefs {
+  const values = parse(readFileSync(path.join(root, "values.yaml"), "utf8"));
+  const chart = parse(readFileSync(path.join(root, "Chart.yaml"), "utf8"));
+  const testPod = readFileSync(path.join(root, "templates", "tests", "test-connection.yaml"), "utf8");
+  const helmTest = /^\s*image:\s*"?([^"\s]+)"?\s*$/m.exec(testPod)?.[1];
+  if (!helmTest) throw new Error("templates/tests/test-connection.yaml names no image");
+  return {
+    app: imageRef(values.openhands.image, String(chart.appVersion)),
+    agentServer: imageRef(values.sandbox.image, ""),
+    dind: imageRef(values.dind.image, ""),
+    gateway: imageRef(values.sandbox.gateway.image, ""),
+    oauth2Proxy: imageRef(values.auth.oauth2Proxy.image, ""),
+    helmTest,
+  };
+}
+
+/** The tag of a reference (`repo:tag` -> `tag`). */
+export function tagOf(ref: string): string {
+  return ref.slice(ref.lastIndexOf(":") + 1);
+}

@@ -1,0 +1,112 @@
+// What each runtime image is made of: its reference, Debian packages, recipe, image config,
+// and the host-built parts copied in (venvs, the UI, a binary).
+import type { ImageConfig } from "./archive.ts";
+
+export const standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** The agent-server release the app's lock pins, and the packages its image runs. */
+export const agentServerVersion = "1.34.0";
+export const agentServerRequirements = ["openhands-agent-server", "openhands-sdk", "openhands-tools", "openhands-workspace"].map(
+  (p) => `${p}==${agentServerVersion}`,
+);
+
+export const appVersion = "1.11.0";
+
+/** Base packages of the agent-server Dockerfile (apt branch), plus the interpreter and Chromium. */
+export const agentServerPackages = [
+  "bash", "ca-certificates", "curl", "wget", "sudo", "apt-utils", "git", "jq", "tmux", "tar",
+  "build-essential", "coreutils", "util-linux", "procps", "findutils", "grep", "sed", "tini",
+  "apt-transport-https", "gnupg", "lsb-release", "xz-utils", "python3", "chromium", "fonts-dejavu-core",
+];
+
+export const agentServerConfig: ImageConfig = {
+  Env: [
+    `PATH=${standardPath}`,
+    "LC_ALL=C.UTF-8",
+    "LANG=C.UTF-8",
+    "OH_ENABLE_VNC=false",
+    "LOG_JSON=true",
+    "EDITOR=code",
+    "VISUAL=code",
+    "GIT_EDITOR=code --wait",
+    "OPENVSCODE_SERVER_ROOT=/openhands/.openvscode-server",
+    "NOVNC_WEB=/usr/share/novnc",
+    "NOVNC_PORT=8002",
+    "DISPLAY=:1",
+    "VNC_GEOMETRY=1280x800",
+    "CHROME_BIN=/usr/bin/chromium",
+    "PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium",
+    "CHROMIUM_FLAGS=--no-sandbox --disable-dev-shm-usage --disable-gpu",
+  ],
+  // The Dockerfile's source target; the app passes `--port 8000` as the command.
+  Entrypoint: ["/usr/bin/tini", "--", "/agent-server/.venv/bin/python", "-m", "openhands.agent_server"],
+  User: "openhands",
+  WorkingDir: "/",
+  ExposedPorts: { "8000/tcp": {}, "8002/tcp": {} },
+};
+
+/** containers/app/Dockerfile's final stage: curl git ssh sudo on a Python 3.13 Debian trixie. */
+export const appPackages = ["python3", "curl", "git", "openssh-client", "sudo", "passwd", "procps"];
+
+export const appConfig: ImageConfig = {
+  Env: [
+    `PATH=/app/.venv/bin:${standardPath}`,
+    "LANG=C.UTF-8",
+    "RUN_AS_OPENHANDS=true",
+    "OPENHANDS_USER_ID=42420",
+    "SANDBOX_LOCAL_RUNTIME_URL=http://host.docker.internal",
+    "USE_HOST_NETWORK=false",
+    "WORKSPACE_BASE=/opt/workspace_base",
+    `OPENHANDS_BUILD_VERSION=${appVersion}`,
+    "SANDBOX_USER_ID=0",
+    "FILE_STORE=local",
+    "FILE_STORE_PATH=/.openhands",
+    "INIT_GIT_IN_EMPTY_WORKSPACE=1",
+    "VIRTUAL_ENV=/app/.venv",
+    "PYTHONPATH=/app",
+  ],
+  Entrypoint: ["/app/entrypoint.sh"],
+  Cmd: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "3000"],
+  User: "root",
+  WorkingDir: "/app",
+};
+
+export const dindPackages = ["docker.io", "docker-cli", "tini", "iptables", "procps", "util-linux", "e2fsprogs", "xz-utils", "pigz", "kmod", "iproute2"];
+
+export const dindConfig: ImageConfig = {
+  Env: [`PATH=${standardPath}`, "DOCKER_TLS_CERTDIR="],
+  Entrypoint: ["dockerd-entrypoint.sh"],
+  Cmd: [],
+  WorkingDir: "/",
+  ExposedPorts: { "2375/tcp": {}, "2376/tcp": {} },
+};
+
+export const gatewayPackages = ["nginx"];
+
+export const gatewayConfig: ImageConfig = {
+  Env: [`PATH=${standardPath}`],
+  Cmd: ["nginx", "-g", "daemon off;"],
+  User: "101",
+  WorkingDir: "/",
+  ExposedPorts: { "8080/tcp": {} },
+  StopSignal: "SIGQUIT",
+};
+
+export const helmTestPackages = ["curl"];
+
+export const helmTestConfig: ImageConfig = {
+  Env: [`PATH=${standardPath}`],
+  Entrypoint: ["/entrypoint.sh"],
+  Cmd: ["curl"],
+  User: "100:101",
+  WorkingDir: "/home/curl_user",
+};
+
+/** Distroless-style: the binary, CA certificates, a nonroot user. */
+export const oauth2ProxyConfig: ImageConfig = {
+  Env: [`PATH=${standardPath}`, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"],
+  Entrypoint: ["/bin/oauth2-proxy"],
+  User: "65532:65532",
+  WorkingDir: "/home/nonroot",
+  ExposedPorts: { "4180/tcp": {} },
+};

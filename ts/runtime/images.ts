@@ -1,0 +1,271 @@
+// Builds (or finds in the cache) the images a runtime suite runs on a real node, each as a
+// docker-archive tar tagged with the exact reference the chart renders by default. Nothing
+// comes from a container registry: Debian packages (debootstrap + apt), PyPI, the npm
+// registry and the release's UI source.
+//
+//   npm run images -- [--only app,agent-server,...] [--oauth2-proxy-binary PATH]
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeDockerArchive, type ImageConfig } from "./image/archive.ts";
+import { cacheDir, inputHash, isDone, markDone } from "./image/cache.ts";
+import { buildFrontend, frontendNodeVersion } from "./image/frontend.ts";
+import { ensureHostPackages, hostPython313, run } from "./image/host.ts";
+import { withLock } from "./image/lock.ts";
+import { chartImageRefs, tagOf } from "./image/refs.ts";
+import { baseSuite, copyBase, debianBase, runInRootfs, trimApt } from "./image/rootfs.ts";
+import * as spec from "./image/specs.ts";
+import { buildVenv, constraintsFromPoetryLock, copyVenvIntoRootfs } from "./image/venv.ts";
+import { repoRoot } from "../lib/helm-binaries.ts";
+
+export type ImageName = "agent-server" | "app" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
+export const imageNames: ImageName[] = ["agent-server", "app", "dind", "gateway", "helm-test", "oauth2-proxy"];
+
+export interface BuiltImage {
+  name: ImageName;
+  /** The reference the chart renders by default; the tar's RepoTags carry exactly this. */
+  ref: string;
+  /** A docker-archive tar for `docker load` or `ctr -n k8s.io images import`. */
+  tar: string;
+  /** Whether this call found it in the cache instead of building it. */
+  cached: boolean;
+  seconds: number;
+}
+
+export interface BuildOptions {
+  only?: ImageName[];
+  /** A static oauth2-proxy binary; without it that image is not built. */
+  oauth2ProxyBinary?: string;
+  /** The OpenHands release archive with frontend/ and containers/app/. */
+  upstreamArchive?: string;
+  log?: (line: string) => void;
+}
+
+const recipesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "image", "recipes");
+const recipe = (file: string) => readFileSync(path.join(recipesDir, file), "utf8");
+
+/** The release archive: given, OPENHANDS_UPSTREAM_ARCHIVE, or the shared folder beside the clone. */
+export function findUpstreamArchive(given?: string): string {
+  const name = `openhands-${spec.appVersion}-frontend-and-image.tar.gz`;
+  const candidates = [given, process.env.OPENHANDS_UPSTREAM_ARCHIVE, path.join(repoRoot, "..", "shared", "upstream", name), path.join("/work/shared/upstream", name)];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new Error(`the OpenHands ${spec.appVersion} release archive (${name}) was not found; set OPENHANDS_UPSTREAM_ARCHIVE`);
+  return found;
+}
+
+export async function buildRuntimeImages(options: BuildOptions = {}): Promise<BuiltImage[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const refs = chartImageRefs();
+  const wanted = new Set(options.only ?? imageNames);
+  const oauth2ProxyBinary = options.oauth2ProxyBinary ?? process.env.OAUTH2_PROXY_BINARY;
+  if (wanted.has("oauth2-proxy") && !oauth2ProxyBinary) {
+    if (options.only?.includes("oauth2-proxy")) throw new Error("oauth2-proxy: pass the binary (oauth2ProxyBinary or OAUTH2_PROXY_BINARY)");
+    wanted.delete("oauth2-proxy");
+  }
+  ensureHostPackages({ debootstrap: "debootstrap", chroot: "coreutils", mountpoint: "util-linux" });
+
+  const builders: Record<ImageName, () => Omit<BuiltImage, "seconds">> = {
+    "agent-server": () => buildAgentServer(refs.agentServer, log),
+    app: () => buildApp(refs.app, findUpstreamArchive(options.upstreamArchive), log),
+    dind: () =>
+      buildDebianImage({ name: "dind", ref: refs.dind, packages: spec.dindPackages, recipe: "dind.sh", files: ["dockerd-entrypoint.sh"], config: spec.dindConfig }, log),
+    gateway: () =>
+      buildDebianImage({ name: "gateway", ref: refs.gateway, packages: spec.gatewayPackages, recipe: "gateway.sh", files: ["nginx.conf"], config: spec.gatewayConfig }, log),
+    "helm-test": () =>
+      buildDebianImage({ name: "helm-test", ref: refs.helmTest, packages: spec.helmTestPackages, recipe: "curl.sh", files: ["curl-entrypoint.sh"], config: spec.helmTestConfig }, log),
+    "oauth2-proxy": () => buildOauth2Proxy(refs.oauth2Proxy, oauth2ProxyBinary!, log),
+  };
+  const built: BuiltImage[] = [];
+  for (const name of imageNames) {
+    if (!wanted.has(name)) continue;
+    const started = Date.now();
+    const image = await withLock(cacheDir("images", ".locks"), name, async () => builders[name]());
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    log(`${name}: ${image.ref} ${image.cached ? "cached" : "built"} in ${seconds}s -> ${image.tar}`);
+    built.push({ ...image, seconds });
+  }
+  return built;
+}
+
+interface DebianImage {
+  name: ImageName;
+  ref: string;
+  packages: string[];
+  recipe: string;
+  /** Recipe helper files, placed in /tmp for the recipe. */
+  files?: string[];
+  config: ImageConfig;
+  /** Host-built inputs (their cache keys) that hostSteps copies in. */
+  inputs?: unknown;
+  hostSteps?: (rootfs: string, log: string) => void;
+}
+
+function buildDebianImage(image: DebianImage, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const dir = cacheDir("images", `${image.name}-${tagOf(image.ref)}`);
+  const tar = path.join(dir, "image.tar");
+  const key = inputHash(baseSuite, image.ref, image.packages, recipe(image.recipe), (image.files ?? []).map(recipe), image.config, image.inputs ?? null);
+  if (isDone(dir, key) && existsSync(tar)) return { name: image.name, ref: image.ref, tar, cached: true };
+  const log = path.join(dir, "build.log");
+  writeFileSync(log, "");
+  say(`${image.name}: building (log: ${log})`);
+  const base = debianBase(baseSuite, log);
+  const rootfs = path.join(dir, "rootfs");
+  copyBase(base, rootfs);
+  runInRootfs(rootfs, `apt-get update -q\napt-get install -y -q --no-install-recommends ${image.packages.join(" ")}\napt-get clean\n`, {}, log);
+  for (const file of image.files ?? []) copyFileSync(path.join(recipesDir, file), path.join(rootfs, "tmp", file));
+  image.hostSteps?.(rootfs, log);
+  runInRootfs(rootfs, recipe(image.recipe), {}, log);
+  trimApt(rootfs);
+  rmSync(path.join(rootfs, "tmp"), { recursive: true, force: true });
+  mkdirSync(path.join(rootfs, "tmp"));
+  chmodSync(path.join(rootfs, "tmp"), 0o1777);
+  writeDockerArchive(rootfs, image.ref, image.config, tar, log);
+  run("rm", ["-rf", rootfs]);
+  markDone(dir, key);
+  return { name: image.name, ref: image.ref, tar, cached: false };
+}
+
+/** The app release's poetry.lock, from its wheel (the PyPI release carries it). */
+function appPoetryLock(log: string): string {
+  const dir = cacheDir(`app-${spec.appVersion}`, "wheel");
+  const wheel = path.join(dir, `openhands_ai-${spec.appVersion}-py3-none-any.whl`);
+  if (!existsSync(wheel)) {
+    run(hostPython313(), ["-m", "pip", "download", "-q", "--no-deps", "-d", dir, `openhands-ai==${spec.appVersion}`], {
+      log,
+      env: { ...process.env, PIP_FIND_LINKS: "" },
+    });
+  }
+  return run("unzip", ["-p", wheel, "openhands/poetry.lock"]);
+}
+
+/** A venv cached under `<cacheName>/venv`, rebuilt only when its inputs change. */
+function cachedVenv(cacheName: string, requirements: string[], constraints: string, say: (line: string) => void): { venv: string; key: string } {
+  const dir = cacheDir(cacheName);
+  const python = hostPython313();
+  const pythonVersion = run(python, ["-c", "import sys; print(sys.version.split()[0])"]).trim();
+  const key = inputHash(pythonVersion, requirements, constraints);
+  const venv = path.join(dir, "venv");
+  if (isDone(dir, key, "venv") && existsSync(path.join(venv, "bin", "python"))) return { venv, key };
+  const log = path.join(dir, "venv.log");
+  writeFileSync(log, "");
+  say(`${cacheName}: pip install ${requirements.join(" ")} with Python ${pythonVersion} (log: ${log})`);
+  buildVenv(python, venv, requirements, constraints, log);
+  markDone(dir, key, "venv");
+  return { venv, key };
+}
+
+function buildAgentServer(ref: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const lock = appPoetryLock(path.join(cacheDir(`app-${spec.appVersion}`), "wheel.log"));
+  const { venv, key } = cachedVenv(`agent-server-${spec.agentServerVersion}`, spec.agentServerRequirements, constraintsFromPoetryLock(lock), say);
+  return buildDebianImage(
+    {
+      name: "agent-server",
+      ref,
+      packages: spec.agentServerPackages,
+      recipe: "agent-server.sh",
+      config: spec.agentServerConfig,
+      inputs: { venv: key },
+      hostSteps: (rootfs, log) => copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log),
+    },
+    say,
+  );
+}
+
+function buildApp(ref: string, archive: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const appDir = cacheDir(`app-${spec.appVersion}`);
+  const lock = appPoetryLock(path.join(appDir, "wheel.log"));
+  const { venv, key: venvKey } = cachedVenv(`app-${spec.appVersion}`, [`openhands-ai==${spec.appVersion}`], constraintsFromPoetryLock(lock), say);
+
+  const archiveHash = createHash("sha256").update(readFileSync(archive)).digest("hex");
+  const frontendKey = inputHash(archiveHash, frontendNodeVersion);
+  const frontendBuild = path.join(appDir, "frontend-build");
+  if (!(isDone(appDir, frontendKey, "frontend") && existsSync(path.join(frontendBuild, "index.html")))) {
+    const log = path.join(appDir, "frontend.log");
+    writeFileSync(log, "");
+    say(`app: building the ${spec.appVersion} UI with Node ${frontendNodeVersion} (log: ${log})`);
+    buildFrontend(archive, path.join(appDir, "frontend-src"), frontendBuild, log);
+    markDone(appDir, frontendKey, "frontend");
+  }
+  // A working directory for running the app straight from the cache: it serves ./frontend/build.
+  const workdir = path.join(appDir, "workdir", "frontend");
+  mkdirSync(workdir, { recursive: true });
+  if (!existsSync(path.join(workdir, "build"))) symlinkSync("../../frontend-build", path.join(workdir, "build"));
+
+  const entrypoint = run("sh", ["-c", `tar -xzf "$1" -O --wildcards '*/containers/app/entrypoint.sh'`, "sh", archive]);
+  return buildDebianImage(
+    {
+      name: "app",
+      ref,
+      packages: spec.appPackages,
+      recipe: "app.sh",
+      config: spec.appConfig,
+      inputs: { venv: venvKey, frontend: frontendKey, entrypoint },
+      hostSteps: (rootfs, log) => {
+        copyVenvIntoRootfs(venv, rootfs, "/app/.venv", "/usr/bin/python3", log);
+        mkdirSync(path.join(rootfs, "app", "frontend"), { recursive: true });
+        run("cp", ["-a", frontendBuild, path.join(rootfs, "app", "frontend", "build")], { log });
+        writeFileSync(path.join(rootfs, "app", "entrypoint.sh"), entrypoint, { mode: 0o770 });
+        writeFileSync(path.join(rootfs, "app", "poetry.lock"), lock);
+      },
+    },
+    say,
+  );
+}
+
+function buildOauth2Proxy(ref: string, binary: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const image = packageStaticBinary({ cacheName: "oauth2-proxy", ref, binary, path: "/bin/oauth2-proxy", config: spec.oauth2ProxyConfig }, say);
+  return { name: "oauth2-proxy", ...image };
+}
+
+export interface StaticBinaryImage {
+  /** Cache directory name (the image's tag is appended). */
+  cacheName: string;
+  ref: string;
+  binary: string;
+  /** Where the binary lives in the image. */
+  path: string;
+  config: ImageConfig;
+}
+
+/** A distroless-style image: one static binary, CA certificates, a nonroot user 65532 and /tmp. */
+export function packageStaticBinary(image: StaticBinaryImage, say: (line: string) => void): { ref: string; tar: string; cached: boolean } {
+  const { ref, binary } = image;
+  if (!existsSync(binary)) throw new Error(`${image.cacheName}: binary ${binary} does not exist`);
+  const dir = cacheDir("images", `${image.cacheName}-${tagOf(ref)}`);
+  const tar = path.join(dir, "image.tar");
+  const binaryHash = createHash("sha256").update(readFileSync(binary)).digest("hex");
+  const key = inputHash(ref, binaryHash, image.path, image.config);
+  if (isDone(dir, key) && existsSync(tar)) return { ref, tar, cached: true };
+  const log = path.join(dir, "build.log");
+  writeFileSync(log, "");
+  say(`${image.cacheName}: packaging ${binary}`);
+  const base = debianBase(baseSuite, log);
+  const rootfs = path.join(dir, "rootfs");
+  run("rm", ["-rf", rootfs]);
+  for (const d of [path.dirname(image.path), "etc/ssl/certs", "tmp", "home/nonroot"]) mkdirSync(path.join(rootfs, d), { recursive: true });
+  copyFileSync(binary, path.join(rootfs, image.path));
+  chmodSync(path.join(rootfs, image.path), 0o755);
+  copyFileSync(path.join(base, "etc/ssl/certs/ca-certificates.crt"), path.join(rootfs, "etc/ssl/certs/ca-certificates.crt"));
+  writeFileSync(path.join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
+  writeFileSync(path.join(rootfs, "etc/group"), "root:x:0:\nnonroot:x:65532:\n");
+  chmodSync(path.join(rootfs, "tmp"), 0o1777);
+  run("chown", ["65532:65532", path.join(rootfs, "home/nonroot")]);
+  writeDockerArchive(rootfs, ref, image.config, tar, log);
+  run("rm", ["-rf", rootfs]);
+  markDone(dir, key);
+  return { ref, tar, cached: false };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const only = flag("--only")?.split(",") as ImageName[] | undefined;
+  const unknown = only?.filter((n) => !imageNames.includes(n));
+  if (unknown?.length) throw new Error(`--only: unknown image ${unknown.join(", ")} (known: ${imageNames.join(", ")})`);
+  const images = await buildRuntimeImages({ only, oauth2ProxyBinary: flag("--oauth2-proxy-binary") });
+  process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
+}
