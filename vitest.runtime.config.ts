@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// `npm run test:runtime`: the real product parts (auth proxy, app, browser) run on this machine.
+export default defineConfig({
+  test: {
+    include: ["test/runtime/**/*.runtime.test.ts"],
+    globalSetup: ["test/runtime/global-setup.ts"],
+    testTimeout: 300_000,
+    hookTimeout: 900_000,
+    pool: "forks",
+    fileParallelism: false,
+    reporters: ["default", "./test/summary-reporter.ts"],
+  },
+});
