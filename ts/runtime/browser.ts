@@ -56,6 +56,8 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
   const context = await browser.newContext({
     ignoreHTTPSErrors: options.ignoreHttpsErrors ?? false,
     viewport: options.viewport ?? { width: 1440, height: 900 },
+    // UI texts some steps wait for are the English ones.
+    locale: "en-US",
   });
   const page = await context.newPage();
   const log: string[] = [];

@@ -11,6 +11,8 @@ export interface StartedProcess {
   logFile: string;
   /** Output so far (for failure messages). */
   output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Starte
     child,
     logFile,
     output: () => text,
+    exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");

@@ -13,6 +13,9 @@ export const uiSelectors = {
   consentConfirm: '[data-testid="confirm-preferences"]',
   /** /settings opens on the LLM profiles list (components/features/settings/llm-profiles-manager.tsx). */
   addLlmProfile: '[data-testid="add-llm-profile"]',
+  /** A stored profile (profile-row.tsx): name and model as title attributes, and the active badge. */
+  profileRow: '[data-testid="profile-row"]',
+  profileActiveBadge: '[data-testid="profile-active-badge"]',
   /** The LLM form (routes/llm-settings.tsx, sdk-settings/sdk-section-page.tsx, view-toggle.tsx). */
   llmSettingsScreen: '[data-testid="llm-settings-screen"]',
   advancedToggle: '[data-testid="sdk-section-advanced-toggle"]',
@@ -25,6 +28,12 @@ export const uiSelectors = {
   newConversation: '[data-testid="launch-new-conversation-button"]',
   /** Conversation (components/features/chat/*, components/v1/chat/*). */
   chatInput: '[data-testid="chat-input"]',
+  /**
+   * The agent status line beside the input carries its text as a title
+   * (components/features/controls/agent-status.tsx, utils/status.ts); English texts.
+   */
+  agentIdle: 'span[title="Waiting for task"]',
+  agentFailed: 'span[title="Error occurred"], [data-testid="circle-error-icon"]',
   sendButton: '[data-testid="submit-button"]',
   userMessage: '[data-testid="user-message"]',
   agentMessage: '[data-testid="agent-message"]',
@@ -77,8 +86,7 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   const timeout = options.conversationTimeoutMs ?? 300_000;
   const timings: Record<string, number> = {};
   const screenshots: string[] = [];
-  const exposedUrls: Record<string, string> = {};
-  page.on("response", (response) => void collectExposedUrls(response, exposedUrls));
+  const exposedUrls = watchExposedUrls(page);
 
   const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -94,71 +102,16 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
     }
   };
 
-  await step("home", async () => {
-    await page.goto(`${appUrl}/`);
-    await dismissConsent(page);
-    await page.locator(uiSelectors.homeScreen).waitFor({ timeout: 60_000 });
-  });
-
-  await step("llm-settings", async () => {
-    await page.goto(`${appUrl}/settings`);
-    await dismissConsent(page);
-    const addProfile = page.locator(uiSelectors.addLlmProfile);
-    const form = page.locator(uiSelectors.llmSettingsScreen);
-    await addProfile.or(form).first().waitFor({ timeout: 60_000 });
-    if (await addProfile.isVisible()) await addProfile.click();
-    await form.waitFor();
-    await page.locator(uiSelectors.advancedToggle).click();
-    await page.locator(uiSelectors.customModelInput).fill(options.llm.model);
-    await page.locator(uiSelectors.baseUrlInput).fill(options.llm.baseUrl);
-    await page.locator(uiSelectors.apiKeyInput).fill(options.llm.apiKey);
-  });
-
-  await step("llm-settings-saved", async () => {
-    const saved = page.waitForResponse((r) => r.request().method() !== "GET" && /\/api\/(v1\/)?settings/.test(r.url()), { timeout: 30_000 });
-    await page.locator(uiSelectors.saveButton).click();
-    const response = await saved;
-    if (!response.ok()) throw new Error(`saving settings answered ${response.status()}: ${await response.text()}`);
-    // The form closes back to the profiles list once the profile is stored and activated.
-    await page.locator(uiSelectors.addLlmProfile).or(page.locator(uiSelectors.saveButton + ":disabled")).first().waitFor({ timeout: 30_000 });
-  });
-
-  const conversationUrl = await step("conversation-started", async () => {
-    await page.goto(`${appUrl}/`);
-    await page.locator(uiSelectors.newConversation).click();
-    await page.waitForURL(/\/conversations\/[^/]+$/, { timeout: 60_000 });
-    return page.url();
-  });
-
-  await step("agent-ready", async () => {
-    // The input accepts text once the sandbox and agent server are up.
-    await page.locator(`${uiSelectors.chatInput}[contenteditable="true"]`).waitFor({ timeout });
-  });
-
-  await step("message-sent", async () => {
-    const input = page.locator(uiSelectors.chatInput);
-    await input.click();
-    await input.pressSequentially(options.message);
-    await page.locator(uiSelectors.sendButton).click();
-    await page.locator(uiSelectors.userMessage, { hasText: options.message }).waitFor({ timeout: 30_000 });
-  });
-
-  await step("agent-replied", async () => {
-    await page.locator(uiSelectors.agentMessage, { hasText: options.expectReply }).first().waitFor({ timeout });
-  });
-
-  await step("command-output", async () => {
-    // The command and its result are collapsed events; open them until the output shows.
-    const output = page.getByText(options.expectOutput, { exact: false });
-    for (let attempt = 0; attempt < 10 && !(await visibleText(output)); attempt++) {
-      const chevrons = page.locator(uiSelectors.expandEvent);
-      if ((await chevrons.count()) === 0) break;
-      await chevrons.first().click();
-    }
-    await output.first().waitFor({ timeout: 30_000 });
-  });
-
-  const vscode = await step("vscode", async () => readVsCodeUrl(page));
+  await answerConsentWhenAsked(page);
+  await step("home", () => openHome(page, appUrl));
+  await step("llm-settings", () => fillLlmSettings(page, appUrl, options.llm));
+  await step("llm-settings-saved", () => saveLlmSettings(page, appUrl, options.llm));
+  await step("conversation-started", () => startConversation(page, appUrl));
+  const conversationUrl = await step("agent-ready", () => waitForAgentReady(page, timeout));
+  await step("message-sent", () => sendMessage(page, options.message));
+  await step("agent-replied", () => waitForReply(page, options.expectReply, timeout));
+  await step("command-output", () => revealText(page, options.expectOutput));
+  const vscode = await step("vscode", () => readVsCodeUrl(page));
 
   return {
     conversationId: new URL(conversationUrl).pathname.split("/").pop() ?? "",
@@ -171,27 +124,103 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   };
 }
 
-async function dismissConsent(page: Page): Promise<void> {
-  const form = page.locator(uiSelectors.consentForm);
-  try {
-    await form.waitFor({ timeout: 5_000 });
-  } catch {
-    return; // not asked (already answered)
-  }
-  const box = page.locator(uiSelectors.consentCheckbox);
-  if (await box.isChecked()) await box.uncheck();
-  await page.locator(uiSelectors.consentConfirm).click();
-  await form.waitFor({ state: "hidden" });
+/** The analytics consent modal comes up over any page until answered; answer it (no) whenever it blocks an action. */
+export async function answerConsentWhenAsked(page: Page): Promise<void> {
+  await page.addLocatorHandler(page.locator(uiSelectors.consentForm), async () => {
+    const box = page.locator(uiSelectors.consentCheckbox);
+    if (await box.isChecked()) await box.uncheck();
+    await page.locator(uiSelectors.consentConfirm).click();
+  });
 }
 
-async function visibleText(locator: ReturnType<Page["getByText"]>): Promise<boolean> {
+export async function openHome(page: Page, appUrl: string): Promise<void> {
+  await page.goto(`${appUrl}/`);
+  await page.locator(uiSelectors.homeScreen).waitFor({ timeout: 60_000 });
+}
+
+/** Settings > LLM: a new profile in the Advanced view (custom model, base URL, API key). */
+export async function fillLlmSettings(page: Page, appUrl: string, llm: LlmSettings): Promise<void> {
+  await page.goto(`${appUrl}/settings`);
+  const addProfile = page.locator(uiSelectors.addLlmProfile);
+  const form = page.locator(uiSelectors.llmSettingsScreen);
+  await addProfile.or(form).first().waitFor({ timeout: 60_000 });
+  if (await addProfile.isVisible()) await addProfile.click();
+  await form.waitFor();
+  await page.locator(uiSelectors.advancedToggle).click();
+  await page.locator(uiSelectors.customModelInput).fill(llm.model);
+  await page.locator(uiSelectors.baseUrlInput).fill(llm.baseUrl);
+  await page.locator(uiSelectors.apiKeyInput).fill(llm.apiKey);
+}
+
+/** Saves the form; the app stores it as a profile and makes it the active one. */
+export async function saveLlmSettings(page: Page, appUrl: string, llm: LlmSettings): Promise<void> {
+  const saved = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/v1/settings", { timeout: 30_000 });
+  await page.locator(uiSelectors.saveButton).click();
+  const response = await saved;
+  if (!response.ok()) throw new Error(`saving settings answered ${response.status()}: ${await response.text()}`);
+  await page.goto(`${appUrl}/settings`);
+  const row = page.locator(uiSelectors.profileRow).filter({ has: page.locator(`[title="${llm.model}"]`) });
+  await row.locator(uiSelectors.profileActiveBadge).waitFor({ timeout: 30_000 });
+}
+
+/** Home > New conversation; the page moves to /conversations/task-<id> while the app starts it. */
+export async function startConversation(page: Page, appUrl: string): Promise<void> {
+  await page.goto(`${appUrl}/`);
+  await page.locator(uiSelectors.newConversation).click();
+  await page.waitForURL(/\/conversations\/[^/]+$/, { timeout: 60_000 });
+}
+
+/**
+ * Waits for "Waiting for task" ("Starting conversation...", "Waiting for sandbox" come
+ * first) and for the address to carry the conversation id instead of the start task's.
+ * Returns the conversation's URL.
+ */
+export async function waitForAgentReady(page: Page, timeout: number): Promise<string> {
+  const idle = page.locator(uiSelectors.agentIdle);
+  const failed = page.locator(uiSelectors.agentFailed);
+  await idle.or(failed).first().waitFor({ timeout });
+  if (await failed.count()) throw new Error(`the conversation failed to start: ${await agentStatusText(page)}`);
+  await page.waitForURL((url) => /\/conversations\/(?!task-)[^/]+$/.test(url.pathname), { timeout: 30_000 });
+  return page.url();
+}
+
+export async function sendMessage(page: Page, message: string): Promise<void> {
+  const input = page.locator(uiSelectors.chatInput);
+  await input.click();
+  await input.pressSequentially(message);
+  await page.locator(uiSelectors.sendButton).click();
+  await page.locator(uiSelectors.userMessage, { hasText: message }).waitFor({ timeout: 30_000 });
+}
+
+export async function waitForReply(page: Page, text: string, timeout: number): Promise<void> {
+  await page.locator(uiSelectors.agentMessage, { hasText: text }).first().waitFor({ timeout });
+}
+
+/** Opens collapsed events (a command and its result) until the text shows. */
+export async function revealText(page: Page, text: string): Promise<void> {
+  const found = page.getByText(text, { exact: false });
+  for (let attempt = 0; attempt < 20 && !(await anyVisible(found)); attempt++) {
+    const collapsed = page.locator(uiSelectors.expandEvent);
+    if ((await collapsed.count()) === 0) break;
+    await collapsed.first().click();
+  }
+  await found.first().waitFor({ timeout: 30_000 });
+}
+
+/** The status line's text, for failure messages. */
+async function agentStatusText(page: Page): Promise<string> {
+  const titles = await page.locator("span[title]").evaluateAll((spans) => spans.map((s) => s.getAttribute("title") ?? ""));
+  return titles.filter(Boolean).join(" | ");
+}
+
+async function anyVisible(locator: ReturnType<Page["getByText"]>): Promise<boolean> {
   const count = await locator.count();
   for (let i = 0; i < count; i++) if (await locator.nth(i).isVisible()) return true;
   return false;
 }
 
 /** Opens the VS Code tab and reads the URL the UI would load (iframe) or open (new tab). */
-async function readVsCodeUrl(page: Page): Promise<{ url: string | null; note?: string }> {
+export async function readVsCodeUrl(page: Page): Promise<{ url: string | null; note?: string }> {
   // Catch window.open from the "open in new tab" button instead of opening a tab.
   await page.evaluate(() => {
     const w = window as unknown as { __openedUrls: string[] };
@@ -215,7 +244,13 @@ async function readVsCodeUrl(page: Page): Promise<{ url: string | null; note?: s
   return { url: null, note: (await unavailable.first().textContent())?.trim() };
 }
 
-// The UI learns sandbox URLs from the app's sandbox API; keep what it was told.
+/** Sandbox URLs (`exposed_urls`) the app tells the UI, by name, as they arrive. */
+export function watchExposedUrls(page: Page): Record<string, string> {
+  const urls: Record<string, string> = {};
+  page.on("response", (response) => void collectExposedUrls(response, urls));
+  return urls;
+}
+
 async function collectExposedUrls(response: Response, into: Record<string, string>): Promise<void> {
   if (!/\/api\/v1\/sandboxes/.test(response.url()) || !response.ok()) return;
   try {
