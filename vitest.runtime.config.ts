@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// `npm run test:runtime`: the chart on a real single-node Kubernetes (root only; see ts/runtime/node).
+// `npm run test:runtime`: the chart and the real product parts on a real single-node Kubernetes
+// (root only; see ts/runtime/node), plus the parts (auth proxy, app, browser) run on this machine.
 export default defineConfig({
   test: {
     include: ["test/runtime/**/*.runtime.test.ts"],

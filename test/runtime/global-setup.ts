@@ -1,12 +1,15 @@
-// Starts the real single-node Kubernetes for the runtime suites and tears it down afterwards,
+// Installs Chromium and starts the real single-node Kubernetes for the runtime suites (once per run) and tears it down afterwards,
 // failing the run when the teardown leaves processes, mounts, cgroups or namespaces behind.
 import type { TestProject } from "vitest/node";
+import { ensureChromium } from "../../ts/runtime/chromium-package.ts";
 import { nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
 import { formatReport, readReport, reportFile, resetReport } from "./report.ts";
 
 export default async function setup(project: TestProject) {
   const started = Date.now();
   resetReport();
+  // The browser the UI suites drive must be on the machine.
+  await ensureChromium();
   const node = await startNode();
   console.log(`runtime suite: node up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   project.provide("kubeconfig", node.kubeconfig);

@@ -1,0 +1,85 @@
+// The scripted LLM holds a conversation with the real agent loop: the OpenHands SDK (through
+// LiteLLM, as the agent server uses it) with the terminal tool in a local workspace, from the
+// app's venv. The command really runs; its output comes back to the LLM and into the finish.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { appPaths } from "../../ts/runtime/local-app.ts";
+
+const script = `
+import json, os, sys
+from pydantic import SecretStr
+from openhands.sdk import LLM, Agent, Conversation, Tool
+from openhands.tools.terminal import TerminalTool
+
+llm = LLM(
+    model=os.environ["MODEL"],
+    base_url=os.environ["BASE_URL"],
+    api_key=SecretStr(os.environ["API_KEY"]),
+    usage_id="agent",
+    stream=os.environ["STREAM"] == "1",
+)
+agent = Agent(llm=llm, tools=[Tool(name=TerminalTool.name)])
+# The SDK streams only when a token callback is registered.
+tokens = []
+callbacks = [tokens.append] if os.environ["STREAM"] == "1" else None
+conversation = Conversation(agent=agent, workspace=sys.argv[1], visualizer=None, token_callbacks=callbacks)
+conversation.send_message("Run the marker command.")
+conversation.run()
+events = [e.model_dump(mode="json") for e in conversation.state.events]
+print("TOKENS", len(tokens))
+print("EVENTS-JSON " + json.dumps(events))
+`;
+
+const seed = 5150;
+const expectedOutput = `runtime-suite-${seed + 1}-marker`;
+let llm: FakeLlm;
+
+beforeAll(async () => {
+  llm = await startFakeLlm({
+    command: `echo runtime-suite-$((${seed} + 1))-marker`,
+    finishMessage: (output) => `Output was ${output.match(/runtime-suite-\d+-marker/)?.[0] ?? "missing"}`,
+  });
+});
+afterAll(() => llm?.close());
+
+async function converse(stream: boolean): Promise<{ events: Record<string, unknown>[]; tokens: number }> {
+  const python = path.join(appPaths().venv, "bin", "python");
+  const workspace = mkdtempSync(path.join(tmpdir(), "sdk-workspace-"));
+  const result = await execa(python, ["-c", script, workspace], {
+    env: {
+      MODEL: "openai/sdk-check-model", BASE_URL: llm.baseUrl, API_KEY: "sk-sdk-check", STREAM: stream ? "1" : "0",
+      // LiteLLM would otherwise try to download its model price list first.
+      LITELLM_LOCAL_MODEL_COST_MAP: "True", OPENHANDS_SUPPRESS_BANNER: "1",
+    },
+    reject: false,
+    timeout: 180_000,
+  });
+  const line = result.stdout.split("\n").find((l) => l.startsWith("EVENTS-JSON "));
+  if (!line) throw new Error(`SDK conversation failed (exit ${result.exitCode}):\n${result.stderr.slice(-4000)}`);
+  const tokens = Number(result.stdout.match(/^TOKENS (\d+)$/m)?.[1] ?? 0);
+  return { events: JSON.parse(line.slice("EVENTS-JSON ".length)), tokens };
+}
+
+describe("fake LLM with the OpenHands SDK and LiteLLM", () => {
+  for (const stream of [false, true]) {
+    it(`runs the command in the workspace and finishes with its output (${stream ? "streaming" : "non-streaming"})`, async () => {
+      const before = llm.chatRequests().length;
+      const { events, tokens } = await converse(stream);
+      const text = JSON.stringify(events);
+      // The terminal observation carries the computed output, and the finish message quotes it.
+      expect(text).toContain(expectedOutput);
+      expect(text).toContain(`Output was ${expectedOutput}`);
+      const requests = llm.chatRequests().slice(before);
+      expect(requests.map((r) => r.answer)).toEqual(["command", "finish"]);
+      expect(requests.every((r) => r.body?.model === "sdk-check-model" && r.apiKey === "sk-sdk-check")).toBe(true);
+      expect(requests.every((r) => Boolean(r.body?.stream) === stream)).toBe(true);
+      // Streamed chunks reached the SDK's token callback.
+      if (stream) expect(tokens).toBeGreaterThan(0);
+      else expect(tokens).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,83 @@
+// Headless Debian Chromium driven by playwright-core (which downloads no browser). Host names
+// are pointed at test addresses with Chromium's --host-resolver-rules, so a page can use the
+// names a user would (openhands.example.com, <port>.<hostDomain>) while everything runs locally.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { repoRoot } from "../lib/helm-binaries.ts";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Where runtime runs leave their evidence (git-ignored, kept by CI). */
+export const reportDir = path.join(repoRoot, "runtime-report");
+
+/**
+ * Host name (or `*.domain` pattern, optionally with `:port`) -> `ip[:port]` the browser
+ * connects to instead. A `:port` on the target also rewrites the port, so
+ * `https://openhands.example.com/` can reach a proxy on 127.0.0.1:8443.
+ */
+export type HostMap = Record<string, string>;
+
+/** The --host-resolver-rules value for a host map. */
+export function hostResolverRules(hosts: HostMap): string {
+  return Object.entries(hosts)
+    .map(([pattern, target]) => {
+      if (/[\s,]/.test(pattern) || /[\s,]/.test(target)) throw new Error(`host map entry "${pattern}" -> "${target}" must not contain spaces or commas`);
+      return `MAP ${pattern} ${target}`;
+    })
+    .join(", ");
+}
+
+export interface BrowserSessionOptions {
+  /** Screenshots go to runtime-report/screenshots/<name>/. */
+  name: string;
+  hosts?: HostMap;
+  /** Accept self-signed certificates (the ingress stand-in's). */
+  ignoreHttpsErrors?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  screenshotDir: string;
+  /** Saves a full-page screenshot as NN-<step>.png and returns its path. */
+  shot(step: string): Promise<string>;
+  /** Console messages and failed requests seen so far (for failure messages). */
+  log: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowser(options: BrowserSessionOptions): Promise<BrowserSession> {
+  const args = ["--disable-dev-shm-usage", "--no-first-run", "--disable-gpu"];
+  if (options.hosts && Object.keys(options.hosts).length > 0) args.push(`--host-resolver-rules=${hostResolverRules(options.hosts)}`);
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args });
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: options.ignoreHttpsErrors ?? false,
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    // UI texts some steps wait for are the English ones.
+    locale: "en-US",
+  });
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on("console", (m) => log.push(`console.${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => log.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  const screenshotDir = path.join(reportDir, "screenshots", options.name);
+  mkdirSync(screenshotDir, { recursive: true });
+  let count = 0;
+  return {
+    browser,
+    context,
+    page,
+    screenshotDir,
+    log,
+    async shot(step) {
+      const file = path.join(screenshotDir, `${String(++count).padStart(2, "0")}-${step.replace(/[^a-z0-9-]+/gi, "-")}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    close: () => browser.close(),
+  };
+}

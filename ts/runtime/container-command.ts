@@ -1,0 +1,91 @@
+// Turns a rendered container into a local command: the same args and environment, with only
+// addresses replaced (flag by flag, each of which must be present), Secret references filled
+// from test secrets, and ConfigMap volumes written to a directory and their mount paths rewritten.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { K8sObject } from "../lib/render.ts";
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+}
+
+interface Container {
+  name: string;
+  args?: string[];
+  command?: string[];
+  env?: EnvVar[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
+}
+
+interface Volume {
+  name: string;
+  configMap?: { name: string; items?: { key: string; path: string }[] };
+}
+
+export interface LocalCommandOptions {
+  /** `--flag` -> new value; the flag must be among the rendered args. */
+  replaceFlags?: Record<string, string>;
+  /** Secret name -> key -> value, for `secretKeyRef` env entries. */
+  secrets?: Record<string, Record<string, string>>;
+  /** Directory under which mounted ConfigMaps are written (mount path kept below it). */
+  filesRoot: string;
+}
+
+export interface LocalCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The named container of a Deployment's pod template. */
+export function containerOf(deployment: K8sObject, name: string): Container {
+  const spec = (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec;
+  const container = spec.containers.find((c) => c.name === name);
+  if (!container) throw new Error(`${deployment.kind}/${deployment.metadata.name} has no container ${name} (has ${spec.containers.map((c) => c.name).join(", ")})`);
+  return container;
+}
+
+export function localCommand(objects: K8sObject[], deployment: K8sObject, containerName: string, options: LocalCommandOptions): LocalCommand {
+  const container = containerOf(deployment, containerName);
+  const podSpec = (deployment.spec as { template: { spec: { volumes?: Volume[] } } }).template.spec;
+  let args = [...(container.args ?? [])];
+
+  // Mounted ConfigMaps become files under filesRoot; args naming the mount path follow them.
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = podSpec.volumes?.find((v) => v.name === mount.name);
+    if (!volume?.configMap) continue;
+    const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === volume.configMap!.name) as (K8sObject & { data?: Record<string, string> }) | undefined;
+    if (!configMap) throw new Error(`ConfigMap ${volume.configMap.name} mounted by ${containerName} is not in the rendered objects`);
+    const localDir = path.join(options.filesRoot, mount.mountPath);
+    mkdirSync(localDir, { recursive: true });
+    const items = volume.configMap.items ?? Object.keys(configMap.data ?? {}).map((key) => ({ key, path: key }));
+    for (const item of items) writeFileSync(path.join(localDir, item.path), configMap.data?.[item.key] ?? "");
+    args = args.map((arg) => arg.split(mount.mountPath + "/").join(localDir + "/"));
+  }
+
+  for (const [flag, value] of Object.entries(options.replaceFlags ?? {})) {
+    const index = args.findIndex((arg) => arg.startsWith(`${flag}=`));
+    if (index < 0) throw new Error(`${containerName} has no ${flag}= argument to replace (args: ${args.join(" ")})`);
+    args[index] = `${flag}=${value}`;
+  }
+
+  const env: Record<string, string> = {};
+  for (const entry of container.env ?? []) {
+    if (entry.value !== undefined) env[entry.name] = entry.value;
+    const ref = entry.valueFrom?.secretKeyRef;
+    if (ref) {
+      const value = options.secrets?.[ref.name]?.[ref.key];
+      if (value === undefined) throw new Error(`${containerName} env ${entry.name} needs Secret ${ref.name} key ${ref.key}, which the test did not provide`);
+      env[entry.name] = value;
+    }
+    const cmRef = entry.valueFrom?.configMapKeyRef;
+    if (cmRef) {
+      const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === cmRef.name) as (K8sObject & { data?: Record<string, string> }) | undefined;
+      const value = configMap?.data?.[cmRef.key];
+      if (value === undefined) throw new Error(`${containerName} env ${entry.name} needs ConfigMap ${cmRef.name} key ${cmRef.key}`);
+      env[entry.name] = value;
+    }
+  }
+  return { args, env };
+}
