@@ -172,6 +172,14 @@ function buildAgentServer(ref: string, say: (line: string) => void): Omit<BuiltI
   );
 }
 
+/** The cached OpenHands ${appVersion} venv (what the app image runs), built when missing; its path. */
+export async function appVenv(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
+  return withLock(cacheDir("images", ".locks"), "app", async () => {
+    const lock = appPoetryLock(path.join(cacheDir(`app-${spec.appVersion}`), "wheel.log"));
+    return cachedVenv(`app-${spec.appVersion}`, [`openhands-ai==${spec.appVersion}`], constraintsFromPoetryLock(lock), log).venv;
+  });
+}
+
 function buildApp(ref: string, archive: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
   const appDir = cacheDir(`app-${spec.appVersion}`);
   const lock = appPoetryLock(path.join(appDir, "wheel.log"));
