@@ -1,5 +1,5 @@
 // The per-preset report of the runtime suites: one entry per preset install (result and time
-// until the release was Ready), kept as JSON and printed as a table when the run ends.
+// until the release was Ready, and for conversations until the agent's first reply), kept as JSON and printed as a table when the run ends.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../../ts/lib/helm-binaries.ts";
@@ -13,6 +13,8 @@ export interface PresetResult {
   result: "passed" | "failed";
   /** Seconds from `helm install` until every pod was Ready; undefined when it never was. */
   secondsToReady?: number;
+  /** Seconds from sending the first message until the agent's reply showed in the browser (conversation suites). */
+  secondsToFirstReply?: number;
   detail?: string;
 }
 
@@ -31,7 +33,8 @@ export function recordPreset(entry: PresetResult): void {
 }
 
 export function formatReport(entries: PresetResult[]): string {
-  const rows = [["preset", "suite", "result", "time to Ready"], ...entries.map((e) => [e.preset, e.suite, e.result, e.secondsToReady === undefined ? "-" : `${e.secondsToReady.toFixed(1)}s`])];
+  const time = (s?: number) => (s === undefined ? "-" : `${s.toFixed(1)}s`);
+  const rows = [["preset", "suite", "result", "time to Ready", "time to first reply"], ...entries.map((e) => [e.preset, e.suite, e.result, time(e.secondsToReady), time(e.secondsToFirstReply)])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
