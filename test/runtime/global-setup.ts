@@ -2,7 +2,7 @@
 // failing the run when the teardown leaves processes, mounts, cgroups or namespaces behind.
 import type { TestProject } from "vitest/node";
 import { ensureChromium } from "../../ts/runtime/chromium-package.ts";
-import { nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
+import { nodeHandle, nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
 import { formatReport, readReport, reportFile, resetReport } from "./report.ts";
 
 export default async function setup(project: TestProject) {
@@ -10,14 +10,18 @@ export default async function setup(project: TestProject) {
   resetReport();
   // The browser the UI suites drive must be on the machine.
   await ensureChromium();
-  const node = await startNode();
-  console.log(`runtime suite: node up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  // OPENHANDS_NODE_REUSE=1 runs the suites on a node left up by `npm run node -- up` and leaves it up.
+  const reuse = process.env.OPENHANDS_NODE_REUSE === "1";
+  if (reuse && !nodeStatus().daemons.includes("kubelet")) throw new Error("OPENHANDS_NODE_REUSE=1 but no node runs (npm run node -- up)");
+  const node = reuse ? nodeHandle() : await startNode();
+  console.log(`runtime suite: node ${reuse ? "reused" : "up"} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   project.provide("kubeconfig", node.kubeconfig);
   project.provide("nodeIp", node.nodeIp);
   project.provide("hostIp", node.hostIp);
   return async () => {
     const entries = readReport();
     if (entries.length > 0) console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+    if (reuse) return;
     const stopping = Date.now();
     await node.stop();
     const left = nodeStatus();
