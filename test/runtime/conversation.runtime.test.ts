@@ -6,12 +6,14 @@
 // Then the pod is deleted: its successor still lists the conversation, its events and the
 // settings. Adding a preset is one line in `conversationPresets`.
 import { randomInt } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
-import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
+import { openBrowser, reportDir, type BrowserSession } from "../../ts/runtime/browser.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
@@ -100,6 +102,15 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${browserPort}:3000`], { reject: false });
     await waitForHttp(`${appUrl}/health`, 60_000);
   };
+  /** The sandbox containers of the pod's Docker daemon with their last log lines, and the app's log. */
+  const sandboxDiagnostics = async () => {
+    const [pod] = await pods().catch(() => [] as string[]);
+    if (!pod) return "no pod";
+    const inDind = (script: string) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { reject: false, timeout: 30_000 });
+    const { stdout: containers } = await inDind("docker ps -a; for c in $(docker ps -aq); do echo \"--- $c\"; docker logs --tail 40 $c 2>&1; done");
+    const { stdout: app } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "60"], { reject: false });
+    return `--- sandbox containers\n${containers}\n--- app log\n${app}`;
+  };
   const diagnostics = async () => {
     const { stdout: state } = await k(["get", "pods", "-n", namespace, "-o", "wide"], { reject: false });
     const { stdout: events } = await k(["get", "events", "-n", namespace, "--sort-by=.lastTimestamp"], { reject: false });
@@ -107,6 +118,7 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
   };
 
   beforeAll(async () => {
+    mkdirSync(reportDir, { recursive: true });
     llm = await startFakeLlm({
       // Pods reach the host end of the node's link.
       host: inject("hostIp"),
@@ -144,6 +156,8 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
       } catch (error) {
         entry.failures.push(`${title}: ${(error as Error).message.split("\n")[0]}`);
         await session?.shot(`${title.replace(/\W+/g, "-")}-failed`).catch(() => undefined);
+        const details = await sandboxDiagnostics().catch((e) => String(e));
+        writeFileSync(path.join(reportDir, `conversation-${name}-failure.log`), `${title}\n${(error as Error).message}\n${details}\n`);
         throw error;
       }
     }, timeout);
@@ -239,6 +253,10 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     expect(successor).toHaveLength(1);
     await k(["wait", "pod", "-n", namespace, successor[0], "--for=condition=Ready", "--timeout=600s"]);
     console.log(`pod Ready again after ${seconds(restarted)}s`);
+    // The successor's Docker daemon starts empty (docker-data is an emptyDir) and this node has no
+    // registry for its pre-pull; until the image is there the app answers conversation listings
+    // with 500 "Error Getting Docker Image", so load it as the pre-pull would have pulled it.
+    await loadIntoPodDocker(imageOf("agent-server").tar, { namespace, name: successor[0], container: "dind" });
     await forward();
     type Search = { items: { id: string; title: string | null }[] };
     const listed = (await api<Search>("/api/v1/app-conversations/search?limit=20")).items.find((c) => c.id.replace(/-/g, "") === conversationId.replace(/-/g, ""));
