@@ -18,7 +18,7 @@ import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
-import { answerConsentWhenAsked, openHome, revealText, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { answerConsentWhenAsked, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
 import { recordPreset } from "./report.ts";
 
@@ -220,7 +220,11 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     await waitForReply(page, expectedReply, 300_000);
     entry.secondsToFirstReply = seconds(sent);
     await session.shot("agent-replied");
-    await revealText(page, expectedOutput);
+    // The reply quotes the output; the command's own result block must show it too once opened.
+    const occurrences = page.getByText(expectedOutput, { exact: false });
+    const command = page.getByText("Run the requested command").first();
+    await command.click();
+    await expect.poll(() => occurrences.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await session.shot("command-output");
     const chats = llm.chatRequests();
     expect(chats.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
@@ -247,12 +251,12 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     const saved = await fetch(`${appUrl}/api/v1/settings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ enable_sound_notifications: true }) });
     expect(saved.status, await saved.text()).toBe(200);
     const [old] = await pods();
-    await k(["delete", "pod", "-n", namespace, old, "--wait=true", "--timeout=180s"]);
     const restarted = Date.now();
+    await k(["delete", "pod", "-n", namespace, old, "--wait=true", "--timeout=180s"]);
     const successor = await eventually(pods, (p) => p.length === 1 && p[0] !== old, 120);
     expect(successor).toHaveLength(1);
     await k(["wait", "pod", "-n", namespace, successor[0], "--for=condition=Ready", "--timeout=600s"]);
-    console.log(`pod Ready again after ${seconds(restarted)}s`);
+    console.log(`successor Ready ${seconds(restarted)}s after the delete began`);
     // The successor's Docker daemon starts empty (docker-data is an emptyDir) and this node has no
     // registry for its pre-pull; until the image is there the app answers conversation listings
     // with 500 "Error Getting Docker Image", so load it as the pre-pull would have pulled it.
