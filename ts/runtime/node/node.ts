@@ -244,8 +244,9 @@ export async function stopNode(): Promise<void> {
   const running = runningDaemons();
   if (running.includes("kubelet") && running.includes("kube-apiserver")) {
     const k = (args: string[]) => nodeKubectl(["--request-timeout=10s", ...args], { reject: false });
+    // Cordoned first, so the pods controllers recreate stay Pending without containers; the
+    // pods go with a one-second grace (a controller's own delete would wait their full grace).
     await k(["cordon", nodeName]);
-    await k(["delete", "deploy,rs,sts,ds,job", "--all", "-A", "--wait=false"]);
     await k(["delete", "pods", "--all", "-A", "--grace-period=1", "--wait=false"]);
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline && (await ctr(["tasks", "ls", "-q"], { reject: false })).stdout.trim() !== "") await sleep(500);
