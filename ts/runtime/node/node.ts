@@ -2,7 +2,7 @@
 // kube-scheduler, containerd, kubelet, kube-proxy, kube-router (NetworkPolicy only), CoreDNS
 // and local-path-provisioner, all inside one network namespace. The API server answers at
 // https://<nodeIp>:6443 from the host too.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { kubectl } from "../../lib/control-plane.ts";
@@ -145,16 +145,20 @@ export async function prepareNode(): Promise<void> {
   await systemImageTars();
 }
 
-/** Starts the node from a clean state (a node left running is torn down first). */
+/** Starts the node from a clean state; refuses while another node runs on this machine. */
 export async function startNode(): Promise<RunningNode> {
   if (process.getuid?.() !== 0) throw new Error("the node runs as root (network namespaces, containerd, kubelet)");
   const started = Date.now();
   const at = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   await prepareNode();
   log(`binaries and images ready (${at()})`);
-  await stopNode();
+  // One node per machine: never take over a node someone else is running.
+  const running = runningDaemons();
+  if (running.length > 0) throw new Error(`a node is already running (${running.join(", ")}); \`npm run node -- down\` stops it`);
+  await stopNode(); // what a crashed run left behind
   rmSync(dirs.state, { recursive: true, force: true });
   mkdirSync(dirs.state, { recursive: true });
+  if (!existsSync(containerLogLinks)) writeFileSync(createdLogLinksMarker(), "");
   await generatePki();
   writeConfigs();
   await createNetns();
@@ -184,6 +188,23 @@ export function nodeHandle(): RunningNode {
     kubectl: nodeKubectl,
     stop: stopNode,
   };
+}
+
+/** The kubelet links every container's log here (a fixed path); the links point into our state. */
+const containerLogLinks = "/var/log/containers";
+const createdLogLinksMarker = () => path.join(dirs.state, "created-var-log-containers");
+
+function ourLogLinks(): string[] {
+  if (!existsSync(containerLogLinks)) return [];
+  return readdirSync(containerLogLinks)
+    .map((f) => path.join(containerLogLinks, f))
+    .filter((f) => {
+      try {
+        return readlinkSync(f).startsWith(`${dirs.state}/`);
+      } catch {
+        return false;
+      }
+    });
 }
 
 function listNetns(): string[] {
@@ -223,8 +244,9 @@ export async function stopNode(): Promise<void> {
   const running = runningDaemons();
   if (running.includes("kubelet") && running.includes("kube-apiserver")) {
     const k = (args: string[]) => nodeKubectl(["--request-timeout=10s", ...args], { reject: false });
+    // Cordoned first, so the pods controllers recreate stay Pending without containers; the
+    // pods go with a one-second grace (a controller's own delete would wait their full grace).
     await k(["cordon", nodeName]);
-    await k(["delete", "deploy,rs,sts,ds,job", "--all", "-A", "--wait=false"]);
     await k(["delete", "pods", "--all", "-A", "--grace-period=1", "--wait=false"]);
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline && (await ctr(["tasks", "ls", "-q"], { reject: false })).stdout.trim() !== "") await sleep(500);
@@ -245,6 +267,8 @@ export async function stopNode(): Promise<void> {
       rmSync(`/run/netns/${ns}`, { force: true });
     }
   }
+  for (const link of ourLogLinks()) rmSync(link, { force: true });
+  if (existsSync(createdLogLinksMarker()) && existsSync(containerLogLinks) && readdirSync(containerLogLinks).length === 0) rmdirSync(containerLogLinks);
   for (const cgroup of kubepodsCgroups()) {
     try {
       rmdirSync(cgroup);
@@ -262,6 +286,7 @@ export interface NodeStatus {
   mounts: number;
   shims: number;
   kubepodsCgroups: number;
+  containerLogLinks: number;
 }
 
 export function nodeStatus(): NodeStatus {
@@ -271,6 +296,7 @@ export function nodeStatus(): NodeStatus {
     mounts: ourMounts().length,
     shims: pidsWithArgument(path.join(dirs.run, "containerd", "containerd.sock")).length,
     kubepodsCgroups: kubepodsCgroups().length,
+    containerLogLinks: ourLogLinks().length,
   };
 }
 
