@@ -1,6 +1,7 @@
 // A throwaway Docker daemon (Debian's docker.io) in its own network namespace, for checking
 // that the built images run. Nothing it starts is reachable from, or left on, the host.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { cacheDir } from "./image/cache.ts";
@@ -13,8 +14,8 @@ export interface DockerDaemon {
   docker(args: string[], options?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
   /** Runs a command in the daemon's network namespace (where published ports are). */
   inNetns(command: string[]): { status: number; stdout: string; stderr: string };
-  /** Loads a docker-archive tar unless the daemon already has that image. */
-  load(tar: string, ref: string): void;
+  /** Loads a docker-archive tar unless the daemon already has that image (without blocking the event loop). */
+  load(tar: string, ref: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,11 +69,11 @@ export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> 
       const r = spawnSync("nsenter", ["--net", "--target", String(dockerdPid()), "--", ...command], { encoding: "utf8" });
       return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
     },
-    load(tar, ref) {
+    async load(tar, ref) {
       const manifest = JSON.parse(run("tar", ["-xOf", tar, "--occurrence=1", "manifest.json"]));
       const id = `sha256:${String(manifest[0].Config).replace(/\.json$/, "")}`;
       const have = docker(["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true }).stdout.trim();
-      if (have !== id) docker(["load", "-i", tar]);
+      if (have !== id) await execa(dockerCli, ["load", "-i", tar], { env });
     },
     async stop() {
       const ids = docker(["ps", "-aq"], { allowFailure: true }).stdout.trim().split(/\s+/).filter(Boolean);

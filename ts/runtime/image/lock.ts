@@ -1,12 +1,22 @@
 // One build of an image at a time across processes: a lock directory holding the owner's pid,
 // taken over when that process is gone.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Its owner is gone, or it never got an owner (a process stopped between the two steps). */
+function isStale(lock: string, owner: number): boolean {
+  if (owner) return !alive(owner);
+  try {
+    return Date.now() - statSync(lock).mtimeMs > 60_000;
   } catch {
     return false;
   }
@@ -26,7 +36,7 @@ export async function withLock<T>(dir: string, name: string, body: () => Promise
       } catch {
         /* being written */
       }
-      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      if (isStale(lock, owner)) rmSync(lock, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 2000));
     }
   }
@@ -53,7 +63,7 @@ export function withLockSync<T>(dir: string, name: string, body: () => T): T {
       } catch {
         /* being written */
       }
-      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      if (isStale(lock, owner)) rmSync(lock, { recursive: true, force: true });
       else Atomics.wait(sleeper, 0, 0, 2000);
     }
   }

@@ -85,7 +85,7 @@ export function copyVenvIntoRootfs(venv: string, rootfs: string, imagePath: stri
     const file = path.join(bin, name);
     if (/^python(3(\.\d+)?)?$/.test(name)) {
       rmSync(file, { force: true });
-      symlinkSync(name === "python" || name === "python3" ? imagePython : imagePython, file);
+      symlinkSync(imagePython, file);
       continue;
     }
     if (!lstatSync(file).isFile()) continue;
