@@ -4,9 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/runtime/**/*.runtime.test.ts"],
-    globalSetup: ["test/runtime/global-setup.ts"],
+    // Several global setups may stand here; this one installs the browser.
+    globalSetup: ["test/runtime/browser-setup.ts"],
     testTimeout: 300_000,
-    hookTimeout: 900_000,
+    hookTimeout: 3_600_000,
     pool: "forks",
     fileParallelism: false,
     reporters: ["default", "./test/summary-reporter.ts"],
