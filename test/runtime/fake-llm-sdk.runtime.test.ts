@@ -1,13 +1,13 @@
 // The scripted LLM holds a conversation with the real agent loop: the OpenHands SDK (through
 // LiteLLM, as the agent server uses it) with the terminal tool in a local workspace, from the
 // app's venv. The command really runs; its output comes back to the LLM and into the finish.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
-import { appPaths } from "../../ts/runtime/local-app.ts";
+import { appPaths, appVersion } from "../../ts/runtime/local-app.ts";
 
 const script = `
 import json, os, sys
@@ -48,6 +48,7 @@ afterAll(() => llm?.close());
 
 async function converse(stream: boolean): Promise<{ events: Record<string, unknown>[]; tokens: number }> {
   const python = path.join(appPaths().venv, "bin", "python");
+  if (!existsSync(python)) throw new Error(`the OpenHands ${appVersion} venv (with the SDK) is missing at ${appPaths().venv}`);
   const workspace = mkdtempSync(path.join(tmpdir(), "sdk-workspace-"));
   const result = await execa(python, ["-c", script, workspace], {
     env: {

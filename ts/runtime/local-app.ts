@@ -3,7 +3,7 @@
 // PID namespaces: /etc/hosts gets the `host.docker.internal` alias a pod's hostAliases would
 // give (the app rewrites localhost to it when it believes it is in a container), and stopping
 // the namespace's first process ends every agent server it started.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cachePath } from "./cache.ts";
@@ -144,7 +144,17 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     readyUrl: `http://127.0.0.1:${port}/health`,
     readyTimeoutMs: 180_000,
   });
-  return { url: `http://127.0.0.1:${port}`, port, dir, process: app, stop: () => stopNamespace(app) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dir,
+    process: app,
+    // The app's log stays in runtime-report/logs; its state and sandboxes go.
+    stop: async () => {
+      await stopNamespace(app);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export const uiSelectors = {
    * The agent status line beside the input carries its text as a title
    * (components/features/controls/agent-status.tsx, utils/status.ts); English texts.
    */
-  agentIdle: 'span[title="Waiting for task"]',
+  agentIdle: 'span[title="Waiting for task"], span[title="Agent has finished the task."]',
   agentFailed: 'span[title="Error occurred"], [data-testid="circle-error-icon"]',
   sendButton: '[data-testid="submit-button"]',
   userMessage: '[data-testid="user-message"]',
@@ -42,8 +42,10 @@ export const uiSelectors = {
   /** Conversation tabs (conversation-tabs/conversation-tab-nav.tsx): data-testid="conversation-tab-<name>". */
   vscodeTab: '[data-testid="conversation-tab-vscode"]',
   terminalTab: '[data-testid="conversation-tab-terminal"]',
+  /** The terminal tab is xterm.js with its DOM renderer (hooks/use-terminal.ts). */
+  terminalRows: ".xterm-rows",
   /** The VS Code tab shows an iframe (same protocol) or an "open in new tab" button (routes/vscode-tab.tsx). */
-  vscodeFrame: "iframe[src]",
+  vscodeFrame: 'iframe[title="VS Code"]',
 } as const;
 
 export interface LlmSettings {
@@ -59,7 +61,10 @@ export interface UiFlowOptions {
   llm: LlmSettings;
   /** The user's first message. */
   message: string;
-  /** Text the command prints (shown in the expanded command result). */
+  /**
+   * Text the command prints, looked for in the expanded command result and the Terminal
+   * tab; keep it out of the reply and the command line so only the output can match.
+   */
   expectOutput: string;
   /** Text of the agent's final reply. */
   expectReply: string;
@@ -105,12 +110,13 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   await answerConsentWhenAsked(page);
   await step("home", () => openHome(page, appUrl));
   await step("llm-settings", () => fillLlmSettings(page, appUrl, options.llm));
-  await step("llm-settings-saved", () => saveLlmSettings(page, appUrl, options.llm));
+  await step("llm-settings-saved", () => saveLlmSettings(page, options.llm));
   await step("conversation-started", () => startConversation(page, appUrl));
   const conversationUrl = await step("agent-ready", () => waitForAgentReady(page, timeout));
   await step("message-sent", () => sendMessage(page, options.message));
   await step("agent-replied", () => waitForReply(page, options.expectReply, timeout));
   await step("command-output", () => revealText(page, options.expectOutput));
+  await step("terminal", () => readTerminal(page, options.expectOutput));
   const vscode = await step("vscode", () => readVsCodeUrl(page));
 
   return {
@@ -153,12 +159,13 @@ export async function fillLlmSettings(page: Page, appUrl: string, llm: LlmSettin
 }
 
 /** Saves the form; the app stores it as a profile and makes it the active one. */
-export async function saveLlmSettings(page: Page, appUrl: string, llm: LlmSettings): Promise<void> {
+export async function saveLlmSettings(page: Page, llm: LlmSettings): Promise<void> {
   const saved = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/v1/settings", { timeout: 30_000 });
   await page.locator(uiSelectors.saveButton).click();
   const response = await saved;
   if (!response.ok()) throw new Error(`saving settings answered ${response.status()}: ${await response.text()}`);
-  await page.goto(`${appUrl}/settings`);
+  // Then the UI stores the profile, activates it and goes back to the profiles list (leaving
+  // the page earlier would cancel those requests).
   const row = page.locator(uiSelectors.profileRow).filter({ has: page.locator(`[title="${llm.model}"]`) });
   await row.locator(uiSelectors.profileActiveBadge).waitFor({ timeout: 30_000 });
 }
@@ -219,6 +226,12 @@ async function anyVisible(locator: ReturnType<Page["getByText"]>): Promise<boole
   return false;
 }
 
+/** Opens the Terminal tab and waits for the text in its rows. */
+export async function readTerminal(page: Page, text: string): Promise<void> {
+  await page.locator(uiSelectors.terminalTab).click();
+  await page.locator(uiSelectors.terminalRows).filter({ hasText: text }).waitFor({ timeout: 30_000 });
+}
+
 /** Opens the VS Code tab and reads the URL the UI would load (iframe) or open (new tab). */
 export async function readVsCodeUrl(page: Page): Promise<{ url: string | null; note?: string }> {
   // Catch window.open from the "open in new tab" button instead of opening a tab.
@@ -232,8 +245,8 @@ export async function readVsCodeUrl(page: Page): Promise<{ url: string | null; n
   });
   await page.locator(uiSelectors.vscodeTab).click();
   const frame = page.locator(uiSelectors.vscodeFrame);
-  const newTab = page.getByRole("button", { name: /new tab/i });
-  const unavailable = page.getByText(/not available|URL_NOT_AVAILABLE/i);
+  const newTab = page.getByRole("button", { name: "Open in New Tab" });
+  const unavailable = page.getByText("VS Code URL not available");
   await frame.or(newTab).or(unavailable).first().waitFor({ timeout: 60_000 });
   if (await frame.count()) return { url: await frame.first().getAttribute("src") };
   if (await newTab.count()) {
