@@ -31,7 +31,7 @@
 {{/* Labels for every object. */}}
 {{- define "openhands.labels" -}}
 helm.sh/chart: {{ include "openhands.chart" . }}
-app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/name: {{ include "openhands.name" . | quote }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ include "openhands.appTag" . | trunc 63 | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -47,7 +47,7 @@ Deployment's selector is immutable. The component keeps other workloads of the
 release (such as a tunnel) out of the server's Service.
 */}}
 {{- define "openhands.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/name: {{ include "openhands.name" . | quote }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: server
 {{- end }}
@@ -267,7 +267,7 @@ agent code shares no namespace (Secrets, ServiceAccounts, Role) with the app.
 
 {{/* Selector labels of the cloudflared Deployment (never change across upgrades). */}}
 {{- define "openhands.tunnelSelectorLabels" -}}
-app.kubernetes.io/name: {{ include "openhands.name" . }}
+app.kubernetes.io/name: {{ include "openhands.name" . | quote }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: tunnel
 {{- end }}

@@ -75,6 +75,10 @@ that names the keys at fault and says what to set instead.
 {{- fail "sandbox.gateway.hostDomain: routing host serves sandboxes at <port>.<hostDomain>, so it needs the domain (for example sandbox.example.com, with wildcard DNS *.sandbox.example.com pointing at your ingress). Set it, or use sandbox.gateway.routing path." }}
 {{- end }}
 {{- if eq $gateway.routing "host" }}
+{{- /* The domain goes into nginx's config; checked here too, for renders that skip the schema. */}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $gateway.hostDomain) }}
+{{- fail (printf "sandbox.gateway.hostDomain: %q is not a DNS name." $gateway.hostDomain) }}
+{{- end }}
 {{- $appHosts := concat (list .Values.tunnel.hostname) .Values.httpRoute.hostnames }}
 {{- range .Values.ingress.hosts }}{{ $appHosts = append $appHosts .host }}{{ end }}
 {{- range $appHosts }}

@@ -56,6 +56,20 @@ describe("sandbox hosts never serve the app", () => {
   });
 });
 
+describe("the gateway's nginx config takes no injected directives", () => {
+  it("a sandbox domain carrying nginx syntax is refused even when the schema is skipped", async () => {
+    for (const helm of helms) {
+      const error = await renderError({
+        helm,
+        values: { sandbox: { gateway: { routing: "host", hostDomain: "sandbox.example.com; } server { listen 3000; location / { proxy_pass http://127.0.0.1:3001" } } },
+        extraArgs: ["--skip-schema-validation"],
+      });
+      expect(error, helm).toContain('sandbox.gateway.hostDomain: "sandbox.example.com; } server');
+      expect(error, helm).toContain("is not a DNS name.");
+    }
+  });
+});
+
 describe("sign-in that admits anyone counts as no sign-in", () => {
   const exposed = { ingress: { enabled: true, className: "nginx" } };
   it.each([

@@ -88,7 +88,6 @@ describe("runtime RBAC", () => {
       runtime({}, { serviceAccount: { create: false, name: "default" } }),
       "serviceAccount.name: sandbox mode kubernetes binds the runtime Role",
     ],
-    ["a namespace name Kubernetes refuses", runtime({ namespace: "Sandboxes" }), 'sandbox.kubernetes.namespace: "Sandboxes" is not a namespace name'],
     [
       "a namespace shared with the cluster's own workloads",
       runtime({ namespace: "kube-system" }),
@@ -96,6 +95,10 @@ describe("runtime RBAC", () => {
     ],
   ])("refuses %s", async (_what, values, message) => {
     for (const helm of helms) expect(await renderError({ helm, values })).toContain(message);
+  });
+
+  it("refuses a namespace name Kubernetes refuses, in the schema, naming the key", async () => {
+    for (const helm of helms) expect(await renderError({ helm, values: runtime({ namespace: "Sandboxes" }) })).toMatch(/sandbox[./]kubernetes[./]namespace/);
   });
 
   it("refuses a derived runtime namespace longer than 63 characters", async () => {

@@ -198,7 +198,7 @@ export interface DockerCleanup {
   enabled: boolean;
   /**
    * Cron schedule (with `dind`: five fields or `@daily` and the like, in UTC).
-   * @pattern ^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[-0-9,/*A-Za-z?]+( +[-0-9,/*A-Za-z?]+){4})$
+   * @pattern ^[-0-9,/*A-Za-z?@ =_]+$
    * @maxLength 256
    */
   schedule: string;
