@@ -48,7 +48,7 @@ const recipe = (file: string) => readFileSync(path.join(recipesDir, file), "utf8
 /** The release archive: given, OPENHANDS_UPSTREAM_ARCHIVE, or the shared folder beside the clone. */
 export function findUpstreamArchive(given?: string): string {
   const name = `openhands-${spec.appVersion}-frontend-and-image.tar.gz`;
-  const candidates = [given, process.env.OPENHANDS_UPSTREAM_ARCHIVE, path.join(repoRoot, "..", "shared", "upstream", name), path.join("/work/shared/upstream", name)];
+  const candidates = [given, process.env.OPENHANDS_UPSTREAM_ARCHIVE, path.join(repoRoot, "..", "shared", "upstream", name)];
   const found = candidates.find((c): c is string => !!c && existsSync(c));
   if (!found) throw new Error(`the OpenHands ${spec.appVersion} release archive (${name}) was not found; set OPENHANDS_UPSTREAM_ARCHIVE`);
   return found;
