@@ -153,7 +153,8 @@ describe("the Docker-in-Docker daemon", () => {
     const id = daemon.docker(["run", "-d", ...privilegedRunFlags(), ...env, image("dind").ref, ...dind.args]).stdout.trim();
     const info = await eventually("docker info inside", 60, () => {
       const r = daemon.docker(["exec", id, ...dind.startupProbe.exec.command, "--format", "{{.ServerVersion}} {{.Driver}}"], { allowFailure: true });
-      return r.status === 0 ? r.stdout.trim() : undefined;
+      // The client may exit 0 with nothing on stdout while the daemon is still starting.
+      return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
     }, id);
     expect(info).toMatch(/^\d+\.\d+/);
     // A sandbox-like container inside it, with --init as the app starts sandboxes.
