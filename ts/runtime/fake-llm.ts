@@ -4,6 +4,7 @@
 // without tools (title generation) it answers with a short text. Every request is logged.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./net.ts";
 
 /** One request as the server received it. */
 export interface LoggedRequest {
@@ -203,11 +204,3 @@ function apiKeyOf(req: IncomingMessage): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}

@@ -1,4 +1,5 @@
 // Small network helpers for the runtime suites.
+import type { IncomingMessage } from "node:http";
 import net from "node:net";
 
 /** A TCP port that is free on loopback right now. */
@@ -28,4 +29,14 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s (${last})`);
+}
+
+/** The whole body of a request, as text. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
 }
