@@ -73,9 +73,13 @@ describe("dind sidecar", () => {
     expect(container(spec, "dind").securityContext).toEqual({ privileged: true, readOnlyRootFilesystem: false });
   });
 
-  it("/var/lib/docker is an emptyDir by default, with dind.emptyDirSizeLimit as its limit", async () => {
-    expect(volume(await pod("1.33.0"), "docker-data")).toEqual({ name: "docker-data", emptyDir: {} });
-    const limited = await pod("1.33.0", { dind: { emptyDirSizeLimit: "80Gi" } });
+  it("/var/lib/docker is on the openhands-docker claim by default (sandboxes survive a pod restart)", async () => {
+    expect(volume(await pod("1.33.0"), "docker-data").persistentVolumeClaim.claimName).toBe("openhands-docker");
+  });
+
+  it("with dind.persistence.enabled false /var/lib/docker is an emptyDir, with dind.emptyDirSizeLimit as its limit", async () => {
+    expect(volume(await pod("1.33.0", { dind: { persistence: { enabled: false } } }), "docker-data")).toEqual({ name: "docker-data", emptyDir: {} });
+    const limited = await pod("1.33.0", { dind: { persistence: { enabled: false }, emptyDirSizeLimit: "80Gi" } });
     expect(volume(limited, "docker-data")).toEqual({ name: "docker-data", emptyDir: { sizeLimit: "80Gi" } });
     expect(mountsOf(container(limited, "dind"))["docker-data"]).toBe("/var/lib/docker");
   });

@@ -9,11 +9,12 @@ async function claims(values: Record<string, unknown>) {
 }
 
 describe("persistence", () => {
-  it("by default creates a 5Gi state claim and a 20Gi workspace claim, both ReadWriteOnce on the default class", async () => {
+  it("by default creates a 5Gi state claim, a 20Gi workspace claim and a 50Gi Docker data claim, all ReadWriteOnce on the default class", async () => {
     const { claims: pvcs, pod } = await claims({});
     expect(pvcs.map((c) => [c.metadata.name, c.spec.resources.requests.storage, c.spec.accessModes])).toEqual([
       ["openhands-state", "5Gi", ["ReadWriteOnce"]],
       ["openhands-workspace", "20Gi", ["ReadWriteOnce"]],
+      ["openhands-docker", "50Gi", ["ReadWriteOnce"]],
     ]);
     for (const c of pvcs) expect(c.spec).not.toHaveProperty("storageClassName");
     expect(volume(pod, "state").persistentVolumeClaim.claimName).toBe("openhands-state");
@@ -29,10 +30,12 @@ describe("persistence", () => {
   it("existingClaim mounts that claim and creates none", async () => {
     const { claims: pvcs, pod } = await claims({
       persistence: { state: { existingClaim: "openhands-state-pvc" }, workspace: { existingClaim: "openhands-data" } },
+      dind: { persistence: { existingClaim: "openhands-docker-data" } },
     });
     expect(pvcs).toEqual([]);
     expect(volume(pod, "state").persistentVolumeClaim.claimName).toBe("openhands-state-pvc");
     expect(volume(pod, "workspace").persistentVolumeClaim.claimName).toBe("openhands-data");
+    expect(volume(pod, "docker-data").persistentVolumeClaim.claimName).toBe("openhands-docker-data");
   });
 
   it("storageClass names the class, and `-` asks for no class", async () => {
@@ -52,7 +55,7 @@ describe("persistence", () => {
 
   it("persistence.state.enabled false keeps state in an emptyDir and creates no state claim", async () => {
     const { claims: pvcs, pod } = await claims({ persistence: { state: { enabled: false } } });
-    expect(pvcs.map((c) => c.metadata.name)).toEqual(["openhands-workspace"]);
+    expect(pvcs.map((c) => c.metadata.name)).toEqual(["openhands-workspace", "openhands-docker"]);
     expect(volume(pod, "state")).toEqual({ name: "state", emptyDir: {} });
   });
 
@@ -61,6 +64,7 @@ describe("persistence", () => {
     expect(objectsOfKind(objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toEqual([
       "team-a-openhands-state",
       "team-a-openhands-workspace",
+      "team-a-openhands-docker",
     ]);
   });
 

@@ -1,43 +1,77 @@
 // A real conversation on the real node with the real images, per chart preset: the chart's
 // values plus llm.* pointing at the scripted LLM, `helm install --wait`, the agent-server
-// image loaded into the pod's Docker daemon (the node reaches no registry), the app reached
-// as `kubectl port-forward service/<release>-openhands 3000:3000` would, and the 1.11.0 UI
+// image loaded into the pod's Docker daemon (the node reaches no registry), and the 1.11.0 UI
 // driven in Chromium WITHOUT opening the settings page (the chart seeds them from llm.*).
-// Then the pod is deleted: its successor still lists the conversation, its events and the
-// settings. Adding a preset is one line in `conversationPresets`.
+//
+// How the browser reaches the release follows its values: without an Ingress as
+// `kubectl port-forward service/<release>-openhands 3000:3000` would; with one through an
+// ingress stand-in on the node that applies the rendered Ingress rules (TLS, the app host and
+// `*.<hostDomain>` sandbox hosts; CoreDNS on the node answers every example.com name with the
+// node's address, as wildcard DNS pointing at an ingress would). With oauth2-proxy the browser
+// signs in at a local OIDC issuer first.
+//
+// Then the pod is deleted, and the release upgraded with a value that changes the pod: each
+// time the conversation list, its events and the settings survive and the old conversation
+// takes another message. Adding a preset is one line in `conversationPresets`; run a subset
+// with RUNTIME_PRESETS=name,name.
 import { randomInt } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
+import type { WebSocket } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
-import { openBrowser, reportDir, type BrowserSession } from "../../ts/runtime/browser.ts";
+import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
+import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
+import { containerOf } from "../../ts/runtime/container-command.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
+import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
-import { answerConsentWhenAsked, openHome, revealText, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
+import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
+import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
+import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply, watchExposedUrls } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
 import { recordPreset } from "./report.ts";
 
 interface ConversationPreset {
   /** A preset of ts/lib/presets.ts (`default` or a ci/<name>-values.yaml). */
   preset: string;
-  /** Extra `--set` pairs for this run. */
+  /** Extra `--set` pairs for this run; `{issuer}` becomes the local OIDC issuer's URL. */
   set?: string[];
 }
 
+/** What the test's ingress stand-in needs from a pod that verifies TLS (the app calls sandbox hosts itself). */
+const trustTheStandInCa = [
+  "openhands.extraEnv[0].name=SSL_CERT_FILE",
+  "openhands.extraEnv[0].value=/etc/runtime-suite-ca/ca.crt",
+  "extraVolumes[0].name=runtime-suite-ca",
+  "extraVolumes[0].configMap.name=runtime-suite-ca",
+  "openhands.extraVolumeMounts[0].name=runtime-suite-ca",
+  "openhands.extraVolumeMounts[0].mountPath=/etc/runtime-suite-ca",
+];
+
 export const conversationPresets: ConversationPreset[] = [
   { preset: "default" },
+  { preset: "oauth2-proxy", set: ["auth.oauth2Proxy.oidcIssuerUrl={issuer}"] },
+  { preset: "v1-dind-gateway", set: ["auth.oauth2Proxy.oidcIssuerUrl={issuer}", ...trustTheStandInCa] },
 ];
+
+const selected = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
+const presetsToRun = selected ? conversationPresets.filter((p) => selected.includes(p.preset)) : conversationPresets;
 
 const suite = "conversation (real images)";
 /** The port `kubectl port-forward service/... 3000:3000` gives the user; sandbox URLs carry it. */
 const browserPort = 3000;
 const modelName = "runtime-suite-model";
 const conversationTitle = "Runtime suite marker";
+const user = { username: "alice", password: "alice-password", email: "alice@example.com", groups: ["developers"] };
+const oauthClient = { "client-id": "openhands", "client-secret": "runtime-suite-client-secret", "cookie-secret": "0123456789abcdef0123456789abcdef" };
 
 const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
@@ -58,7 +92,8 @@ async function nodeHasImage(image: BuiltImage): Promise<boolean> {
 
 beforeAll(async () => {
   const started = Date.now();
-  images = await buildRuntimeImages({ only: ["app", "agent-server", "dind", "gateway", "helm-test"] });
+  // The auth proxy's image is the binary built from its Go module, under the name the chart renders.
+  images = await buildRuntimeImages({ only: ["app", "agent-server", "dind", "gateway", "helm-test", "oauth2-proxy"], oauth2ProxyBinary: await oauth2ProxyBinary() });
   const built = Date.now();
   // The agent server runs in the pod's Docker daemon, not on the node.
   for (const image of images.filter((i) => i.name !== "agent-server")) if (!(await nodeHasImage(image))) await importImage(image.tar);
@@ -66,41 +101,142 @@ beforeAll(async () => {
   console.log(`conversation suite: images ready in ${seconds(started)}s (${images.filter((i) => !i.cached).length} built), imported into the node in ${seconds(built)}s`);
 });
 
-describe.each(conversationPresets)("preset $preset holds a conversation", ({ preset: name, set = [] }) => {
+/** An HTTPS request to the ingress stand-in for `host` (no redirects followed, certificate not checked). */
+function throughIngress(standIn: IngressStandIn, host: string, pathname: string): Promise<{ status: number; body: string; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: standIn.address, port: standIn.port, servername: host, path: pathname, headers: { host }, rejectUnauthorized: false, timeout: 20_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`${host}${pathname}: timed out`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: name, set = [] }) => {
   const preset = presets.find((p) => p.name === name);
   if (!preset) throw new Error(`conversationPresets names ${name}, which is not a preset`);
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
-  const appUrl = `http://localhost:${browserPort}`;
   const marker = randomInt(1000, 9999);
   // The command computes its output, so the output differs from the command text the UI also shows.
   const expectedOutput = `runtime-suite-${marker + 1}-marker`;
   const expectedReply = `The sandbox printed ${expectedOutput}`;
   const apiKey = `sk-runtime-suite-${marker}`;
   let llm: FakeLlm;
+  let issuer: OidcIssuer | undefined;
+  let cert: SignedCert | undefined;
+  let standIn: IngressStandIn | undefined;
   let session: BrowserSession;
   let portForward: ResultPromise | undefined;
+  let rendered: K8sObject[];
+  let values: string[] = [];
+  let appUrl = `http://localhost:${browserPort}`;
+  /** The Ingress's wildcard sandbox domain (host routing), if any. */
+  let sandboxDomain: string | undefined;
+  let dockerDataPersists = false;
   let conversationId = "";
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[] } = { failures: [] };
+  let exposedUrls: Record<string, string> = {};
+  const frames: { url: string; payload: string }[] = [];
+  let repliesSoFar = 0;
+  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[]; notes: string[] } = { failures: [], notes: [] };
 
   const pods = async () => {
     const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{\"\\n\"}{end}"]);
     return stdout.split("\n").filter((l) => l.trim() && l.trim().split(" ").length === 1).map((l) => l.trim());
   };
-  const api = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${appUrl}${path}`, { signal: AbortSignal.timeout(15_000) });
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
+  /** A request from the page, so it carries the browser's session (oauth2-proxy's cookie) and names. */
+  const fromPage = async (pathname: string, init?: { method: string; body: string }) =>
+    session.page.evaluate(
+      async ([url, options]) => {
+        const response = await fetch(url, options ? { method: options.method, body: options.body, headers: { "content-type": "application/json" } } : undefined);
+        return { status: response.status, text: await response.text() };
+      },
+      [`${appUrl}${pathname}`, init] as const,
+    );
+  const api = async <T>(pathname: string): Promise<T> => {
+    const { status, text } = await fromPage(pathname);
+    if (status !== 200) throw new Error(`GET ${pathname} answered ${status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
   };
   const llmSettings = async () => {
     const body = await api<{ agent_settings: { llm: { model?: string; base_url?: string } }; llm_api_key_set?: boolean }>("/api/v1/settings");
     return { model: body.agent_settings.llm.model, baseUrl: body.agent_settings.llm.base_url, keySet: body.llm_api_key_set };
   };
-  const forward = async () => {
-    portForward?.kill();
-    portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${browserPort}:3000`], { reject: false });
-    await waitForHttp(`${appUrl}/health`, 60_000);
+  type Listed = { id: string; title: string | null; sandbox_status: string; execution_status: string | null };
+  const listedConversation = async () =>
+    (await api<{ items: Listed[] }>("/api/v1/app-conversations/search?limit=20")).items.find((c) => c.id.replace(/-/g, "") === conversationId.replace(/-/g, ""));
+
+  /** Reaches the release the way its values expose it; survives pod replacement with the ingress, re-forwards without. */
+  const connect = async () => {
+    const ingress = rendered.find((o) => o.kind === "Ingress");
+    if (!ingress) {
+      portForward?.kill();
+      portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${browserPort}:3000`], { reject: false });
+      await waitForHttp(`${appUrl}/health`, 60_000);
+      return;
+    }
+    if (standIn) return;
+    const { stdout: ingressJson } = await k(["get", "ingress", "-n", namespace, service, "-o", "json"]);
+    const { stdout: servicesJson } = await k(["get", "services", "-n", namespace, "-o", "json"]);
+    const routes = ingressRoutes(JSON.parse(ingressJson), (JSON.parse(servicesJson) as { items: never[] }).items);
+    standIn = await startIngressStandIn({ name: `ingress-${name}`, listen: { host: inject("nodeIp"), port: 443 }, routes, tls: cert! });
+  };
+  /** Opens the app; with oauth2-proxy in front, signs in at the issuer's login form first. */
+  const openApp = async (step: string) => {
+    const page = session.page;
+    await page.goto(`${appUrl}/`);
+    if (issuer) {
+      const at = issuer.issuer;
+      await page.waitForURL((url) => url.href.startsWith(at) || url.href.startsWith(appUrl), { timeout: 60_000 });
+      if (page.url().startsWith(at)) {
+        await page.locator(loginForm.username).waitFor();
+        await page.fill(loginForm.username, user.username);
+        await page.fill(loginForm.password, user.password);
+        await session.shot(`${step}-sign-in`);
+        await page.click(loginForm.submit);
+        await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 60_000 });
+      }
+    }
+    await page.locator(uiSelectors.homeScreen).waitFor({ timeout: 60_000 });
+  };
+  /**
+   * New conversation, then READY; fails fast with the start task's own error (the UI's status
+   * line may keep waiting after the task gave up).
+   */
+  const startAndWaitForReady = async (shot: string): Promise<string> => {
+    const page = session.page;
+    await startConversation(page, appUrl);
+    await session.shot(`${shot}-started`);
+    const taskId = new URL(page.url()).pathname.match(/task-([0-9a-f-]+)/)?.[1];
+    let stop = false;
+    const taskFailed = (async () => {
+      while (!stop && taskId) {
+        const { status, text } = await fromPage(`/api/v1/app-conversations/start-tasks?ids=${taskId}`).catch(() => ({ status: 0, text: "" }));
+        const task = status === 200 ? (JSON.parse(text) as ({ status: string; detail?: string } | null)[])[0] : undefined;
+        if (task?.status === "ERROR") {
+          const [pod] = await pods();
+          const { stdout: log } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "3000"], { reject: false });
+          const cause = /UNIQUE constraint failed: conversation_metadata\.conversation_id/.exec(log)?.[0] ?? log.match(/^\S*Error: [^\n]*$/gm)?.at(-1) ?? "";
+          throw new Error(`the start task failed: ${task.detail ?? ""} ${cause}`);
+        }
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+      return new Promise<never>(() => undefined);
+    })();
+    // Once READY wins, a late failure of the watcher must not surface as an unhandled rejection.
+    taskFailed.catch(() => undefined);
+    try {
+      const url = await Promise.race([waitForAgentReady(page, 600_000), taskFailed]);
+      await session.shot(`${shot}-agent-ready`);
+      return url;
+    } finally {
+      stop = true;
+    }
   };
   /** The sandbox containers of the pod's Docker daemon with their last log lines, and the app's log. */
   const sandboxDiagnostics = async () => {
@@ -108,13 +244,62 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     if (!pod) return "no pod";
     const inDind = (script: string) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { reject: false, timeout: 30_000 });
     const { stdout: containers } = await inDind("docker ps -a; for c in $(docker ps -aq); do echo \"--- $c\"; docker logs --tail 40 $c 2>&1; done");
-    const { stdout: app } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "60"], { reject: false });
-    return `--- sandbox containers\n${containers}\n--- app log\n${app}`;
+    const { stdout: app } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "80"], { reject: false });
+    const { stdout: proxy } = await k(["logs", "-n", namespace, pod, "-c", "oauth2-proxy", "--tail", "20"], { reject: false });
+    return `--- sandbox containers\n${containers}\n--- app log\n${app}\n--- oauth2-proxy log\n${proxy}`;
   };
   const diagnostics = async () => {
     const { stdout: state } = await k(["get", "pods", "-n", namespace, "-o", "wide"], { reject: false });
     const { stdout: events } = await k(["get", "events", "-n", namespace, "--sort-by=.lastTimestamp"], { reject: false });
     return `${state}\n${events.split("\n").slice(-20).join("\n")}`;
+  };
+  /** The agent-server image in the (new) pod's daemon: kept on the docker-data claim, or loaded as a registry pull would bring it. */
+  const ensureSandboxImage = async (pod: string, when: string) => {
+    const agentServer = imageOf("agent-server");
+    const { stdout } = await eventually(
+      () => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], { reject: false }),
+      (r) => r.exitCode === 0,
+      60,
+    );
+    const kept = stdout.split("\n").includes(agentServer.ref);
+    if (dockerDataPersists) {
+      // With docker-data on its claim the daemon keeps its images and containers: nothing to pull again.
+      expect(kept, `${when}: ${agentServer.ref} is still in the daemon (docker-data is persistent)`).toBe(true);
+      entry.notes.push(`${when}: sandbox image kept on the docker-data claim`);
+    } else {
+      // docker-data in an emptyDir: the new daemon starts empty; a real install's pre-pull fetches the image from its registry, this node has none.
+      expect(kept, `${when}: the new daemon starts without images (docker-data is an emptyDir)`).toBe(false);
+      await loadIntoPodDocker(agentServer.tar, { namespace, name: pod, container: "dind" });
+      entry.notes.push(`${when}: sandbox image loaded again (emptyDir docker-data; a registry pull in real installs)`);
+    }
+  };
+  /** After the pod was replaced: the list, events and settings are there, and the old conversation takes another message. */
+  const survives = async (when: string) => {
+    const [pod] = await pods();
+    await ensureSandboxImage(pod, when);
+    await connect();
+    await openApp(when);
+    const listed = await eventually(() => listedConversation().catch(() => undefined), (c) => c !== undefined, 60);
+    expect(listed?.title, `${when}: the conversation is listed with its title`).toBe(conversationTitle);
+    const events = await api<{ items: unknown[] }>(`/api/v1/conversation/${conversationId}/events/search?limit=100`);
+    expect(JSON.stringify(events.items), `${when}: the events keep the command's output`).toContain(expectedOutput);
+    expect(await llmSettings()).toEqual({ model: `openai/${modelName}`, baseUrl: llm.baseUrl, keySet: true });
+    expect((await api<{ enable_sound_notifications?: boolean }>("/api/v1/settings")).enable_sound_notifications).toBe(true);
+    await session.shot(`${when}-home`);
+    // Opening it resumes the sandbox (the UI resumes a PAUSED one; a MISSING one is archived, read-only).
+    await session.page.goto(`${appUrl}/conversations/${conversationId}`);
+    await session.page.getByText(expectedReply).first().waitFor({ timeout: 60_000 });
+    await session.shot(`${when}-conversation`);
+    const status = await eventually(() => listedConversation().then((c) => c?.sandbox_status), (s) => s === "RUNNING" || s === "MISSING" || s === "ERROR", 300);
+    expect(status, `${when}: the old conversation's sandbox resumes (MISSING means archived: the sandbox container is gone)`).toBe("RUNNING");
+    await waitForAgentReady(session.page, 300_000);
+    const before = llm.chatRequests().length;
+    await sendMessage(session.page, `Please run it again (${when}).`);
+    await eventually(async () => session.page.locator(uiSelectors.agentMessage, { hasText: expectedReply }).count(), (n) => n > repliesSoFar, 300);
+    repliesSoFar = await session.page.locator(uiSelectors.agentMessage, { hasText: expectedReply }).count();
+    expect(repliesSoFar, `${when}: the resumed conversation answered again`).toBeGreaterThanOrEqual(2);
+    expect(llm.chatRequests().length).toBeGreaterThan(before);
+    await session.shot(`${when}-replied-again`);
   };
 
   beforeAll(async () => {
@@ -126,10 +311,45 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
       finishMessage: (output) => `The sandbox printed ${output.match(/runtime-suite-\d+-marker/)?.[0] ?? "nothing"}`,
       title: conversationTitle,
     });
+    // Pods and the browser both reach the issuer at the host end of the node's link.
+    const needsIssuer = set.some((s) => s.includes("{issuer}"));
+    // The issuer reads its client list on each request; the client is added once the redirect URL is rendered.
+    const clients: OidcClient[] = [];
+    if (needsIssuer) issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
+    const setArgs = [
+      ...set.flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
+      "--set", `llm.model=openai/${modelName}`,
+      "--set", `llm.baseUrl=${llm.baseUrl}`,
+      "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
+    ];
+    values = [...preset.valuesFiles.flatMap((f) => ["-f", f]), ...setArgs];
+    ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs }));
+    dockerDataPersists = rendered.some((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === `${service}-docker`);
+    const deployment = getObject(rendered, "Deployment", service);
+    const proxy = (deployment.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.some((c) => c.name === "oauth2-proxy") ? containerOf(deployment, "oauth2-proxy") : undefined;
+    if (proxy && issuer) {
+      const redirect = (proxy.args ?? []).find((a) => a.startsWith("--redirect-url="))?.slice("--redirect-url=".length);
+      if (!redirect) throw new Error("the oauth2-proxy container renders no --redirect-url");
+      clients.push({ clientId: oauthClient["client-id"], clientSecret: oauthClient["client-secret"], redirectUris: [redirect] });
+    }
+    const hosts: HostMap = {};
+    const ingress = rendered.find((o) => o.kind === "Ingress") as (K8sObject & { spec: { rules: { host: string }[] } }) | undefined;
+    if (ingress) {
+      const names = ingress.spec.rules.map((r) => r.host);
+      for (const host of names) hosts[host] = inject("nodeIp");
+      appUrl = `https://${names.find((h) => !h.startsWith("*."))}`;
+      sandboxDomain = names.find((h) => h.startsWith("*."))?.slice(2);
+      cert = await caSignedCert(names);
+    }
     // Screenshots of an earlier run would mix with this run's numbering.
     rmSync(path.join(reportDir, "screenshots", "conversation", name), { recursive: true, force: true });
-    session = await openBrowser({ name: `conversation/${name}` });
+    session = await openBrowser({ name: `conversation/${name}`, hosts, ignoreHttpsErrors: true });
     await answerConsentWhenAsked(session.page);
+    // Every event the agent server streams to the page, as the page receives it.
+    session.page.on("websocket", (socket: WebSocket) => {
+      socket.on("framereceived", (frame) => frames.push({ url: socket.url(), payload: typeof frame.payload === "string" ? frame.payload : frame.payload.toString("utf8") }));
+    });
+    exposedUrls = watchExposedUrls(session.page);
   });
 
   afterAll(async () => {
@@ -139,11 +359,13 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
       result: entry.failures.length === 0 && entry.secondsToFirstReply !== undefined ? "passed" : "failed",
       secondsToReady: entry.secondsToReady,
       secondsToFirstReply: entry.secondsToFirstReply,
-      detail: entry.failures.join("\n") || undefined,
+      detail: [...entry.failures, ...entry.notes].join("\n") || undefined,
     });
     portForward?.kill();
+    await standIn?.stop();
     await session?.close();
     await llm?.close();
+    await issuer?.close();
     await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
     await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
   });
@@ -157,7 +379,7 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
         await body();
       } catch (error) {
         entry.failures.push(`${title}: ${(error as Error).message.split("\n")[0]}`);
-        await session?.shot(`${title.replace(/\W+/g, "-")}-failed`).catch(() => undefined);
+        await session?.shot(`${title.replace(/\W+/g, "-").slice(0, 60)}-failed`).catch(() => undefined);
         const details = await sandboxDiagnostics().catch((e) => String(e));
         writeFileSync(path.join(reportDir, `conversation-${name}-failure.log`), `${title}\n${(error as Error).message}\n${details}\n`);
         throw error;
@@ -167,17 +389,15 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
   step("installs with llm.* pointing at the scripted LLM and becomes Ready", async () => {
     await k(["create", "namespace", namespace]);
     await k(["label", "namespace", namespace, `pod-security.kubernetes.io/enforce=${presetLevel(preset)}`]);
-    const values = [
-      ...preset.valuesFiles.flatMap((f) => ["-f", f]),
-      ...set.flatMap((s) => ["--set", s]),
-      "--set", `llm.model=openai/${modelName}`,
-      "--set", `llm.baseUrl=${llm.baseUrl}`,
-      "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
-    ];
+    // What the values reference and a real install creates beforehand: the auth proxy's client and the ingress CA (for the pods that call sandbox hosts).
+    const secretRef = rendered.flatMap((o) => JSON.stringify(o).match(/"secretKeyRef":\{"name":"([^"]+)","key":"cookie-secret"\}/)?.slice(1) ?? [])[0];
+    if (secretRef) await k(["create", "secret", "generic", secretRef, "-n", namespace, ...Object.entries(oauthClient).map(([key, v]) => `--from-literal=${key}=${v}`)]);
+    if (cert) await k(["create", "configmap", "runtime-suite-ca", "-n", namespace, "--from-literal", `ca.crt=${cert.ca}`]);
     const installedAt = Date.now();
     const install = await helm(["install", release, ".", "-n", namespace, "--wait", "--timeout", "600s", ...values]);
     if (install.exitCode !== 0) throw new Error(`helm install failed after ${seconds(installedAt)}s:\n${install.all}\n${await diagnostics()}`);
     entry.secondsToReady = seconds(installedAt);
+    console.log(`${name}: helm install to Ready ${entry.secondsToReady}s`);
     expect(await pods()).toHaveLength(1);
   });
 
@@ -187,7 +407,6 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     const clientError = /^Error response from daemon: .*/m;
     const logs = await eventually(async () => (await k(["logs", "-n", namespace, pod, "-c", "dind"], { reject: false })).stdout, (text) => clientError.test(text), 120);
     expect(logs, `dind log:\n${logs.split("\n").slice(-30).join("\n")}`).toMatch(clientError);
-    console.log(`pre-pull as logged by the dind container: ${clientError.exec(logs)?.[0]}`);
     const { stdout: restarts } = await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={.status.initContainerStatuses[?(@.name==\"dind\")].restartCount}"]);
     expect(restarts).toBe("0");
   });
@@ -200,32 +419,55 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     expect(stdout.split("\n")).toContain(agentServer.ref);
   });
 
-  step("serves the UI through `kubectl port-forward service/... 3000:3000` with the seeded LLM settings", async () => {
-    await forward();
+  step("serves the UI at the release's entry point (signing in where oauth2-proxy is on) with the seeded LLM settings", async () => {
+    await connect();
+    await openApp("open");
+    if (issuer) expect(issuer.signIns).toContain(user.username);
     expect(await llmSettings()).toEqual({ model: `openai/${modelName}`, baseUrl: llm.baseUrl, keySet: true });
-    await openHome(session.page, appUrl);
     await session.shot("home");
   });
 
-  step("starts a conversation that reaches READY, runs the agent's command in the sandbox and shows its output", async () => {
+  step("starts a conversation that reaches READY; the command's output reaches the browser over the websocket", async () => {
     const page = session.page;
     const started = Date.now();
-    await startConversation(page, appUrl);
-    await session.shot("conversation-started");
-    const url = await waitForAgentReady(page, 600_000);
-    await session.shot("agent-ready");
+    let url: string;
+    try {
+      url = await startAndWaitForReady("conversation");
+    } catch (error) {
+      // OpenHands 1.11.0 races its own webhook: the agent server reports the new conversation
+      // before the start task has stored it, and the task's insert then fails. A user clicks
+      // again; so does the test, once, and the report says so.
+      if (!/UNIQUE constraint failed: conversation_metadata\.conversation_id/.test((error as Error).message)) throw error;
+      entry.notes.push("upstream 1.11.0 start race (webhook stored the conversation before the start task): started again");
+      url = await startAndWaitForReady("conversation-again");
+    }
     conversationId = new URL(url).pathname.split("/").pop() ?? "";
-    console.log(`conversation ${conversationId} ready after ${seconds(started)}s`);
+    console.log(`${name}: conversation ${conversationId} ready after ${seconds(started)}s`);
     const sent = Date.now();
     await sendMessage(page, "Please run the marker command.");
     await session.shot("message-sent");
     await waitForReply(page, expectedReply, 300_000);
     entry.secondsToFirstReply = seconds(sent);
+    repliesSoFar = 1;
+    console.log(`${name}: first reply ${entry.secondsToFirstReply}s after sending`);
     await session.shot("agent-replied");
-    // The reply quotes the command's output only when the tool result came back from the sandbox
-    // (the scripted LLM answers "printed nothing" otherwise); the page shows it.
-    await revealText(page, expectedOutput);
-    await session.shot("command-output");
+    // The terminal tool's observation, streamed by the agent server to the page: the computed
+    // output appears nowhere else before it (the command text only has the arithmetic).
+    const events = frames.filter((f) => f.url.includes("/sockets/events/")).flatMap((f) => {
+      try {
+        return [JSON.parse(f.payload) as { kind?: string; observation?: { kind?: string } }];
+      } catch {
+        return [];
+      }
+    });
+    const observation = events.find((e) => e.kind === "ObservationEvent" && JSON.stringify(e.observation).includes(expectedOutput));
+    expect(observation, `an ObservationEvent with ${expectedOutput} among ${events.length} websocket events (${[...new Set(events.map((e) => e.kind))].join(", ")})`).toBeDefined();
+    const socketUrl = frames.find((f) => f.url.includes("/sockets/events/"))!.url;
+    console.log(`${name}: ${observation!.observation?.kind} with the output arrived over ${socketUrl.replace(/session_api_key=[^&]+/, "session_api_key=...")}`);
+    // Over the sandbox URL the app hands out: through the page's host and the gateway, or a sandbox host.
+    const socketHost = new URL(socketUrl).hostname;
+    if (sandboxDomain) expect(socketHost.endsWith(`.${sandboxDomain}`), socketUrl).toBe(true);
+    else expect(socketHost).toBe(new URL(appUrl).hostname);
     const chats = llm.chatRequests();
     expect(chats.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
     for (const request of chats) expect(request.apiKey).toBe(apiKey);
@@ -233,12 +475,7 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
 
   step("the conversation is RUNNING with the LLM's title (the sandbox's webhooks reached the app)", async () => {
     expect(conversationId).not.toBe("");
-    type Search = { items: { id: string; title: string | null; sandbox_status: string; execution_status: string | null }[] };
-    const found = await eventually(
-      async () => (await api<Search>("/api/v1/app-conversations/search?limit=20")).items.find((c) => c.id.replace(/-/g, "") === conversationId.replace(/-/g, "")),
-      (c) => c?.title === conversationTitle,
-      120,
-    );
+    const found = await eventually(() => listedConversation(), (c) => c?.title === conversationTitle, 120);
     expect(found?.sandbox_status).toBe("RUNNING");
     expect(found?.title).toBe(conversationTitle);
     await session.page.reload();
@@ -246,34 +483,93 @@ describe.each(conversationPresets)("preset $preset holds a conversation", ({ pre
     await session.shot("title");
   });
 
-  step("after the pod is deleted, its successor lists the conversation, its events and the settings", async () => {
+  step("after the pod is deleted, its successor keeps the conversation, its events and the settings, and the conversation resumes", async () => {
     // A setting the user changed must survive too (the seed only touches the LLM part).
-    const saved = await fetch(`${appUrl}/api/v1/settings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ enable_sound_notifications: true }) });
-    expect(saved.status, await saved.text()).toBe(200);
+    const saved = await fromPage("/api/v1/settings", { method: "POST", body: JSON.stringify({ enable_sound_notifications: true }) });
+    expect(saved.status, saved.text).toBe(200);
     const [old] = await pods();
     const restarted = Date.now();
     await k(["delete", "pod", "-n", namespace, old, "--wait=true", "--timeout=180s"]);
     const successor = await eventually(pods, (p) => p.length === 1 && p[0] !== old, 120);
     expect(successor).toHaveLength(1);
     await k(["wait", "pod", "-n", namespace, successor[0], "--for=condition=Ready", "--timeout=600s"]);
-    console.log(`successor Ready ${seconds(restarted)}s after the delete began`);
-    // The successor's Docker daemon starts empty (docker-data is an emptyDir) and this node has no
-    // registry for its pre-pull; until the image is there the app answers conversation listings
-    // with 500 "Error Getting Docker Image", so load it as the pre-pull would have pulled it.
-    await loadIntoPodDocker(imageOf("agent-server").tar, { namespace, name: successor[0], container: "dind" });
-    await forward();
-    type Search = { items: { id: string; title: string | null }[] };
-    const listed = (await api<Search>("/api/v1/app-conversations/search?limit=20")).items.find((c) => c.id.replace(/-/g, "") === conversationId.replace(/-/g, ""));
-    expect(listed?.title).toBe(conversationTitle);
-    const events = await api<{ items: unknown[] }>(`/api/v1/conversation/${conversationId}/events/search?limit=100`);
-    expect(JSON.stringify(events.items)).toContain(expectedOutput);
-    expect(await llmSettings()).toEqual({ model: `openai/${modelName}`, baseUrl: llm.baseUrl, keySet: true });
-    expect((await api<{ enable_sound_notifications?: boolean }>("/api/v1/settings")).enable_sound_notifications).toBe(true);
-    await openHome(session.page, appUrl);
-    await session.page.getByText(conversationTitle).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
-    await session.shot("after-restart-home");
-    await session.page.goto(`${appUrl}/conversations/${conversationId}`);
-    await session.page.getByText(expectedReply).first().waitFor({ timeout: 60_000 });
-    await session.shot("after-restart-conversation");
+    console.log(`${name}: successor Ready ${seconds(restarted)}s after the delete began`);
+    await survives("after-restart");
+  });
+
+  step("after `helm upgrade` with a value that changes the pod, the same holds", async () => {
+    const [old] = await pods();
+    const upgradedAt = Date.now();
+    const upgrade = await helm(["upgrade", release, ".", "-n", namespace, "--wait", "--timeout", "600s", ...values, "--set", "podAnnotations.runtime-suite/upgraded=yes"]);
+    if (upgrade.exitCode !== 0) throw new Error(`helm upgrade failed after ${seconds(upgradedAt)}s:\n${upgrade.all}\n${await diagnostics()}`);
+    const successor = await eventually(pods, (p) => p.length === 1 && p[0] !== old, 120);
+    expect(successor, "the upgrade replaced the pod").toHaveLength(1);
+    expect(successor[0]).not.toBe(old);
+    console.log(`${name}: upgrade to Ready ${seconds(upgradedAt)}s`);
+    await survives("after-upgrade");
+  });
+
+  step("through the ingress, sandbox hosts serve sandbox ports only: never the app, its internal port, the auth proxy or the Docker socket", async () => {
+    if (!sandboxDomain) {
+      entry.notes.push("no sandbox hosts (path routing)");
+      return;
+    }
+    const agentHost = new URL(exposedUrls.AGENT_SERVER).hostname;
+    const alive = await throughIngress(standIn!, agentHost, "/alive");
+    expect(alive.status, `${agentHost}/alive: ${alive.body}`).toBe(200);
+    // Every port outside the pod's published range is refused, whatever listens there.
+    for (const port of [3000, 3001, 4180, 2375, 2376, 8080]) {
+      const probe = await throughIngress(standIn!, `${port}.${sandboxDomain}`, "/api/v1/settings");
+      expect(probe.status, `${port}.${sandboxDomain}: ${probe.body.slice(0, 200)}`).toBe(403);
+    }
+    // Other names under the domain, and app paths on a sandbox host, never reach the app.
+    for (const host of [`app.${sandboxDomain}`, `x.4${agentHost.slice(1)}`, sandboxDomain]) {
+      const probe = await throughIngress(standIn!, host, "/api/v1/settings");
+      expect(probe.body, host).not.toContain("agent_settings");
+      expect([403, 404]).toContain(probe.status);
+    }
+    const appPath = await throughIngress(standIn!, agentHost, "/api/v1/settings");
+    expect(appPath.body).not.toContain("agent_settings");
+    // The app host without a session goes to the sign-in, not to the app.
+    const app = await throughIngress(standIn!, new URL(appUrl).hostname, "/api/v1/settings");
+    expect([302, 401, 403], app.body.slice(0, 200)).toContain(app.status);
+    expect(app.body).not.toContain("agent_settings");
+  });
+
+  step("the VS Code URL the app hands out points at the sandbox's published port through the release's entry", async () => {
+    const vscode = exposedUrls.VSCODE;
+    const agent = exposedUrls.AGENT_SERVER;
+    expect(agent, `exposed URLs: ${JSON.stringify(exposedUrls)}`).toBeDefined();
+    expect(vscode, `exposed URLs: ${JSON.stringify(exposedUrls)}`).toBeDefined();
+    const shown = await readVsCodeUrl(session.page);
+    await session.shot("vscode-tab");
+    console.log(`${name}: VS Code tab ${JSON.stringify(shown)}; exposed ${vscode}`);
+    // The tab shows what the app handed out (the UI may put the page's host for localhost).
+    expect(shown.url, shown.note).not.toBeNull();
+    const vscodeUrl = new URL(shown.url!);
+    if (sandboxDomain) {
+      expect(vscodeUrl.hostname).toMatch(new RegExp(`^4\\d{4}\\.${sandboxDomain.replace(/\./g, "\\.")}$`));
+    } else {
+      expect(vscodeUrl.hostname).toBe(new URL(appUrl).hostname);
+      expect(vscodeUrl.pathname).toMatch(/^\/sandbox\/4\d{4}\//);
+    }
+    // The session key rides along as the upstream URL carries it; the port is the sandbox's VS Code port, not the agent server's.
+    expect(vscodeUrl.searchParams.get("tkn")).toBeTruthy();
+    expect(vscodeUrl.host + vscodeUrl.pathname).not.toBe(new URL(agent).host + new URL(agent).pathname);
+    // Through the same entry the gateway forwards that port to the sandbox (nginx answers 502:
+    // the locally built sandbox image has no openvscode-server listening there), where any
+    // port outside the published range would get 403.
+    const vscodeProbe = sandboxDomain
+      ? await throughIngress(standIn!, vscodeUrl.hostname, `${vscodeUrl.pathname}${vscodeUrl.search}`).then((r) => ({ status: r.status, text: r.body }))
+      : await fromPage(`${vscodeUrl.pathname}${vscodeUrl.search}`);
+    expect(vscodeProbe.status, vscodeProbe.text.slice(0, 200)).toBe(502);
+    // The agent server answers at its own sandbox URL through the same entry.
+    if (sandboxDomain) {
+      const alive = await throughIngress(standIn!, new URL(agent).hostname, "/alive");
+      expect(alive.status, alive.body).toBe(200);
+    } else {
+      const alive = await fromPage(`${new URL(agent).pathname.replace(/\/$/, "")}/alive`);
+      expect(alive.status, alive.text).toBe(200);
+    }
   });
 });

@@ -3,7 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { ensureChromium } from "../../ts/runtime/chromium-package.ts";
 import { nodeHandle, nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
-import { formatReport, readReport, reportFile, resetReport } from "./report.ts";
+import { formatReport, readReport, reportFile, resetReport, writeReportTable } from "./report.ts";
 
 export default async function setup(project: TestProject) {
   const started = Date.now();
@@ -20,7 +20,10 @@ export default async function setup(project: TestProject) {
   project.provide("hostIp", node.hostIp);
   return async () => {
     const entries = readReport();
-    if (entries.length > 0) console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+    if (entries.length > 0) {
+      writeReportTable(entries);
+      console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+    }
     if (reuse) return;
     const stopping = Date.now();
     await node.stop();

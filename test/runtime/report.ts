@@ -1,10 +1,13 @@
 // The per-preset report of the runtime suites: one entry per preset install (result and time
-// until the release was Ready, and for conversations until the agent's first reply), kept as JSON and printed as a table when the run ends.
+// until the release was Ready, and for conversations until the agent's first reply), kept as
+// runtime-report/presets.json beside the screenshots (CI keeps that directory) and printed, and
+// written as presets.txt, as a table when the run ends.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../ts/lib/helm-binaries.ts";
+import { reportDir } from "../../ts/runtime/browser.ts";
 
-export const reportFile = path.join(repoRoot, ".cluster", "runtime-report.json");
+export const reportFile = path.join(reportDir, "presets.json");
+export const reportTable = path.join(reportDir, "presets.txt");
 
 export interface PresetResult {
   preset: string;
@@ -20,6 +23,7 @@ export interface PresetResult {
 
 export function resetReport(): void {
   rmSync(reportFile, { force: true });
+  rmSync(reportTable, { force: true });
 }
 
 export function readReport(): PresetResult[] {
@@ -34,7 +38,13 @@ export function recordPreset(entry: PresetResult): void {
 
 export function formatReport(entries: PresetResult[]): string {
   const time = (s?: number) => (s === undefined ? "-" : `${s.toFixed(1)}s`);
-  const rows = [["preset", "suite", "result", "time to Ready", "time to first reply"], ...entries.map((e) => [e.preset, e.suite, e.result, time(e.secondsToReady), time(e.secondsToFirstReply)])];
+  const rows = [["preset", "suite", "result", "time to Ready", "time to first reply", "notes"], ...entries.map((e) => [e.preset, e.suite, e.result, time(e.secondsToReady), time(e.secondsToFirstReply), (e.detail ?? "").split("\n").join("; ")])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+/** Writes the table beside the JSON. */
+export function writeReportTable(entries: PresetResult[]): void {
+  mkdirSync(path.dirname(reportTable), { recursive: true });
+  writeFileSync(reportTable, formatReport(entries) + "\n");
 }

@@ -1,6 +1,6 @@
 // A TLS-terminating reverse proxy standing in for an ingress controller: forwards every
-// request and WebSocket upgrade to one HTTP backend with the X-Forwarded-* headers an
-// ingress sets.
+// request and WebSocket upgrade to an HTTP backend (one, or chosen by the Host header) with
+// the X-Forwarded-* headers an ingress sets; a host no rule names gets 404.
 import { createServer as createHttpsServer } from "node:https";
 import { request } from "node:http";
 import { connect, type AddressInfo } from "node:net";
@@ -8,8 +8,8 @@ import type { IncomingMessage, Server } from "node:http";
 import type { TlsCert } from "./tls-cert.ts";
 
 export interface ReverseProxyOptions {
-  /** Backend `host:port`. */
-  backend: string;
+  /** Backend `host:port`, or a function of the request's host name (undefined: 404). */
+  backend: string | ((host: string) => string | undefined);
   tls: TlsCert;
   host?: string;
   port?: number;
@@ -21,8 +21,17 @@ export interface ReverseProxy {
 }
 
 export async function startReverseProxy(options: ReverseProxyOptions): Promise<ReverseProxy> {
-  const [backendHost, backendPort] = splitHostPort(options.backend);
+  const backendOf = (req: IncomingMessage): [string, number] | undefined => {
+    const chosen = typeof options.backend === "string" ? options.backend : options.backend((req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase());
+    return chosen === undefined ? undefined : splitHostPort(chosen);
+  };
   const server: Server = createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+    const backend = backendOf(req);
+    if (!backend) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("no ingress rule for this host\n");
+      return;
+    }
+    const [backendHost, backendPort] = backend;
     const upstream = request(
       { host: backendHost, port: backendPort, method: req.method, path: req.url, headers: forwardedHeaders(req) },
       (answer) => {
@@ -37,6 +46,12 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     req.pipe(upstream);
   });
   server.on("upgrade", (req: IncomingMessage, socket, head) => {
+    const chosen = backendOf(req);
+    if (!chosen) {
+      socket.end("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    const [backendHost, backendPort] = chosen;
     const backend = connect(backendPort, backendHost, () => {
       const headers = forwardedHeaders(req);
       const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`))];

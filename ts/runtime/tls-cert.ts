@@ -1,5 +1,5 @@
 // A self-signed certificate for local TLS (the ingress stand-in), made with the openssl CLI.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -21,4 +21,33 @@ export async function selfSignedCert(hostnames: string[]): Promise<TlsCert> {
     "-addext", `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(",")}`,
   ]);
   return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+}
+
+export interface SignedCert extends TlsCert {
+  /** The CA that signed `cert`: what a client adds to its trust store. */
+  ca: string;
+}
+
+/**
+ * A one-day CA and a server certificate it signs for the host names (wildcards allowed), for
+ * clients that verify TLS (Python 3.13's strict verification wants a real CA and key identifiers).
+ */
+export async function caSignedCert(hostnames: string[]): Promise<SignedCert> {
+  const dir = mkdtempSync(path.join(tmpdir(), "runtime-ca-"));
+  const file = (name: string) => path.join(dir, name);
+  await execa("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", file("ca.key"), "-out", file("ca.crt"),
+    "-subj", "/CN=runtime-suite-ca", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
+  await execa("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("tls.key"), "-out", file("tls.csr"), "-subj", `/CN=${hostnames[0]}`]);
+  writeFileSync(file("ext.cnf"), [
+    `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(",")}`,
+    "basicConstraints=critical,CA:FALSE",
+    "keyUsage=critical,digitalSignature,keyEncipherment",
+    "extendedKeyUsage=serverAuth",
+    "subjectKeyIdentifier=hash",
+    "authorityKeyIdentifier=keyid",
+  ].join("\n") + "\n");
+  await execa("openssl", ["x509", "-req", "-in", file("tls.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-out", file("tls.crt"), "-extfile", file("ext.cnf")]);
+  return { key: readFileSync(file("tls.key"), "utf8"), cert: readFileSync(file("tls.crt"), "utf8"), ca: readFileSync(file("ca.crt"), "utf8") };
 }

@@ -103,8 +103,12 @@ export interface Dind {
   /** Run the daemon under the Sysbox runtime instead of a privileged container. */
   sysbox: Sysbox;
   /**
-   * The daemon's data root, `/var/lib/docker`: images and sandbox containers. Without a claim
-   * it is an emptyDir and the sandbox image is pulled again after every pod restart.
+   * The daemon's data root, `/var/lib/docker`: images and sandbox containers, on a claim by
+   * default. A pod restart (and every upgrade that changes the pod) stops the daemon; with the
+   * claim its sandbox containers come back stopped and OpenHands resumes a conversation's
+   * sandbox when the conversation is opened. Without it (an emptyDir) the sandboxes are gone:
+   * OpenHands 1.11.0 shows every earlier conversation as archived ("The sandbox no longer
+   * exists", read-only), and the sandbox image is pulled again.
    */
   persistence: Persistence;
   /**
@@ -173,7 +177,9 @@ export interface SandboxGateway {
 export interface SandboxLimits {
   /**
    * Seconds a new 1.x sandbox may take to answer before OpenHands calls it failed
-   * (`SANDBOX_STARTUP_GRACE_SECONDS`, upstream default 15). 0 keeps the upstream default.
+   * (`SANDBOX_STARTUP_GRACE_SECONDS`, upstream default 15). The chart allows 120: an agent
+   * server in a pod's Docker daemon on a busy node took over 20 s to answer, and the app gives
+   * up on the conversation once the grace has passed. 0 keeps the upstream default.
    * @TJS-type integer
    * @minimum 0
    */
