@@ -20,6 +20,7 @@ const every = "* * * * *";
 const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
 
 let agentServer: BuiltImage;
+let small: BuiltImage;
 let pod = "";
 const docker = async (script: string) => (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { timeout: 120_000 })).stdout.trim();
 const containers = async () => (await docker("docker ps -a --format '{{.Names}} {{.State}}'")).split("\n").filter(Boolean);
@@ -29,6 +30,7 @@ const danglingImages = async () => (await docker("docker image ls --filter dangl
 beforeAll(async () => {
   const built = await buildRuntimeImages({ only: ["app", "agent-server", "dind", "gateway"] });
   agentServer = built.find((i) => i.name === "agent-server")!;
+  small = built.find((i) => i.name === "gateway")!;
   for (const image of built.filter((i) => i.name !== "agent-server")) {
     const listed = await ctr(["images", "ls", "-q", `name==${image.ref}`], { reject: false });
     if (!listed.stdout.trim()) await importImage(image.tar);
@@ -58,8 +60,11 @@ describe("dockerCleanup in DinD against the real daemon", () => {
   }, 660_000);
 
   it("removes stopped non-sandbox containers and dangling images, keeps sandboxes (running or stopped), the sandbox image and tagged images", async () => {
-    await loadIntoPodDocker(agentServer.tar, { namespace, name: pod, container: "dind" });
+    // A small Debian image (the gateway's) under the sandbox image's reference: the cleanup
+    // decides by name and tag, and loading the 2 GB agent server would only cost minutes.
+    await loadIntoPodDocker(small.tar, { namespace, name: pod, container: "dind" });
     const image = agentServer.ref;
+    await docker(`docker tag ${small.ref} ${image}`);
     // Sandboxes as upstream names them (oh-agent-server-<id>): one running, one stopped (resumable).
     await docker(`docker run -d --name oh-agent-server-live --entrypoint sleep ${image} 3600`);
     await docker(`docker run --name oh-agent-server-stopped --entrypoint true ${image}`);
@@ -86,5 +91,5 @@ describe("dockerCleanup in DinD against the real daemon", () => {
     expect(left.map((l) => l.split(" ")[0])).toEqual(expect.arrayContaining([image, "cleanup-test:1"]));
     expect(await danglingImages(), left.join("\n")).toEqual([]);
     console.log(`docker cleanup removed ${before.length - left.length} image(s) and 1 container; kept ${after.join(", ")}`);
-  }, 300_000);
+  }, 600_000);
 });
