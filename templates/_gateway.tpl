@@ -11,12 +11,12 @@ publishes sandbox ports, are forwarded.
 */}}
 
 {{- define "openhands.gatewayEnabled" -}}
-{{- if and .Values.sandbox.gateway.enabled (include "openhands.dockerSandboxes" .) (eq (include "openhands.generation" .) "v1") }}true{{ end }}
+{{- if (include "openhands.profile" . | fromYaml).gateway }}true{{ end }}
 {{- end }}
 
-{{/* The port the app listens on: 3001 behind the gateway, 3000 otherwise. */}}
+{{/* The port the app listens on: appBehindGateway behind the gateway, app otherwise. */}}
 {{- define "openhands.appPort" -}}
-{{- if include "openhands.gatewayEnabled" . }}3001{{ else }}3000{{ end }}
+{{- (include "openhands.profile" . | fromYaml).appPort }}
 {{- end }}
 
 {{/*
@@ -71,10 +71,7 @@ the node port for a NodePort, 3000 for kubectl port-forward.
 
 {{/* Where the Docker daemon publishes sandbox ports: the pod itself, or the remote daemon's host. */}}
 {{- define "openhands.sandboxPortHost" -}}
-{{- if eq .Values.sandbox.mode "remoteDocker" }}
-{{- $remote := .Values.sandbox.remoteDocker }}
-{{- default (regexReplaceAll "^tcp://([^:/]+):[0-9]+$" $remote.host "${1}") $remote.publishedHost }}
-{{- else }}127.0.0.1{{ end }}
+{{- (include "openhands.profile" . | fromYaml).sandboxPortHost }}
 {{- end }}
 
 {{/*
