@@ -147,7 +147,7 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
 - name: seed-llm-settings
   image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
-  command: ["python", "/opt/openhands-chart/seed-llm-settings.py"]
+  command: ["python", {{ printf "%s/seed-llm-settings.py" (include "openhands.scriptsDir" .) | quote }}]
   env:
     - name: OH_PERSISTENCE_DIR
       value: {{ include "openhands.stateDir" . | quote }}
@@ -183,6 +183,6 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
     - name: state
       mountPath: {{ include "openhands.stateDir" . }}
     - name: chart-scripts
-      mountPath: /opt/openhands-chart
+      mountPath: {{ include "openhands.scriptsDir" . | quote }}
       readOnly: true
 {{- end }}

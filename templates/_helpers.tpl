@@ -211,23 +211,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: tunnel
 {{- end }}
 
-{{/*
-The cleanup command. safe: stopped containers that are not sandboxes (1.x
-oh-agent-server-*, 0.x openhands-runtime-*; a paused conversation's container is
-stopped and must survive), dangling images only (the sandbox image is tagged, so it
-stays), build cache older than a day, and anonymous volumes no container uses.
-pruneAll: the seed's docker system prune -af --volumes.
-*/}}
-{{- define "openhands.dockerCleanupScript" -}}
-{{- if eq .Values.dockerCleanup.policy "pruneAll" -}}
-docker system prune -af --volumes
-{{- else -}}
-set -eu
-docker ps -a --filter status=exited --filter status=created --filter status=dead --format '{{ "{{" }}.ID{{ "}}" }} {{ "{{" }}.Names{{ "}}" }}' | while read -r id name; do case "$name" in oh-agent-server-*|openhands-runtime-*) ;; *) docker rm "$id" ;; esac; done
-docker image prune -f
-docker builder prune -f --filter until=24h
-docker volume prune -f
-{{- end }}
+{{/* Where containers mount the chart's scripts (files/ through templates/scripts-configmap.yaml). */}}
+{{- define "openhands.scriptsDir" -}}/opt/openhands-chart{{- end }}
+
+{{/* True when the server pod mounts the chart's scripts: the LLM seed, the Docker daemon's hook, the cleanup sidecar. */}}
+{{- define "openhands.podMountsScripts" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- if or (include "openhands.seedsLlmSettings" .) (eq $p.docker "pod") }}true{{ end }}
 {{- end }}
 
 {{/* The Gateways an HTTPRoute of the chart attaches to. */}}

@@ -64,6 +64,17 @@ that names the keys at fault and says what to set instead.
 {{- fail (printf "service.port: %s is taken inside the pod (%s is the app, %s the auth proxy), and browsers reach sandboxes on the same port as the app. Choose another service.port." $browserPort $appPort $proxyPort) }}
 {{- end }}
 {{- end }}
+{{- if .Values.sandbox.env }}
+{{- /* sandbox.env is the one source of OH_AGENT_SERVER_ENV: a second one would silently replace it. */}}
+{{- if hasKey .Values.openhands.env "OH_AGENT_SERVER_ENV" }}
+{{- fail "openhands.env.OH_AGENT_SERVER_ENV: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." }}
+{{- end }}
+{{- range $i, $env := .Values.openhands.extraEnv }}
+{{- if eq $env.name "OH_AGENT_SERVER_ENV" }}
+{{- fail (printf "openhands.extraEnv[%d]: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." $i) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.sandbox.env (eq $generation "v0") }}
 {{- fail "sandbox.env: OpenHands 0.x has no way to pass variables to every sandbox (OH_AGENT_SERVER_ENV is 1.x). Remove sandbox.env or use a 1.x image." }}
 {{- end }}
