@@ -17,7 +17,9 @@ Each concern is a YAML list of EnvVar entries.
 {{- define "openhands.env.generation" -}}
 {{- $generation := include "openhands.generation" . }}
 {{- $limits := .Values.sandbox.limits }}
-{{- $env := dict "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}
+{{- $env := dict }}
+{{- /* 1.x still parses LOG_ALL_EVENTS but nothing it runs logs the steps the switch is for. */}}
+{{- if eq $generation "v0" }}{{ $_ := set $env "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}{{ end }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}
 {{- if gt (int $limits.startupGraceSeconds) 0 }}
