@@ -137,6 +137,12 @@ worked out (generation, Sysbox, whether the gateway is on, the URLs the app hand
 YAML; read it with `include "openhands.profile" . | fromYaml`.
 */}}
 {{- define "openhands.profile" -}}
+{{- /* Worked out once per render: many templates read it, and it depends on values only. */}}
+{{- if not (hasKey . "openhandsProfile") }}{{ $_ := set . "openhandsProfile" (include "openhands.computeProfile" .) }}{{ end }}
+{{- get . "openhandsProfile" }}
+{{- end }}
+
+{{- define "openhands.computeProfile" -}}
 {{- $v := .Values }}
 {{- $mode := $v.sandbox.mode }}
 {{- $table := include "openhands.modeTable" . | fromYaml }}
