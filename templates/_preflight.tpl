@@ -256,7 +256,7 @@ dockerd reads --host=X, --host X, -H X, -H=X and -HX, and a value without a sche
 {{- end }}
 
 {{/*
-In sandbox mode dind the cleanup schedule is read inside the pod (openhands.dockerCleanupLoop),
+In sandbox mode dind the cleanup schedule is read inside the pod (files/docker-cleanup-loop.sh),
 on UTC: the Docker CLI image has no time zone data.
 */}}
 {{- define "openhands.preflight.dindCleanup" -}}
