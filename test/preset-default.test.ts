@@ -30,11 +30,12 @@ describe("default install", () => {
     expect(objectsOfKind(objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toContain("openhands-state");
   });
 
-  it("renders exactly a ServiceAccount, the gateway's and the scripts' ConfigMaps, two claims, a Service, a Deployment and the helm test pod: nothing exposed outside the cluster", () => {
+  it("renders exactly a ServiceAccount, the gateway's and the scripts' ConfigMaps, three claims (state, workspace, Docker data), a Service, a Deployment and the helm test pod: nothing exposed outside the cluster", () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       "ConfigMap/openhands-gateway",
       "ConfigMap/openhands-scripts",
       "Deployment/openhands",
+      "PersistentVolumeClaim/openhands-docker",
       "PersistentVolumeClaim/openhands-state",
       "PersistentVolumeClaim/openhands-workspace",
       "Pod/openhands-test",
