@@ -42,6 +42,7 @@ JSON list of {key, what, coveredBy: [auth modes], covered: bool}.
 {{- if and (eq $mode "kubernetes") $v.sandbox.kubernetes.ingressDomain }}
 {{- $ways = append $ways (dict "key" "sandbox.kubernetes.ingressDomain" "what" "the VS Code Ingress OpenHands creates for each conversation at <id>.<ingressDomain> (guarded only by the token in its URL)" "coveredBy" (list "external")) }}
 {{- end }}
+{{- $ways = concat $ways (include "openhands.extraExposures" . | fromJsonArray) }}
 {{- $lock := $v.auth.mode }}
 {{- if include "openhands.signInAdmitsAnyone" . }}{{ $lock = "none" }}{{ end }}
 {{- $result := list }}
