@@ -26,6 +26,16 @@ describe("OpenHands generation", () => {
     expect(mounts.state).toBe("/.openhands");
   });
 
+  it("sandbox.image.tag of another agent-server release renders from a repository of your own, which 1.11.0 runs as named", async () => {
+    const { env } = await app({ sandbox: { image: { registry: "registry.lan", repository: "openhands/agent-server", tag: "1.30.0-python" } } });
+    expect(env).toMatchObject({ AGENT_SERVER_IMAGE_REPOSITORY: "registry.lan/openhands/agent-server", AGENT_SERVER_IMAGE_TAG: "1.30.0-python" });
+  });
+
+  it("sandbox.image.tag without a suffix is left as named by 1.11.0, so the chart accepts it", async () => {
+    const { env } = await app({ sandbox: { image: { tag: "1.30.0" } } });
+    expect(env.AGENT_SERVER_IMAGE_TAG).toBe("1.30.0");
+  });
+
   it("openhands.image.tag 0.28 selects 0.x: runtime image variable and FILE_STORE_PATH at /.openhands-state", async () => {
     const { env, mounts } = await app({ openhands: { image: { tag: "0.28" } }, sandbox: { image: runtime("0.28-nikolaik") } });
     expect(env).toMatchObject({
@@ -86,9 +96,19 @@ describe("OpenHands generation", () => {
     expect(mounts.state).toBe("/data/openhands");
   });
 
-  it("openhands.logAllEvents false sets LOG_ALL_EVENTS=false", async () => {
-    const { env } = await app({ openhands: { logAllEvents: false } });
+  it("openhands.logAllEvents false sets LOG_ALL_EVENTS=false for 0.x", async () => {
+    const { env } = await app({ openhands: { image: { tag: "0.28" }, logAllEvents: false }, sandbox: { image: runtime("0.28-nikolaik") } });
     expect(env.LOG_ALL_EVENTS).toBe("false");
+  });
+
+  it("openhands.logAllEvents renders nothing for 1.x, which logs no agent steps", async () => {
+    const { env } = await app({ openhands: { logAllEvents: true } });
+    expect(env).not.toHaveProperty("LOG_ALL_EVENTS");
+  });
+
+  it("sandbox.limits.maxConcurrentConversations sets MAX_CONCURRENT_CONVERSATIONS from 0.28.1 on", async () => {
+    const { env } = await app({ openhands: { image: { tag: "0.28.1" } }, sandbox: { image: runtime("0.28.1-nikolaik"), limits: { maxConcurrentConversations: 3 } } });
+    expect(env.MAX_CONCURRENT_CONVERSATIONS).toBe("3");
   });
 
   it("openhands.env adds variables and overrides the chart's, without duplicates", async () => {

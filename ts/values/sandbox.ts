@@ -62,7 +62,9 @@ export interface SandboxImage {
    */
   repository: string;
   /**
-   * Image tag (for example `1.34.0-python` or `0.28-nikolaik`).
+   * Image tag (for example `1.34.0-python` or `0.28-nikolaik`). OpenHands 1.11.0 runs the
+   * agent server it bundles (1.34.0) from `ghcr.io/openhands/agent-server` whatever version a
+   * suffixed tag names, so another version there is refused: build your own into another repository.
    * @pattern ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$
    */
   tag: string;
@@ -179,7 +181,7 @@ export interface SandboxLimits {
    */
   startupGraceSeconds: number;
   /**
-   * Conversations 0.x runs at once (`MAX_CONCURRENT_CONVERSATIONS`). 0 keeps the upstream default.
+   * Conversations 0.x runs at once (`MAX_CONCURRENT_CONVERSATIONS`, read from 0.28.1 on; refused before). 0 keeps the upstream default.
    * 1.x keeps at most 5 sandboxes running and pauses the oldest; it reads no variable for that.
    * @TJS-type integer
    * @minimum 0
