@@ -5,7 +5,7 @@
 {{- $nonRoot := $p.appNonRoot -}}
 {{- $appPort := toString $p.appPort -}}
 - name: openhands
-  image: {{ include "openhands.imageRef" (list $oh.image .Chart.AppVersion) | quote }}
+  image: {{ include "openhands.imageRef" (list $oh.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ $oh.image.pullPolicy | quote }}
   {{- if $nonRoot }}
   # The image's entrypoint prepares Docker access as root; without Docker the server starts directly.
@@ -71,10 +71,10 @@
 httpGet:
   path: /health
   port: http
-initialDelaySeconds: {{ $probe.initialDelaySeconds }}
-periodSeconds: {{ $probe.periodSeconds }}
-timeoutSeconds: {{ $probe.timeoutSeconds }}
-failureThreshold: {{ $probe.failureThreshold }}
+initialDelaySeconds: {{ int64 $probe.initialDelaySeconds }}
+periodSeconds: {{ int64 $probe.periodSeconds }}
+timeoutSeconds: {{ int64 $probe.timeoutSeconds }}
+failureThreshold: {{ int64 $probe.failureThreshold }}
 {{- end }}
 
 {{/* The init container that hands the workspace root to the sandbox user (dind). */}}
@@ -82,7 +82,7 @@ failureThreshold: {{ $probe.failureThreshold }}
 {{- $workspace := .Values.persistence.workspace -}}
 # Sandboxes write to the workspace as their own user; a fresh volume is owned by root.
 - name: workspace-owner
-  image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
+  image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy | quote }}
   command: ["chown", {{ $workspace.owner | quote }}, {{ $workspace.mountPath | quote }}]
   securityContext:
@@ -145,7 +145,7 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
 {{- define "openhands.seedLlmSettingsContainer" -}}
 {{- $llm := .Values.llm -}}
 - name: seed-llm-settings
-  image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
+  image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
   command: ["python", {{ printf "%s/seed-llm-settings.py" (include "openhands.scriptsDir" .) | quote }}]
   env:

@@ -10,7 +10,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
 {{- $root := index . 0 }}{{- $native := index . 1 }}
 {{- $dind := $root.Values.dind -}}
 - name: dind
-  image: {{ include "openhands.imageRef" (list $dind.image "29.7.2-dind") | quote }}
+  image: {{ include "openhands.imageRef" (list $dind.image "29.7.2-dind" $root) | quote }}
   imagePullPolicy: {{ $dind.image.pullPolicy | quote }}
   {{- if $native }}
   restartPolicy: Always
@@ -78,7 +78,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
 {{- define "openhands.dockerCleanupContainer" -}}
 {{- $cleanup := .Values.dockerCleanup -}}
 - name: docker-cleanup
-  image: {{ include "openhands.imageRef" (list $cleanup.dockerImage "29.7.2-cli") | quote }}
+  image: {{ include "openhands.imageRef" (list $cleanup.dockerImage "29.7.2-cli" $) | quote }}
   imagePullPolicy: {{ $cleanup.dockerImage.pullPolicy }}
   command: ["sh", {{ printf "%s/docker-cleanup-loop.sh" (include "openhands.scriptsDir" .) | quote }}]
   env:

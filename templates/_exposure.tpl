@@ -34,6 +34,8 @@ the NetworkPolicy admit exactly the ports listed here. YAML dict:
 {{- end }}
 {{- /* Ways of the sandbox mode itself (templates/_mode-<mode>.tpl). */}}
 {{- with include "openhands.modeHook" (list . "exposures") }}{{ $ways = concat $ways (fromJsonArray .) }}{{ end }}
+{{- /* Ways that extraObjects, extraContainers and initContainers open (templates/_extras.tpl). */}}
+{{- $ways = concat $ways (include "openhands.extraExposures" . | fromJsonArray) }}
 {{- $lock := $v.auth.mode }}
 {{- if include "openhands.signInAdmitsAnyone" . }}{{ $lock = "none" }}{{ end }}
 {{- $checked := list }}

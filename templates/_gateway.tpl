@@ -226,7 +226,7 @@ http {
 {{- define "openhands.gatewayContainer" -}}
 {{- $gateway := .Values.sandbox.gateway -}}
 - name: gateway
-  image: {{ include "openhands.imageRef" (list $gateway.image "1.29.8-alpine") | quote }}
+  image: {{ include "openhands.imageRef" (list $gateway.image "1.29.8-alpine" $) | quote }}
   imagePullPolicy: {{ $gateway.image.pullPolicy | quote }}
   ports:
     - name: gateway

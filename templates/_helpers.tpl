@@ -7,38 +7,28 @@
 {{/* <release>-<chart>, or the release name alone when it already contains the chart name. */}}
 {{- define "openhands.fullname" -}}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- regexReplaceAll "-+$" (.Values.fullnameOverride | trunc 63) "" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- regexReplaceAll "-+$" (.Release.Name | trunc 63) "" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- regexReplaceAll "-+$" (printf "%s-%s" .Release.Name $name | trunc 63) "" }}
 {{- end }}
 {{- end }}
 {{- end }}
 
-{{/* A name derived from the full name with a suffix, kept within 63 characters. */}}
+{{/*
+A name derived from the full name with a suffix, kept within 63 characters. Only dashes
+left at the cut are dropped: a release name such as `my--app` keeps its own.
+*/}}
 {{- define "openhands.suffixedName" -}}
 {{- $root := index . 0 }}{{- $suffix := index . 1 }}
-{{- printf "%s-%s" (include "openhands.fullname" $root | trunc (int (sub 62 (len $suffix)))) $suffix | replace "--" "-" }}
+{{- printf "%s-%s" (regexReplaceAll "-+$" (include "openhands.fullname" $root | trunc (int (sub 62 (len $suffix)))) "") $suffix }}
 {{- end }}
 
 {{- define "openhands.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* Labels for every object. */}}
-{{- define "openhands.labels" -}}
-helm.sh/chart: {{ include "openhands.chart" . }}
-app.kubernetes.io/name: {{ include "openhands.name" . | quote }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/version: {{ include "openhands.appTag" . | trunc 63 | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: openhands
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "openhands.labelValue" (printf "%s-%s" .Chart.Name .Chart.Version) }}
 {{- end }}
 
 {{/*
@@ -62,12 +52,12 @@ app.kubernetes.io/component: server
 
 {{/*
 An image reference from an Image value: registry/repository@digest when a digest is
-set, registry/repository:tag otherwise. Call with (list <image> <default tag>).
+set, registry/repository:tag otherwise. global.imageRegistry replaces every image's
+registry. Call with (list <image> <default tag> $).
 */}}
 {{- define "openhands.imageRef" -}}
 {{- $image := index . 0 }}{{- $defaultTag := index . 1 }}
-{{- $repo := $image.repository }}
-{{- if $image.registry }}{{ $repo = printf "%s/%s" $image.registry $image.repository }}{{ end }}
+{{- $repo := include "openhands.imageRepository" (list $image (index . 2)) }}
 {{- if $image.digest }}
 {{- printf "%s@%s" $repo $image.digest }}
 {{- else }}
@@ -79,10 +69,16 @@ set, registry/repository:tag otherwise. Call with (list <image> <default tag>).
 {{- default .Chart.AppVersion .Values.openhands.image.tag }}
 {{- end }}
 
+{{/* registry/repository of an image, the registry being global.imageRegistry when set. Call with (list <image> $). */}}
+{{- define "openhands.imageRepository" -}}
+{{- $image := index . 0 }}{{- $root := index . 1 }}
+{{- $registry := (($root.Values.global | default dict).imageRegistry | default $image.registry) }}
+{{- if $registry }}{{ printf "%s/%s" $registry $image.repository }}{{ else }}{{ $image.repository }}{{ end }}
+{{- end }}
+
 {{/* The sandbox image without its tag (1.x takes repository and tag separately). */}}
 {{- define "openhands.sandboxRepository" -}}
-{{- $image := .Values.sandbox.image }}
-{{- if $image.registry }}{{ printf "%s/%s" $image.registry $image.repository }}{{ else }}{{ $image.repository }}{{ end }}
+{{- include "openhands.imageRepository" (list .Values.sandbox.image .) }}
 {{- end }}
 
 {{- define "openhands.sandboxImageRef" -}}

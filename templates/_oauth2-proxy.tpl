@@ -6,7 +6,7 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
 {{- $proxy := .Values.auth.oauth2Proxy -}}
 {{- $secret := include "openhands.secretRef" (list . "oauth2Proxy") | fromYaml -}}
 - name: oauth2-proxy
-  image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.6") | quote }}
+  image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.6" $) | quote }}
   imagePullPolicy: {{ $proxy.image.pullPolicy | quote }}
   args:
     - {{ printf "--http-address=0.0.0.0:%s" (include "openhands.port" (list . "oauth2Proxy")) | quote }}

@@ -5,6 +5,7 @@ that names the keys at fault and says what to set instead.
 {{- define "openhands.preflight" -}}
 {{- include "openhands.preflight.sandbox" . }}
 {{- include "openhands.preflight.auth" . }}
+{{- include "openhands.preflight.extras" . }}
 {{- include "openhands.preflight.exposure" . }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}

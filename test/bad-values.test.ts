@@ -88,6 +88,12 @@ const cases: BadValues[] = [
     message:
       "llm.apiKey.insecurePlaintextValue: the LLM API key already comes from llm.apiKey.existingSecret (llm), so the plain-text copy would only sit in values and Helm's release history, unused. Remove llm.apiKey.insecurePlaintextValue (and rotate the key if those values were shared).",
   },
+  { file: "load-balancer-source-ranges-on-cluster-ip", key: "service.loadBalancerSourceRanges" },
+  { file: "common-label-overriding-selector", key: "commonLabels", message: "commonLabels: the label app.kubernetes.io/component is set by the chart" },
+  { file: "extra-container-named-like-chart", key: "extraContainers[0]", message: "extraContainers[0]: the name openhands is taken by a container of the chart; choose another." },
+  { file: "host-alias-moving-docker-host", key: "hostAliases[0]", message: "hostAliases[0]: host.docker.internal is 127.0.0.1 in sandbox mode dind" },
+  { file: "extra-object-without-kind", key: "extraObjects[0]" },
+  { file: "extra-ingress-without-auth", key: "extraObjects[0]" },
   {
     file: "ingress-auth-annotation-overriding-chart",
     key: "ingress.annotations",

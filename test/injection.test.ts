@@ -28,7 +28,9 @@ const defaults = parse(readFileSync(path.join(repoRoot, "values.yaml"), "utf8"))
 const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
 // INJECTION_KEYS=a.b,c.d narrows the run to some keys while working on them.
 const only = process.env.INJECTION_KEYS?.split(",");
-const targets = freeTextTargets(schema).filter((t) => !only || only.includes(t.name));
+/** Keys whose strings are templates by design: the operator writes chart content there. */
+const templateKeys = ["extraObjects[]"];
+const targets = freeTextTargets(schema).filter((t) => (!only || only.includes(t.name)) && !templateKeys.includes(t.name));
 
 /** An attack, built around a token that marks where the value lands. */
 interface Payload {
@@ -64,12 +66,18 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
     on: "oauth2-proxy",
     values: {
       imagePullSecrets: [{ name: "regcred" }],
+      hostAliases: [{ ip: "10.0.0.5", hostnames: ["llm.internal"] }],
       podSecurityContext: { seccompProfile: everySecurityField.seccompProfile },
       openhands: { extraEnv: [{ name: "EXTRA", value: "x" }], resources: everyResource, securityContext: everySecurityField },
       dind: { resources: everyResource, securityContext: everySecurityField },
       sandbox: { gateway: { resources: everyResource, securityContext: everySecurityField } },
       auth: { oauth2Proxy: { resources: everyResource, securityContext: everySecurityField } },
     },
+  },
+  {
+    name: "a LoadBalancer Service with every field",
+    on: "oauth2-proxy",
+    values: { service: { type: "LoadBalancer", loadBalancerIP: "192.0.2.1", loadBalancerClass: "example.com/lb", loadBalancerSourceRanges: ["10.0.0.0/8"], externalTrafficPolicy: "Local" } },
   },
   {
     name: "External Secrets for every Secret",

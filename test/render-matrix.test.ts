@@ -14,6 +14,8 @@ const recommendedLabels = [
   "app.kubernetes.io/managed-by",
   "helm.sh/chart",
 ];
+/** Labels that change with the chart or app version: on a pod template they would replace the pod on every upgrade. */
+const versionedLabels = ["app.kubernetes.io/version", "helm.sh/chart"];
 
 /** Pod templates inside workload objects. */
 function podTemplates(object: K8sObject): { metadata: { labels?: Record<string, string> }; spec: any }[] {
@@ -46,10 +48,13 @@ describe.each(presets)("preset $name", (preset) => {
         for (const object of objects()) await validateAgainstOpenAPI(object);
       });
 
-      it("puts the recommended labels on every object and pod template", () => {
+      it("puts the recommended labels on every object, and only the stable ones on pod templates", () => {
         for (const object of objects()) {
-          for (const labels of [object.metadata.labels, ...podTemplates(object).map((t) => t.metadata.labels)]) {
-            for (const label of recommendedLabels) expect(labels, `${object.kind}/${object.metadata.name}`).toHaveProperty([label]);
+          const where = `${object.kind}/${object.metadata.name}`;
+          for (const label of recommendedLabels) expect(object.metadata.labels, where).toHaveProperty([label]);
+          for (const template of podTemplates(object)) {
+            for (const label of recommendedLabels.filter((l) => !versionedLabels.includes(l))) expect(template.metadata.labels, where).toHaveProperty([label]);
+            for (const label of versionedLabels) expect(template.metadata.labels, where).not.toHaveProperty([label]);
           }
         }
       });

@@ -46,7 +46,8 @@ describe("values.schema.json", () => {
     for (const [name, definition] of Object.entries<any>(committed.definitions)) {
       if (definition.type !== "object") continue;
       const stringMaps = ["StringMap", "Labels", "EnvMap"];
-      const open = [...stringMaps, "KubernetesObject"].includes(name);
+      // Global is Helm's map shared with other charts of an umbrella release.
+      const open = [...stringMaps, "KubernetesObject", "Global"].includes(name);
       expect({ name, additionalProperties: definition.additionalProperties }).toEqual({
         name,
         additionalProperties: open ? (stringMaps.includes(name) ? { type: "string" } : {}) : false,

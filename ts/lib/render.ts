@@ -32,6 +32,8 @@ export interface RenderOptions {
   apiVersions?: string[];
   /** More flags for `helm template` (for example `--show-only`). */
   extraArgs?: string[];
+  /** The chart directory; default the repository (another version's copy, for upgrade tests). */
+  chart?: string;
 }
 
 export interface Rendered {
@@ -43,7 +45,7 @@ export interface Rendered {
 
 /** The argument list of `helm template` for the options. */
 export function templateArgs(options: RenderOptions): string[] {
-  const args = ["template", options.releaseName ?? "openhands", repoRoot];
+  const args = ["template", options.releaseName ?? "openhands", options.chart ?? repoRoot];
   args.push("--namespace", options.namespace ?? "openhands");
   for (const file of options.valuesFiles ?? []) args.push("--values", path.resolve(repoRoot, file));
   if (options.values) args.push("--values", writeTempValues(options.values));

@@ -241,4 +241,23 @@ export interface Persistence {
   size: string;
   /** Annotations of the new claim. */
   annotations: StringMap;
+  /**
+   * Bind the new claim to this PersistentVolume (a static volume, for example an NFS export
+   * made by hand). With an empty `storageClass` the claim then asks for no class, as a
+   * static volume usually has none. Set it at install: a claim's spec cannot change later.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+   * @maxLength 253
+   */
+  volumeName: string;
+  /**
+   * Label selector the new claim's volume must match (`matchLabels`, `matchExpressions`),
+   * to pick among static volumes. Kubernetes' LabelSelector, passed through.
+   */
+  selector: KubernetesObject;
+  /**
+   * Fill the new claim from a VolumeSnapshot or another claim when it is created (a
+   * restore): for example `{kind: VolumeSnapshot, apiGroup: snapshot.storage.k8s.io, name: openhands-state-0601}`.
+   * Passed through as Kubernetes' `dataSource`.
+   */
+  dataSource: KubernetesObject;
 }

@@ -23,7 +23,41 @@ export interface Service {
   nodePort: number;
   /** Annotations of the Service (for example for a load balancer controller). */
   annotations: StringMap;
+  /** Labels of the Service, beside `commonLabels` (which they override); keys the chart sets are refused. */
+  labels: Labels;
+  /**
+   * Address the load balancer should take (`LoadBalancer` only). Kubernetes deprecates the
+   * field; many controllers read an annotation instead.
+   * @pattern ^$|^[0-9a-fA-F.:]+$
+   * @maxLength 45
+   */
+  loadBalancerIP: string;
+  /**
+   * Load balancer implementation that serves the Service (`LoadBalancer` only), for example
+   * `service.k8s.aws/nlb`. Empty uses the cluster's default. Cannot change after creation.
+   * @pattern ^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){0,}/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$
+   * @maxLength 316
+   */
+  loadBalancerClass: string;
+  /**
+   * Client address ranges (CIDR) the load balancer admits (`LoadBalancer` only). It narrows
+   * who can connect; it is not sign-in, so an exposed Service still needs `auth.mode`.
+   */
+  loadBalancerSourceRanges: CIDR[];
+  /**
+   * `Local` keeps client source addresses and routes only to nodes running the pod;
+   * `Cluster` (Kubernetes' default) spreads over every node. `NodePort` and `LoadBalancer`
+   * only; empty leaves Kubernetes' default.
+   */
+  externalTrafficPolicy: "" | "Cluster" | "Local";
 }
+
+/**
+ * An IPv4 or IPv6 address range in CIDR notation (`203.0.113.0/24`, `2001:db8::/32`).
+ * @pattern ^([0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$
+ * @maxLength 43
+ */
+export type CIDR = string;
 
 /** An Ingress in front of the Service. */
 export interface Ingress {

@@ -4,7 +4,7 @@ import type { HTTPRoute, Ingress, Namespace, NetworkPolicy, Service } from "./ex
 import type { Auth } from "./auth.ts";
 import type { LLM, Tunnel } from "./llm.ts";
 import type { DockerCleanup, ExternalSecrets } from "./operations.ts";
-import type { KubernetesObject, Labels, Persistence, PodSecurityContext, StringMap } from "./common.ts";
+import type { Image, KubernetesObject, Labels, Persistence, PodSecurityContext, StringMap } from "./common.ts";
 import type { OpenHands } from "./openhands.ts";
 
 export type * from "./auth.ts";
@@ -17,8 +17,8 @@ export type * from "./sandbox.ts";
 
 /** Values of the openhands chart. */
 export interface Values {
-  /** Values Helm passes to every chart when this one is used as a dependency. */
-  global?: KubernetesObject;
+  /** Values shared with parent and sibling charts when this one is a dependency. */
+  global?: Global;
   /**
    * Replaces the chart name in object names.
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
@@ -31,8 +31,16 @@ export interface Values {
    * @maxLength 63
    */
   fullnameOverride: string;
-  /** Labels added to every object the chart renders. */
+  /**
+   * Labels added to every object the chart renders and to its pod templates. Keys the chart
+   * sets itself (`app.kubernetes.io/*`, `helm.sh/chart`) are refused.
+   */
   commonLabels: Labels;
+  /**
+   * Annotations added to the metadata of every object the chart renders (not to pod
+   * templates: use `podAnnotations`). An object's own annotations win over these.
+   */
+  commonAnnotations: StringMap;
   /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
   imagePullSecrets: LocalObjectReference[];
 
@@ -73,6 +81,40 @@ export interface Values {
   terminationGracePeriodSeconds: number;
   /** Extra volumes of the pod (mount them with `openhands.extraVolumeMounts`). */
   extraVolumes: KubernetesObject[];
+  /**
+   * More containers in the OpenHands pod, as Kubernetes containers (a log shipper, a
+   * backup agent). Strings inside are rendered as templates (`{{ .Release.Name }}`). They
+   * share the pod's network and Pod Security level. A container with a `hostPort`, or one
+   * whose image carries a tunnel (cloudflared, tailscale, ngrok, frp, bore), is a way in that
+   * no sign-in proxy of the chart sees: the chart refuses it unless `auth.mode` is `external`
+   * or `auth.acknowledgeUnauthenticated` is true.
+   */
+  extraContainers: KubernetesObject[];
+  /**
+   * More init containers, run after the chart's own (workspace ownership, LLM settings, and
+   * the Docker daemon when it is a native sidecar, so they may use it) and before the app.
+   * Templated and guarded like `extraContainers`.
+   */
+  initContainers: KubernetesObject[];
+  /**
+   * Host names resolved to fixed addresses in every container of the pod (`- ip: 10.0.0.5,
+   * hostnames: [llm.internal]`). Merged with the chart's own entry (`127.0.0.1
+   * host.docker.internal` in Docker sandbox modes): one entry per address.
+   */
+  hostAliases: HostAlias[];
+  /** DNS settings of the pod (`nameservers`, `searches`, `options`), Kubernetes' PodDNSConfig passed through. */
+  dnsConfig: KubernetesObject;
+  /**
+   * More objects rendered with the release: each a Kubernetes object, or a string that is
+   * rendered as a template first (`{{ include "openhands.fullname" . }}` works). An Ingress,
+   * HTTPRoute, Gateway route or a `NodePort`/`LoadBalancer` Service among them is a way in:
+   * the chart refuses it unless `auth.mode` is `oauth2Proxy` or `external`, or
+   * `auth.acknowledgeUnauthenticated` is true (point it at the chart's Service, which
+   * passes the sign-in proxy).
+   */
+  extraObjects: (KubernetesObject | string)[];
+  /** The `helm test` pod. */
+  tests: Tests;
 
   /** The ServiceAccount of the pod. */
   serviceAccount: ServiceAccount;
@@ -172,6 +214,51 @@ export interface ServiceAccount {
   name: string;
   /** Annotations of the created ServiceAccount (for example an IAM role for IRSA). */
   annotations: StringMap;
+  /** Labels of the created ServiceAccount, beside `commonLabels` (which they override). */
+  labels: Labels;
   /** Mount an API token in the pod. OpenHands does not call the Kubernetes API in `dind` mode. */
   automountToken: boolean;
+}
+
+/** Values shared with other charts of an umbrella release. */
+export interface Global {
+  /**
+   * Registry for every image the chart runs or has a Docker daemon pull (app, sidecars,
+   * sandbox image, cleanup, tunnel, the `helm test` image), replacing each image's own
+   * `registry`: the one setting an air-gapped cluster with a mirror needs. Repositories and
+   * tags stay as they are, so mirror them under the same paths. Empty keeps each image's registry.
+   * @pattern ^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]+)?(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$
+   * @maxLength 253
+   */
+  imageRegistry?: string;
+  /** Other global values, unused by this chart. */
+  [key: string]: unknown;
+}
+
+/**
+ * A host name (`llm.internal`).
+ * @pattern ^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$
+ * @maxLength 253
+ */
+export type HostName = string;
+
+/** An entry of the pod's /etc/hosts. */
+export interface HostAlias {
+  /**
+   * The address.
+   * @pattern ^[0-9a-fA-F.:]+$
+   * @maxLength 45
+   */
+  ip: string;
+  /**
+   * Names that resolve to it.
+   * @minItems 1
+   */
+  hostnames: HostName[];
+}
+
+/** The `helm test` pod, which checks the app answers through the Service. */
+export interface Tests {
+  /** Its image: any image with `sh` and `curl`, running as a non-root user. */
+  image: Image;
 }
