@@ -19,31 +19,41 @@ export type * from "./sandbox.ts";
 export interface Values {
   /** Values Helm passes to every chart when this one is used as a dependency. */
   global?: KubernetesObject;
-  /**
-   * Replaces the chart name in object names.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
-   * @maxLength 63
-   */
-  nameOverride: string;
-  /**
-   * Replaces the whole `<release>-<chart>` object name prefix.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
-   * @maxLength 63
-   */
-  fullnameOverride: string;
-  /** Labels added to every object the chart renders. */
-  commonLabels: Labels;
-  /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
-  imagePullSecrets: LocalObjectReference[];
 
   /** The OpenHands server. */
   openhands: OpenHands;
+  /** The LLM OpenHands starts with. */
+  llm: LLM;
+
   /** How sandboxes run. */
   sandbox: Sandbox;
   /** The Docker-in-Docker sidecar (sandbox mode `dind`). */
   dind: Dind;
+
   /** Volumes that keep OpenHands' data across restarts and upgrades. */
   persistence: PersistenceValues;
+
+  /** The Service in front of the app. */
+  service: Service;
+  /** An Ingress in front of the Service. */
+  ingress: Ingress;
+  /** A Gateway API HTTPRoute in front of the Service. */
+  httpRoute: HTTPRoute;
+  /** A Cloudflare Tunnel to the Service. */
+  tunnel: Tunnel;
+  /** Authentication in front of every exposure. */
+  auth: Auth;
+  /** A NetworkPolicy around the OpenHands pod. */
+  networkPolicy: NetworkPolicy;
+
+  /** Secrets filled by External Secrets Operator. */
+  externalSecrets: ExternalSecrets;
+  /** A CronJob that frees disk on the sandboxes' Docker daemon. */
+  dockerCleanup: DockerCleanup;
+  /** The ServiceAccount of the pod. */
+  serviceAccount: ServiceAccount;
+  /** The release namespace, when the chart should create it. */
+  namespace: Namespace;
 
   /** How the Deployment replaces its pod. */
   updateStrategy: UpdateStrategy;
@@ -74,28 +84,22 @@ export interface Values {
   /** Extra volumes of the pod (mount them with `openhands.extraVolumeMounts`). */
   extraVolumes: KubernetesObject[];
 
-  /** The ServiceAccount of the pod. */
-  serviceAccount: ServiceAccount;
-  /** The Service in front of the app. */
-  service: Service;
-  /** An Ingress in front of the Service. */
-  ingress: Ingress;
-  /** A Gateway API HTTPRoute in front of the Service. */
-  httpRoute: HTTPRoute;
-  /** Authentication in front of every exposure. */
-  auth: Auth;
-  /** A NetworkPolicy around the OpenHands pod. */
-  networkPolicy: NetworkPolicy;
-  /** The release namespace, when the chart should create it. */
-  namespace: Namespace;
-  /** The LLM OpenHands starts with. */
-  llm: LLM;
-  /** A Cloudflare Tunnel to the Service. */
-  tunnel: Tunnel;
-  /** Secrets filled by External Secrets Operator. */
-  externalSecrets: ExternalSecrets;
-  /** A CronJob that frees disk on the sandboxes' Docker daemon. */
-  dockerCleanup: DockerCleanup;
+  /**
+   * Replaces the chart name in object names.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
+  nameOverride: string;
+  /**
+   * Replaces the whole `<release>-<chart>` object name prefix.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
+  fullnameOverride: string;
+  /** Labels added to every object the chart renders. */
+  commonLabels: Labels;
+  /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
+  imagePullSecrets: LocalObjectReference[];
 }
 
 /** A reference to an object by name in the release namespace. */

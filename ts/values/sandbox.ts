@@ -16,20 +16,18 @@ export interface Sandbox {
    * node (level `privileged`: the socket gives root on the node).
    */
   mode: "dind" | "process" | "remoteDocker" | "kubernetes" | "hostDocker";
-  /** Settings of sandbox mode `hostDocker`. */
-  hostDocker: HostDocker;
+  /**
+   * The sandbox image the app starts for each conversation. For 1.x an agent-server image
+   * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
+   * (`.../runtime:<version>-nikolaik`). The two are not interchangeable.
+   */
+  image: SandboxImage;
   /**
    * Pull the sandbox image into the Docker daemon as soon as it starts (in the background), so
    * the first conversation after a restart does not wait for a multi-GB pull. With
    * `dind.persistence.enabled` the image also survives restarts.
    */
   prePull: boolean;
-  /** Settings of sandbox mode `remoteDocker`. */
-  remoteDocker: RemoteDocker;
-  /** Settings of sandbox mode `kubernetes` (OpenHands 0.45 to 0.62). */
-  kubernetes: KubernetesRuntime;
-  /** Settings of sandbox mode `process`. */
-  process: ProcessSandbox;
   /** The reverse proxy that carries the browser's (and the app's) traffic to 1.x sandboxes. */
   gateway: SandboxGateway;
   /** Limits OpenHands applies to sandboxes. */
@@ -39,12 +37,14 @@ export interface Sandbox {
    * of the app are forwarded by OpenHands itself. Never put credentials here.
    */
   env: EnvMap;
-  /**
-   * The sandbox image the app starts for each conversation. For 1.x an agent-server image
-   * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
-   * (`.../runtime:<version>-nikolaik`). The two are not interchangeable.
-   */
-  image: SandboxImage;
+  /** Settings of sandbox mode `process`. */
+  process: ProcessSandbox;
+  /** Settings of sandbox mode `remoteDocker`. */
+  remoteDocker: RemoteDocker;
+  /** Settings of sandbox mode `hostDocker`. */
+  hostDocker: HostDocker;
+  /** Settings of sandbox mode `kubernetes` (OpenHands 0.45 to 0.62). */
+  kubernetes: KubernetesRuntime;
 }
 
 /** The sandbox image reference handed to the app (the app's Docker daemon pulls it). */
