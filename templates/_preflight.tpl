@@ -30,6 +30,13 @@ that names the keys at fault and says what to set instead.
 {{- if and (eq $generation "v0") $isAgentServerImage }}
 {{- fail (printf "sandbox.image: %s is a 1.x agent-server image, but openhands.image runs OpenHands 0.x, which needs a runtime image (for example docker.openhands.dev/openhands/runtime:0.62-nikolaik). Set sandbox.image to the runtime image matching openhands.image.tag." $sandboxRef) }}
 {{- end }}
+{{- /* 1.x replaces the version part of AGENT_SERVER_IMAGE_TAG with the agent server it bundles
+whenever the repository is upstream's own and the tag has a suffix (sandbox_spec_service.get_agent_server_image), so another
+tag there would be pre-pulled by the chart and never run. */}}
+{{- $bundled := get (dict "1.11.0" "1.34.0") (trimPrefix "v" (include "openhands.appTag" .)) }}
+{{- if and (eq $generation "v1") $bundled (eq (include "openhands.sandboxRepository" .) "ghcr.io/openhands/agent-server") (contains "-" $sandbox.tag) (ne (first (splitList "-" $sandbox.tag)) $bundled) }}
+{{- fail (printf "sandbox.image.tag: OpenHands %s always runs agent-server %s from ghcr.io/openhands/agent-server and rewrites the tag %q to %s-%s, so the image the chart pulls would never run. Use tag %s-%s, or set sandbox.image.registry/repository to your own build of the agent server." (include "openhands.appTag" .) $bundled $sandbox.tag $bundled (join "-" (rest (splitList "-" $sandbox.tag))) $bundled (join "-" (rest (splitList "-" $sandbox.tag)))) }}
+{{- end }}
 {{- end }}
 {{- if eq $mode "kubernetes" }}
 {{- if eq $generation "v1" }}

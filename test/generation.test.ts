@@ -26,6 +26,16 @@ describe("OpenHands generation", () => {
     expect(mounts.state).toBe("/.openhands");
   });
 
+  it("sandbox.image.tag of another agent-server release renders from a repository of your own, which 1.11.0 runs as named", async () => {
+    const { env } = await app({ sandbox: { image: { registry: "registry.lan", repository: "openhands/agent-server", tag: "1.30.0-python" } } });
+    expect(env).toMatchObject({ AGENT_SERVER_IMAGE_REPOSITORY: "registry.lan/openhands/agent-server", AGENT_SERVER_IMAGE_TAG: "1.30.0-python" });
+  });
+
+  it("sandbox.image.tag without a suffix is left as named by 1.11.0, so the chart accepts it", async () => {
+    const { env } = await app({ sandbox: { image: { tag: "1.30.0" } } });
+    expect(env.AGENT_SERVER_IMAGE_TAG).toBe("1.30.0");
+  });
+
   it("openhands.image.tag 0.28 selects 0.x: runtime image variable and FILE_STORE_PATH at /.openhands-state", async () => {
     const { env, mounts } = await app({ openhands: { image: { tag: "0.28" } }, sandbox: { image: runtime("0.28-nikolaik") } });
     expect(env).toMatchObject({

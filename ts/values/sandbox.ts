@@ -62,7 +62,9 @@ export interface SandboxImage {
    */
   repository: string;
   /**
-   * Image tag (for example `1.34.0-python` or `0.28-nikolaik`).
+   * Image tag (for example `1.34.0-python` or `0.28-nikolaik`). OpenHands 1.11.0 runs the
+   * agent server it bundles (1.34.0) from `ghcr.io/openhands/agent-server` whatever version a
+   * suffixed tag names, so another version there is refused: build your own into another repository.
    * @pattern ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$
    */
   tag: string;
