@@ -245,6 +245,12 @@ An existing Secret wins; otherwise the ExternalSecret's target when that is rend
 True when the app runs as the image's non-root user: every mode without a local Docker
 socket (dind and hostDocker need root for it).
 */}}
+{{/* The uid the app runs as without root: openhands.securityContext.runAsUser, or the image's openhands user. */}}
+{{- define "openhands.appUid" -}}
+{{- $security := .Values.openhands.securityContext | default dict }}
+{{- if hasKey $security "runAsUser" }}{{ int $security.runAsUser }}{{ else }}42420{{ end }}
+{{- end }}
+
 {{- define "openhands.appNonRoot" -}}
 {{- if has .Values.sandbox.mode (list "process" "remoteDocker" "kubernetes") }}true{{ end }}
 {{- end }}

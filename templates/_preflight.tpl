@@ -3,12 +3,31 @@ Contradictory values are rejected here, before anything renders, with a message
 that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
+{{- include "openhands.preflight.renamedKeys" . }}
 {{- include "openhands.preflight.sandbox" . }}
 {{- include "openhands.preflight.auth" . }}
 {{- include "openhands.preflight.exposure" . }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if and (hasKey $env "value") (hasKey $env "valueFrom") }}
 {{- fail (printf "openhands.extraEnv[%d] (%s): set either value or valueFrom, not both." $i $env.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A key renamed in files/renamed-keys.yaml fails with its new name rather than being ignored. */}}
+{{- define "openhands.preflight.renamedKeys" -}}
+{{- range (.Files.Get "files/renamed-keys.yaml" | fromYaml).renamed }}
+{{- $node := $.Values }}
+{{- $set := true }}
+{{- range splitList "." .from }}
+{{- if and $set (kindIs "map" $node) (hasKey $node .) (not (kindIs "invalid" (index $node .))) }}
+{{- $node = index $node . }}
+{{- else }}
+{{- $set = false }}
+{{- end }}
+{{- end }}
+{{- if $set }}
+{{- fail (printf "%s was renamed to %s (%s). Move the value there." .from .to .how) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -52,8 +71,8 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- if not $remote.host }}
 {{- fail "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address, for example tcp://docker.lan:2376." }}
 {{- end }}
-{{- if not $remote.tlsSecret }}
-{{- fail "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
+{{- if not $remote.tlsSecretName }}
+{{- fail "sandbox.remoteDocker.tlsSecretName: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
 {{- end }}
 {{- if and (include "openhands.gatewayEnabled" .) (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" (include "openhands.sandboxPortHost" .))) }}
 {{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." (include "openhands.sandboxPortHost" .)) }}
@@ -73,6 +92,15 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
 {{- end }}
 {{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ include "openhands.preflight.dindCleanup" . }}{{ end }}
+{{- $appSecurity := .Values.openhands.securityContext | default dict }}
+{{- if hasKey $appSecurity "runAsUser" }}
+{{- if and (not (include "openhands.appNonRoot" .)) (ne (int $appSecurity.runAsUser) 0) }}
+{{- fail (printf "openhands.securityContext.runAsUser: sandbox mode %s starts the app through the image's entrypoint, which must run as root (it creates the sandbox user and joins the Docker socket's group) and exits otherwise; %d would stop the app from starting. Remove runAsUser, or use a sandbox mode that runs the app without root (process, remoteDocker)." $mode (int $appSecurity.runAsUser)) }}
+{{- end }}
+{{- if and (include "openhands.appNonRoot" .) (eq (int $appSecurity.runAsUser) 0) }}
+{{- fail (printf "openhands.securityContext.runAsUser: sandbox mode %s runs the app without root (runAsNonRoot), and 0 is root. Remove runAsUser (the image's openhands user, 42420) or name another uid." $mode) }}
+{{- end }}
+{{- end }}
 {{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
@@ -237,8 +265,10 @@ be the one holding the runtime Role.
 {{- if not $k.ingressDomain }}
 {{- fail "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com)." }}
 {{- end }}
-{{- if and (or $k.nodeSelectorKey $k.nodeSelectorValue) (not (and $k.nodeSelectorKey $k.nodeSelectorValue)) }}
-{{- fail "sandbox.kubernetes.nodeSelectorKey: OpenHands ignores a node selector unless both sandbox.kubernetes.nodeSelectorKey and sandbox.kubernetes.nodeSelectorValue are set. Set both, or neither." }}
+{{- range $key, $value := $k.nodeSelector }}
+{{- if not $value }}
+{{- fail (printf "sandbox.kubernetes.nodeSelector: OpenHands ignores a node selector whose value is empty, and %s has none. Set the label value, or remove the entry." $key) }}
+{{- end }}
 {{- end }}
 {{- range $i, $toleration := $k.tolerations }}
 {{- range $field, $_ := $toleration }}

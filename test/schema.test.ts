@@ -45,7 +45,7 @@ describe("values.schema.json", () => {
   it("rejects unknown keys in every closed object and keeps label, annotation and env maps open", () => {
     for (const [name, definition] of Object.entries<any>(committed.definitions)) {
       if (definition.type !== "object") continue;
-      const stringMaps = ["StringMap", "Labels", "EnvMap"];
+      const stringMaps = ["StringMap", "Labels", "EnvMap", "RuntimeNodeSelector"];
       const open = [...stringMaps, "KubernetesObject"].includes(name);
       expect({ name, additionalProperties: definition.additionalProperties }).toEqual({
         name,

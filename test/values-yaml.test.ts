@@ -72,6 +72,6 @@ describe("values.yaml", () => {
     for (const value of ["", "1", "10001:10001", "on", "yes", "No", "null", "~", "1e3", "0o17", "017", "1_000", "0 0 * * *"]) expect({ value, quoted: needsQuotes(value) }).toEqual({ value, quoted: true });
     for (const value of ["IfNotPresent", "1.34.0-python", "2026.8.2", "250m", "5Gi", "3600s", "docker.io"]) expect({ value, quoted: needsQuotes(value) }).toEqual({ value, quoted: false });
     expect(text).toContain('owner: "10001:10001"');
-    expect(text).toContain('resourceCpuRequest: "1"');
+    expect(text).toMatch(/\n {8}cpu: "1"\n/);
   });
 });

@@ -32,6 +32,7 @@ export function withReference(readme: string, table: string): string {
 }
 
 function walk(root: Schema, node: Schema, key: string, value: unknown, rows: Row[]): void {
+  if ((node as { deprecated?: boolean }).deprecated) return; // a renamed key, refused by the preflight
   const description = node.description;
   const resolved = resolve(root, node);
   const hasFields = resolved.type === "object" && resolved.properties && Object.keys(resolved.properties).length > 0;

@@ -20,6 +20,7 @@ export const defaults: Values = {
     env: {},
     extraEnv: [],
     extraEnvFrom: [],
+    extraVolumes: [],
     extraVolumeMounts: [],
     resources: {
       requests: {
@@ -33,7 +34,6 @@ export const defaults: Values = {
     securityContext: {
       allowPrivilegeEscalation: false,
     },
-    runAsUser: 42420,
     probes: {
       startup: {
         enabled: true,
@@ -87,7 +87,7 @@ export const defaults: Values = {
     },
     remoteDocker: {
       host: "",
-      tlsSecret: "",
+      tlsSecretName: "",
       publishedHost: "",
       workspaceHostPath: "",
     },
@@ -95,15 +95,20 @@ export const defaults: Values = {
       namespace: "",
       createNamespace: false,
       ingressDomain: "",
-      ingressTlsSecret: "",
+      ingressTlsSecretName: "",
       pvcStorageSize: "2Gi",
       pvcStorageClass: "",
-      resourceCpuRequest: "1",
-      resourceMemoryRequest: "1Gi",
-      resourceMemoryLimit: "2Gi",
-      imagePullSecret: "",
-      nodeSelectorKey: "",
-      nodeSelectorValue: "",
+      resources: {
+        requests: {
+          cpu: "1",
+          memory: "1Gi",
+        },
+        limits: {
+          memory: "2Gi",
+        },
+      },
+      imagePullSecrets: [],
+      nodeSelector: {},
       tolerations: [],
       privileged: false,
     },
@@ -451,7 +456,7 @@ export const defaults: Values = {
     create: true,
     name: "",
     annotations: {},
-    automountToken: false,
+    automountServiceAccountToken: false,
   },
   namespace: {
     create: false,
@@ -472,7 +477,6 @@ export const defaults: Values = {
   tolerations: [],
   priorityClassName: "",
   terminationGracePeriodSeconds: 60,
-  extraVolumes: [],
   nameOverride: "",
   fullnameOverride: "",
   commonLabels: {},

@@ -81,8 +81,6 @@ export interface Values {
    * @minimum 0
    */
   terminationGracePeriodSeconds: number;
-  /** Extra volumes of the pod (mount them with `openhands.extraVolumeMounts`). */
-  extraVolumes: KubernetesObject[];
 
   /**
    * Replaces the chart name in object names.
@@ -176,6 +174,9 @@ export interface ServiceAccount {
   name: string;
   /** Annotations of the created ServiceAccount (for example an IAM role for IRSA). */
   annotations: StringMap;
-  /** Mount an API token in the pod. OpenHands does not call the Kubernetes API in `dind` mode. */
-  automountToken: boolean;
+  /**
+   * Mount an API token in the pod (`automountServiceAccountToken`). Only sandbox mode
+   * `kubernetes` calls the Kubernetes API, and the chart mounts the token for it regardless.
+   */
+  automountServiceAccountToken: boolean;
 }

@@ -1,4 +1,5 @@
 import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Persistence, Resources } from "./common.ts";
+import type { LocalObjectReference } from "./index.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
 export interface Sandbox {
@@ -203,7 +204,7 @@ export interface RemoteDocker {
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
    * @maxLength 253
    */
-  tlsSecret: string;
+  tlsSecretName: string;
   /**
    * Address where the daemon publishes sandbox ports, as the gateway reaches them. Empty means
    * the host of `host`.
@@ -243,7 +244,7 @@ export interface KubernetesRuntime {
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
    * @maxLength 253
    */
-  ingressTlsSecret: string;
+  ingressTlsSecretName: string;
   /**
    * Size of each conversation's claim.
    * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
@@ -256,42 +257,64 @@ export interface KubernetesRuntime {
    */
   pvcStorageClass: string;
   /**
-   * CPU request of each runtime pod.
-   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   * CPU and memory of each runtime pod. OpenHands reads exactly these three amounts
+   * (`resource_cpu_request`, `resource_memory_request`, `resource_memory_limit`).
    */
-  resourceCpuRequest: string;
+  resources: RuntimeResources;
   /**
-   * Memory request of each runtime pod.
-   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   * Image pull Secret for the runtime image (OpenHands takes one: `image_pull_secret`).
+   * @maxItems 1
    */
-  resourceMemoryRequest: string;
+  imagePullSecrets: LocalObjectReference[];
   /**
-   * Memory limit of each runtime pod.
-   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   * Node label runtime pods must match. OpenHands takes one label (`node_selector_key` and
+   * `node_selector_val`).
    */
-  resourceMemoryLimit: string;
-  /**
-   * Image pull Secret for the runtime image.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
-   * @maxLength 253
-   */
-  imagePullSecret: string;
-  /**
-   * Node label key runtime pods must match (with `nodeSelectorValue`).
-   * @pattern ^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
-   * @maxLength 317
-   */
-  nodeSelectorKey: string;
-  /**
-   * Node label value runtime pods must match.
-   * @pattern ^$|^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
-   * @maxLength 63
-   */
-  nodeSelectorValue: string;
+  nodeSelector: RuntimeNodeSelector;
   /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
   tolerations: KubernetesObject[];
   /** Run runtime pods privileged (needed for Docker inside them). */
   privileged: boolean;
+}
+
+/**
+ * One node label: the key is a qualified name (`prefix/name`).
+ * @maxProperties 1
+ * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
+ */
+export interface RuntimeNodeSelector {
+  [key: string]: string;
+}
+
+/** The amounts OpenHands sets on its runtime pods. */
+export interface RuntimeResources {
+  /** What the scheduler reserves for each runtime pod. */
+  requests: RuntimeRequests;
+  /** What each runtime pod may use. */
+  limits: RuntimeLimits;
+}
+
+/** Requests of a runtime pod. */
+export interface RuntimeRequests {
+  /**
+   * CPU in cores or millicores (`1`, `500m`).
+   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   */
+  cpu: string;
+  /**
+   * Memory with a unit (`1Gi`).
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  memory: string;
+}
+
+/** Limits of a runtime pod. */
+export interface RuntimeLimits {
+  /**
+   * Memory with a unit (`2Gi`).
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  memory: string;
 }
 
 /**
