@@ -6,7 +6,9 @@ entries override it.
 {{- define "openhands.envMap" -}}
 {{- $generation := include "openhands.generation" . }}
 {{- $mode := .Values.sandbox.mode }}
-{{- $env := dict "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}
+{{- $env := dict }}
+{{- /* 1.x still parses LOG_ALL_EVENTS but nothing it runs logs the steps the switch is for. */}}
+{{- if eq $generation "v0" }}{{ $_ := set $env "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}{{ end }}
 {{- $workspace := .Values.persistence.workspace }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}

@@ -57,6 +57,9 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- fail (printf "sandbox.image.tag: OpenHands %s always runs agent-server %s from ghcr.io/openhands/agent-server and rewrites the tag %q to %s-%s, so the image the chart pulls would never run. Use tag %s-%s, or set sandbox.image.registry/repository to your own build of the agent server." (include "openhands.appTag" .) $bundled $sandbox.tag $bundled (join "-" (rest (splitList "-" $sandbox.tag))) $bundled (join "-" (rest (splitList "-" $sandbox.tag)))) }}
 {{- end }}
 {{- end }}
+{{- if and (gt (int .Values.sandbox.limits.maxConcurrentConversations) 0) (include "openhands.v0Before" (list . "0.28.1")) }}
+{{- fail (printf "sandbox.limits.maxConcurrentConversations: OpenHands %s has no limit on concurrent conversations (it arrived in 0.28.1), so the value would do nothing. Leave it at 0, or use 0.28.1 or later." (include "openhands.appTag" .)) }}
+{{- end }}
 {{- if eq $mode "kubernetes" }}
 {{- if eq $generation "v1" }}
 {{- fail (printf "sandbox.mode: kubernetes is a runtime of OpenHands 0.45 to 0.62; 1.x (openhands.image.tag %s) has none and would silently fall back to Docker. Use dind, process or remoteDocker with 1.x." (include "openhands.appTag" .)) }}

@@ -34,6 +34,7 @@ const cases: BadValues[] = [
   { file: "v1-app-with-runtime-image", key: "sandbox.image" },
   { file: "v0-app-with-agent-server-image", key: "sandbox.image" },
   { file: "agent-server-tag-rewritten-by-app", key: "sandbox.image.tag" },
+  { file: "max-conversations-before-0281", key: "sandbox.limits.maxConcurrentConversations" },
   { file: "unversioned-tag-without-generation", key: "openhands.generation" },
   { file: "native-sidecar-on-old-kubernetes", key: "dind.startup", kubeVersion: "1.28.0" },
   { file: "env-value-and-valuefrom", key: "openhands.extraEnv[0]" },

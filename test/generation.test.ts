@@ -96,9 +96,19 @@ describe("OpenHands generation", () => {
     expect(mounts.state).toBe("/data/openhands");
   });
 
-  it("openhands.logAllEvents false sets LOG_ALL_EVENTS=false", async () => {
-    const { env } = await app({ openhands: { logAllEvents: false } });
+  it("openhands.logAllEvents false sets LOG_ALL_EVENTS=false for 0.x", async () => {
+    const { env } = await app({ openhands: { image: { tag: "0.28" }, logAllEvents: false }, sandbox: { image: runtime("0.28-nikolaik") } });
     expect(env.LOG_ALL_EVENTS).toBe("false");
+  });
+
+  it("openhands.logAllEvents renders nothing for 1.x, which logs no agent steps", async () => {
+    const { env } = await app({ openhands: { logAllEvents: true } });
+    expect(env).not.toHaveProperty("LOG_ALL_EVENTS");
+  });
+
+  it("sandbox.limits.maxConcurrentConversations sets MAX_CONCURRENT_CONVERSATIONS from 0.28.1 on", async () => {
+    const { env } = await app({ openhands: { image: { tag: "0.28.1" } }, sandbox: { image: runtime("0.28.1-nikolaik"), limits: { maxConcurrentConversations: 3 } } });
+    expect(env.MAX_CONCURRENT_CONVERSATIONS).toBe("3");
   });
 
   it("openhands.env adds variables and overrides the chart's, without duplicates", async () => {

@@ -18,7 +18,7 @@ export interface OpenHands {
    * (`externalSecrets.secrets.jwtSecret`).
    */
   jwtSecret: SecretKeyReference;
-  /** Log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. */
+  /** 0.x: log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. 1.x logs no agent steps, so nothing is set there. */
   logAllEvents: boolean;
   /**
    * Plain environment variables for the app, by name. They override what the chart sets, so

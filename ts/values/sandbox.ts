@@ -182,7 +182,7 @@ export interface SandboxLimits {
    */
   startupGraceSeconds: number;
   /**
-   * Conversations 0.x runs at once (`MAX_CONCURRENT_CONVERSATIONS`). 0 keeps the upstream default.
+   * Conversations 0.x runs at once (`MAX_CONCURRENT_CONVERSATIONS`, read from 0.28.1 on; refused before). 0 keeps the upstream default.
    * 1.x keeps at most 5 sandboxes running and pauses the oldest; it reads no variable for that.
    * @TJS-type integer
    * @minimum 0

@@ -1,0 +1,194 @@
+// Every environment variable the chart sets on the app container is read by the OpenHands
+// release it targets: each name needs an entry below whose evidence is found in that release's
+// own source (the PyPI package, unpacked), or in the library that reads it. A variable with no
+// entry, or whose evidence a release lacks, fails: the chart must not render dead settings.
+import { describe, expect, it } from "vitest";
+import { render } from "../../ts/lib/render.ts";
+import { clusterApiVersions, presets } from "../../ts/lib/presets.ts";
+import { container, serverDeployment } from "../../ts/lib/workload.ts";
+import { pythonFiles, upstreamSource } from "../../ts/runtime/upstream-source.ts";
+
+type Generation = "v0" | "v1";
+
+/** A text that must occur in a file of the package (path matched by `file`). */
+interface Evidence {
+  package: "openhands-ai" | "litellm" | "botocore";
+  file: RegExp;
+  text: RegExp;
+}
+
+interface Contract {
+  generation: Generation;
+  names: string[];
+  /** Why the release reads it, in a few words. */
+  why: string;
+  evidence: (name: string) => Evidence[];
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const lower = (name: string, prefix = "") => name.slice(prefix.length).toLowerCase();
+
+/** `os.getenv('NAME')`, `os.environ['NAME']`, `os.environ.get('NAME')` or LiteLLM's `get_secret("NAME")`. */
+const readsEnv = (pkg: Evidence["package"], name: string): Evidence => ({
+  package: pkg,
+  file: /\.py$/,
+  text: new RegExp(`(getenv|environ\\.get|environ\\[|get_secret)\\(?\\s*['"]${esc(name)}['"]`),
+});
+
+/** 0.x `load_from_env`: `<PREFIX><FIELD>` sets the field of the config model that `prefix` names. */
+const v0Field = (name: string, prefix: "" | "SANDBOX_" | "LLM_", file: RegExp): Evidence[] => [
+  { package: "openhands-ai", file: /core\/config\/utils\.py$/, text: /env_var_name = \(prefix \+ field_name\)\.upper\(\)/ },
+  ...(prefix === "LLM_" ? [{ package: "openhands-ai" as const, file: /core\/config\/utils\.py$/, text: /set_attr_from_env\(default_llm_config, 'LLM_'\)/ }] : []),
+  ...(prefix === "SANDBOX_" ? [{ package: "openhands-ai" as const, file: /core\/config\/(app|openhands)_config\.py$/, text: /^\s+sandbox: SandboxConfig/m }] : []),
+  { package: "openhands-ai", file, text: new RegExp(`^\\s+${esc(lower(name, prefix))}: `, "m") },
+];
+
+const dockerFromEnv: Evidence = { package: "openhands-ai", file: /\.py$/, text: /docker\.from_env\(/ };
+
+const contracts: Contract[] = [
+  // 1.x: the app server reads its settings with os.getenv, and AppServerConfig from OH_<FIELD>.
+  {
+    generation: "v1",
+    names: ["OH_PERSISTENCE_DIR", "SANDBOX_CONTAINER_URL_PATTERN", "SANDBOX_HOST_PORT", "SANDBOX_VOLUMES", "SANDBOX_STARTUP_GRACE_SECONDS", "PERMITTED_CORS_ORIGINS", "JWT_SECRET", "RUNTIME", "AGENT_SERVER_IMAGE_REPOSITORY", "AGENT_SERVER_IMAGE_TAG", "AWS_REGION_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+    why: "read by the app server with os.getenv",
+    evidence: (name) => [readsEnv("openhands-ai", name)],
+  },
+  {
+    generation: "v1",
+    names: ["OH_AGENT_SERVER_ENV"],
+    why: "JSON of extra agent-server variables, parsed with env_parser.from_env",
+    evidence: () => [{ package: "openhands-ai", file: /sandbox_spec_service\.py$/, text: /from_env\(dict\[str, str\], 'OH_AGENT_SERVER_ENV'\)/ }],
+  },
+  {
+    generation: "v1",
+    names: ["OH_WEB_URL"],
+    why: "AppServerConfig.web_url, read from OH_<FIELD>",
+    evidence: () => [
+      { package: "openhands-ai", file: /app_server\/config\.py$/, text: /from_env\(AppServerConfig, 'OH'\)/ },
+      { package: "openhands-ai", file: /app_server\/config\.py$/, text: /^\s+web_url: /m },
+    ],
+  },
+  {
+    generation: "v1",
+    names: ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"],
+    why: "the Docker SDK's docker.from_env()",
+    evidence: () => [dockerFromEnv],
+  },
+  // 0.x: AppConfig, SandboxConfig and the default LLMConfig are loaded from the environment.
+  {
+    generation: "v0",
+    names: ["FILE_STORE", "FILE_STORE_PATH", "RUNTIME", "WORKSPACE_BASE", "WORKSPACE_MOUNT_PATH", "JWT_SECRET", "MAX_CONCURRENT_CONVERSATIONS"],
+    why: "AppConfig fields through load_from_env",
+    evidence: (name) => v0Field(name, "", /core\/config\/(app|openhands)_config\.py$/),
+  },
+  {
+    generation: "v0",
+    names: ["SANDBOX_RUNTIME_CONTAINER_IMAGE", "SANDBOX_LOCAL_RUNTIME_URL", "SANDBOX_VOLUMES"],
+    why: "SandboxConfig fields through load_from_env",
+    evidence: (name) => v0Field(name, "SANDBOX_", /core\/config\/sandbox_config\.py$/),
+  },
+  {
+    generation: "v0",
+    names: ["LLM_MODEL", "LLM_BASE_URL", "LLM_API_KEY", "LLM_AWS_REGION_NAME", "LLM_AWS_ACCESS_KEY_ID", "LLM_AWS_SECRET_ACCESS_KEY"],
+    why: "the default LLMConfig through load_from_env",
+    evidence: (name) => v0Field(name, "LLM_", /core\/config\/llm_config\.py$/),
+  },
+  {
+    generation: "v0",
+    names: ["LOG_ALL_EVENTS"],
+    why: "logs every agent step (the controller imports it)",
+    evidence: (name) => [readsEnv("openhands-ai", name), { package: "openhands-ai", file: /controller\/agent_controller\.py$/, text: /from openhands\.core\.logger import LOG_ALL_EVENTS/ }],
+  },
+  { generation: "v0", names: ["DOCKER_HOST"], why: "the Docker SDK's docker.from_env()", evidence: () => [dockerFromEnv] },
+  {
+    generation: "v0",
+    names: ["AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"],
+    why: "LiteLLM's Bedrock client picks the region from these when the call names none",
+    evidence: (name) => [{ ...readsEnv("litellm", name), file: /llms\/bedrock\/base_aws_llm\.py$/ }],
+  },
+  {
+    generation: "v0",
+    names: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+    why: "boto's environment credentials, which LiteLLM's Bedrock client falls back to",
+    evidence: (name) => [{ package: "botocore", file: /credentials\.py$/, text: new RegExp(`['"]${esc(name)}['"]`) }],
+  },
+];
+
+/** The upstream release a rendered app image tag names (`0.28` is 0.28.0). */
+function releaseOf(tag: string): { generation: Generation; version: string } {
+  const version = tag.split("-")[0].replace(/^v/, "").split(".").concat(["0", "0"]).slice(0, 3).join(".");
+  return { generation: version.startsWith("0.") ? "v0" : "v1", version };
+}
+
+/** Library versions the releases' lock files pin (0.62.0's for 0.x, 1.11.0's for 1.x). */
+const libraries: Record<Generation, Record<"litellm" | "botocore", string>> = {
+  v0: { litellm: "1.77.7", botocore: "1.39.13" },
+  v1: { litellm: "1.84.1", botocore: "1.42.82" },
+};
+
+const sources = new Map<string, Map<string, string>>();
+function source(pkg: string, version: string): Map<string, string> {
+  const key = `${pkg}-${version}`;
+  if (!sources.has(key)) sources.set(key, pythonFiles(upstreamSource(pkg, version)));
+  return sources.get(key)!;
+}
+
+function found(e: Evidence, release: { generation: Generation; version: string }): string | undefined {
+  const files = source(e.package, e.package === "openhands-ai" ? release.version : libraries[release.generation][e.package]);
+  for (const [file, text] of files) if (e.file.test(file) && e.text.test(text)) return file;
+  return undefined;
+}
+
+const runtime = (tag: string) => ({ registry: "docker.openhands.dev", repository: "openhands/runtime", tag });
+/** Values that switch on what no preset does, so every variable the chart can set is checked. */
+const extraCases: { name: string; values: Record<string, unknown> }[] = [
+  {
+    name: "0.62 with every LLM and limit value",
+    values: {
+      openhands: { image: { tag: "0.62" } },
+      sandbox: { image: runtime("0.62-nikolaik"), limits: { maxConcurrentConversations: 3 } },
+      llm: { model: "openai/gpt-4o", baseUrl: "http://llm.lan/v1", apiKey: { existingSecret: "llm" } },
+    },
+  },
+  {
+    name: "1.11.0 with sandbox env, startup grace, Bedrock and a JWT secret",
+    values: {
+      sandbox: { env: { FOO: "bar" }, limits: { startupGraceSeconds: 60 } },
+      llm: { model: "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", bedrock: { enabled: true, region: "us-east-1", existingSecret: "aws" } },
+      openhands: { jwtSecret: { existingSecret: "jwt" } },
+    },
+  },
+];
+
+const cases = [
+  ...presets.map((p) => ({ name: `preset ${p.name}`, options: { valuesFiles: p.valuesFiles } })),
+  ...extraCases.map((c) => ({ name: c.name, options: { values: c.values } })),
+];
+
+describe("every variable the chart sets on the app is read by the OpenHands release it runs", () => {
+  it.each(cases)("$name", async ({ options }) => {
+    const { objects } = await render({ ...options, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" });
+    const app = container(serverDeployment(objects).spec.template.spec, "openhands");
+    const release = releaseOf(app.image!.split(":").pop()!);
+    const names = (app.env ?? []).map((e) => e.name);
+    expect(names.length).toBeGreaterThan(0);
+    const unread: string[] = [];
+    for (const name of names) {
+      const contract = contracts.find((c) => c.generation === release.generation && c.names.includes(name));
+      if (!contract) {
+        unread.push(`${name}: no evidence that OpenHands ${release.version} reads it`);
+        continue;
+      }
+      for (const e of contract.evidence(name)) {
+        if (!found(e, release)) unread.push(`${name} (${contract.why}): ${e.text} not found in ${e.package} ${e.package === "openhands-ai" ? release.version : libraries[release.generation][e.package]}`);
+      }
+    }
+    expect(unread, `the chart sets variables OpenHands ${release.version} does not read`).toEqual([]);
+  });
+
+  it("the evidence check fails for a variable upstream does not read", () => {
+    const dead = { package: "openhands-ai" as const, file: /\.py$/, text: /getenv\('OPENHANDS_CHART_NO_SUCH_SETTING'/ };
+    expect(found(dead, { generation: "v1", version: "1.11.0" })).toBeUndefined();
+    expect(found(readsEnv("openhands-ai", "OH_PERSISTENCE_DIR"), { generation: "v1", version: "1.11.0" })).toMatch(/app_server\/config\.py$/);
+  });
+});
