@@ -104,7 +104,7 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- fail (printf "openhands.securityContext.runAsUser: sandbox mode %s runs the app without root (runAsNonRoot), and 0 is root. Remove runAsUser (the image's openhands user, 42420) or name another uid." $mode) }}
 {{- end }}
 {{- end }}
-{{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
+{{- if and (eq $mode "dind") .Values.dind.sysbox.enabled (dig "privileged" false (.Values.dind.securityContext | default dict)) }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
 {{- if include "openhands.gatewayEnabled" . }}

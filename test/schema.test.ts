@@ -46,11 +46,9 @@ describe("values.schema.json", () => {
     for (const [name, definition] of Object.entries<any>(committed.definitions)) {
       if (definition.type !== "object") continue;
       const stringMaps = ["StringMap", "Labels", "EnvMap", "RuntimeNodeSelector"];
-      const open = [...stringMaps, "KubernetesObject"].includes(name);
-      expect({ name, additionalProperties: definition.additionalProperties }).toEqual({
-        name,
-        additionalProperties: open ? (stringMaps.includes(name) ? { type: "string" } : {}) : false,
-      });
+      const open = [...stringMaps, "KubernetesObject", "ResourceAmounts"].includes(name);
+      const expected = stringMaps.includes(name) ? { type: "string" } : name === "ResourceAmounts" ? { type: ["string", "number"] } : {};
+      expect({ name, additionalProperties: definition.additionalProperties }).toEqual({ name, additionalProperties: open ? expected : false });
     }
   });
 

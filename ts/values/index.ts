@@ -58,17 +58,17 @@ export interface Values {
   /** How the Deployment replaces its pod. */
   updateStrategy: UpdateStrategy;
   /** Annotations of the pod. */
-  podAnnotations: StringMap;
+  podAnnotations?: StringMap;
   /** Labels of the pod (never used in selectors). */
-  podLabels: Labels;
+  podLabels?: Labels;
   /** Security settings of the whole pod. */
-  podSecurityContext: PodSecurityContext;
+  podSecurityContext?: PodSecurityContext;
   /** Node labels the pod must match. */
-  nodeSelector: Labels;
+  nodeSelector?: Labels;
   /** Kubernetes affinity of the pod, passed through as is. */
-  affinity: KubernetesObject;
+  affinity?: KubernetesObject;
   /** Kubernetes tolerations of the pod, passed through as is. */
-  tolerations: KubernetesObject[];
+  tolerations?: KubernetesObject[];
   /**
    * PriorityClass of the pod.
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$

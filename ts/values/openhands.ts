@@ -34,7 +34,7 @@ export interface OpenHands {
   /** Extra volume mounts of the app container, as in a container spec (the volumes go in `extraVolumes`). */
   extraVolumeMounts: KubernetesObject[];
   /** CPU and memory of the app container. */
-  resources: Resources;
+  resources?: Resources;
   /**
    * Security settings of the app container. Its `runAsUser` is the app's one uid knob: in the
    * sandbox modes that need no root (`process`, `remoteDocker`, `kubernetes`) the chart starts the
@@ -42,7 +42,7 @@ export interface OpenHands {
    * and the pod's `fsGroup` following it unless set. With `dind` and `hostDocker` the image's
    * entrypoint must run as root, so a non-zero `runAsUser` is refused there.
    */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
   /** Probes on the app's `/health` endpoint (port 3000). */
   probes: AppProbes;
 }

@@ -97,12 +97,12 @@ export interface Dind {
   /** Plain environment variables of the daemon container. */
   env: EnvMap;
   /** CPU and memory of the daemon container (sandbox containers count against it). */
-  resources: Resources;
+  resources?: Resources;
   /**
    * Security settings of the daemon container. `privileged` is set unless `sysbox.enabled`:
    * dockerd needs it.
    */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
   /** Run the daemon under the Sysbox runtime instead of a privileged container. */
   sysbox: Sysbox;
   /**
@@ -167,9 +167,9 @@ export interface SandboxGateway {
   /** The nginx image (an unprivileged build listening on high ports). */
   image: Image;
   /** CPU and memory of the gateway container. */
-  resources: Resources;
+  resources?: Resources;
   /** Security settings of the gateway container; the defaults meet the `restricted` profile. */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
 }
 
 /** Sandbox limits. */
@@ -270,9 +270,9 @@ export interface KubernetesRuntime {
    * Node label runtime pods must match. OpenHands takes one label (`node_selector_key` and
    * `node_selector_val`).
    */
-  nodeSelector: RuntimeNodeSelector;
+  nodeSelector?: RuntimeNodeSelector;
   /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
-  tolerations: KubernetesObject[];
+  tolerations?: KubernetesObject[];
   /** Run runtime pods privileged (needed for Docker inside them). */
   privileged: boolean;
 }
