@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "threads",
+    // Renders are cached by content (ts/lib/render-cache.ts); this trims old entries.
+    globalSetup: ["./test/render-cache.setup.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

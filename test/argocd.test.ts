@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
 import { helms, presets } from "../ts/lib/presets.ts";
 import { parseManifest } from "../ts/lib/render.ts";
+import { cachedHelm } from "../ts/lib/render-cache.ts";
 import { serverDeployment } from "../ts/lib/workload.ts";
 
 /** Argo CD's own invocation of helm template. */
@@ -27,6 +28,7 @@ const clusterApis = ["apps/v1", "batch/v1", "networking.k8s.io/v1", "gateway.net
 describe("Argo CD", () => {
   describe.each(helms)("rendering as Argo CD does, with %s", (helm) => {
     it.each(presets.map((p) => [p.name, p] as const))("preset %s renders identically twice", async (_name, preset) => {
+      // Two real Helm runs, never the render cache: this is the check that makes caching sound.
       const args = argoArgs(preset.valuesFiles, "1.33.0", clusterApis);
       const [a, b] = await Promise.all([execa(helmBinary(helm), args), execa(helmBinary(helm), args)]);
       expect(a.stdout.length).toBeGreaterThan(0);
@@ -35,7 +37,7 @@ describe("Argo CD", () => {
   });
 
   it("--kube-version drives the sidecar choice the same way in Argo's invocation", async () => {
-    const render = async (kube: string) => parseManifest((await execa(helmBinary("helm4"), argoArgs([], kube, clusterApis))).stdout);
+    const render = async (kube: string) => parseManifest((await cachedHelm("helm4", argoArgs([], kube, clusterApis))).stdout);
     expect(serverDeployment(await render("1.28.0")).spec.template.spec.containers[0].name).toBe("dind");
     expect(serverDeployment(await render("1.33.0")).spec.template.spec.initContainers!.map((c) => c.name)).toContain("dind");
   });
@@ -52,7 +54,7 @@ describe("Argo CD", () => {
 
   it("never sets a claim's volumeName (Argo would show a perpetual diff once it is bound)", async () => {
     for (const preset of presets) {
-      const objects = parseManifest((await execa(helmBinary("helm4"), argoArgs(preset.valuesFiles, "1.33.0", clusterApis))).stdout);
+      const objects = parseManifest((await cachedHelm("helm4", argoArgs(preset.valuesFiles, "1.33.0", clusterApis))).stdout);
       for (const claim of objects.filter((o) => o.kind === "PersistentVolumeClaim")) expect((claim as any).spec).not.toHaveProperty("volumeName");
     }
   });

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { Ajv } from "ajv";
 import { parse, stringify } from "yaml";
 import { parse as parseToml } from "smol-toml";
-import { execa } from "execa";
-import { helmBinary, repoRoot, type HelmName } from "../ts/lib/helm-binaries.ts";
+import { repoRoot, type HelmName } from "../ts/lib/helm-binaries.ts";
+import { cachedHelm } from "../ts/lib/render-cache.ts";
 import { clusterApiVersions, helms, presets } from "../ts/lib/presets.ts";
 import { parseManifest, templateArgs, type K8sObject } from "../ts/lib/render.ts";
 import {
@@ -139,7 +139,7 @@ function writeValues(values: unknown): string {
 
 async function helm(name: HelmName, values: unknown, extraArgs: string[] = []): Promise<HelmRun> {
   const args = templateArgs({ valuesFiles: [writeValues(values)], apiVersions: clusterApiVersions, kubeVersion: "1.33.0", extraArgs });
-  const result = await execa(helmBinary(name), args, { reject: false, maxBuffer: 256 * 1024 * 1024 });
+  const result = await cachedHelm(name, args);
   return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
 }
 

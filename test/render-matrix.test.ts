@@ -1,10 +1,10 @@
 // Invariants that hold for every preset, every pinned Helm and every Kubernetes version.
 // (Byte-identical output across renders is checked the way Argo CD renders, in argocd.test.ts.)
 import { beforeAll, describe, expect, it } from "vitest";
-import { execa } from "execa";
 import { render, type K8sObject, type Rendered } from "../ts/lib/render.ts";
 import { validateAgainstOpenAPI } from "../ts/lib/openapi.ts";
-import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
+import { repoRoot } from "../ts/lib/helm-binaries.ts";
+import { cachedHelm } from "../ts/lib/render-cache.ts";
 import { clusterApiVersions, helms, kubeVersions, presets } from "../ts/lib/presets.ts";
 
 const recommendedLabels = [
@@ -87,7 +87,7 @@ describe.each(presets)("preset $name", (preset) => {
         ...preset.valuesFiles.flatMap((f) => ["--values", `${repoRoot}/${f}`]),
         "--set", "httpRoute.enabled=false",
       ];
-      const result = await execa(helmBinary(helm), args, { reject: false });
+      const result = await cachedHelm(helm, args);
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     });
   });

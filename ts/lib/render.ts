@@ -1,10 +1,11 @@
-// Renders the chart with a pinned Helm and returns the parsed objects.
+// Renders the chart with a pinned Helm and returns the parsed objects. Renders go through a
+// content-addressed cache (render-cache.ts), so each distinct render runs Helm once.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { parseAllDocuments } from "yaml";
-import { helmBinary, repoRoot, type HelmName } from "./helm-binaries.ts";
+import { repoRoot, type HelmName } from "./helm-binaries.ts";
+import { cachedHelm } from "./render-cache.ts";
 
 /** A rendered Kubernetes object. */
 export interface K8sObject {
@@ -55,7 +56,7 @@ export function templateArgs(options: RenderOptions): string[] {
 
 /** Renders and parses; throws with Helm's message when rendering fails. */
 export async function render(options: RenderOptions = {}): Promise<Rendered> {
-  const result = await execa(helmBinary(options.helm ?? "helm4"), templateArgs(options), { reject: false });
+  const result = await cachedHelm(options.helm ?? "helm4", templateArgs(options));
   if (result.exitCode !== 0) {
     throw new Error(`helm template failed (${options.helm ?? "helm4"}): ${result.stderr}`);
   }
@@ -64,7 +65,7 @@ export async function render(options: RenderOptions = {}): Promise<Rendered> {
 
 /** Renders values that must be rejected and returns Helm's error text; throws if they render. */
 export async function renderError(options: RenderOptions): Promise<string> {
-  const result = await execa(helmBinary(options.helm ?? "helm4"), templateArgs(options), { reject: false });
+  const result = await cachedHelm(options.helm ?? "helm4", templateArgs(options));
   if (result.exitCode === 0) throw new Error("expected helm template to fail, but it rendered");
   return result.stderr;
 }
