@@ -102,7 +102,7 @@ const cases: BadValues[] = [
     key: "openhands.securityContext.runAsUser",
     message: "openhands.securityContext.runAsUser: sandbox mode dind starts the app through the image's entrypoint, which must run as root",
   },
-  // Every renamed key: refused by the preflight with the new key's name (from files/renamed-keys.yaml).
+  // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
   ...renamedCases(),
 ];
 

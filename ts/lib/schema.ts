@@ -30,7 +30,7 @@ export function buildValuesSchema(): TJS.Definition {
   return withRenamedKeys(values, renamedKeys());
 }
 
-/** A values key that was renamed, from files/renamed-keys.yaml (which the preflight reads too). */
+/** A values key that was renamed, from migrations/renamed-keys.yaml (which the preflight reads too). */
 export interface RenamedKey {
   from: string;
   to: string;
@@ -38,7 +38,7 @@ export interface RenamedKey {
 }
 
 export function renamedKeys(): RenamedKey[] {
-  return parse(readFileSync(path.join(repoRoot, "files", "renamed-keys.yaml"), "utf8")).renamed;
+  return parse(readFileSync(path.join(repoRoot, "migrations", "renamed-keys.yaml"), "utf8")).renamed;
 }
 
 /**
