@@ -245,6 +245,9 @@ be the one holding the runtime Role.
 {{- if not $k.ingressDomain }}
 {{- fail "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com)." }}
 {{- end }}
+{{- if gt (len ($k.nodeSelector | default dict)) 1 }}
+{{- fail (printf "sandbox.kubernetes.nodeSelector: OpenHands gives runtime pods one node label (node_selector_key and node_selector_val), and %d are set. Keep one." (len $k.nodeSelector)) }}
+{{- end }}
 {{- range $key, $value := $k.nodeSelector }}
 {{- if not $value }}
 {{- fail (printf "sandbox.kubernetes.nodeSelector: OpenHands ignores a node selector whose value is empty, and %s has none. Set the label value, or remove the entry." $key) }}

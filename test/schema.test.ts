@@ -45,7 +45,7 @@ describe("values.schema.json", () => {
   it("rejects unknown keys in every closed object and keeps label, annotation and env maps open", () => {
     for (const [name, definition] of Object.entries<any>(committed.definitions)) {
       if (definition.type !== "object") continue;
-      const stringMaps = ["StringMap", "Labels", "EnvMap", "RuntimeNodeSelector"];
+      const stringMaps = ["StringMap", "Labels", "EnvMap"];
       const open = [...stringMaps, "KubernetesObject", "ResourceAmounts"].includes(name);
       const expected = stringMaps.includes(name) ? { type: "string" } : name === "ResourceAmounts" ? { type: ["string", "number"] } : {};
       expect({ name, additionalProperties: definition.additionalProperties }).toEqual({ name, additionalProperties: open ? expected : false });

@@ -72,6 +72,8 @@ function typeStringItems<T>(node: T): T {
   if (typeof node !== "object" || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = typeStringItems(value);
+  // typescript-json-schema repeats a referenced map's propertyNames beside an optional `$ref`; the definition holds it.
+  if (out.$ref !== undefined) delete out.propertyNames;
   const items = out.items as Record<string, unknown> | undefined;
   if (items && typeof items === "object" && !Array.isArray(items) && items.pattern !== undefined && items.type === undefined && items.$ref === undefined) {
     out.items = { type: "string", ...items };

@@ -44,7 +44,6 @@ export interface Resources {
 /**
  * Amounts keyed by resource name: `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>` or an
  * extended resource (`nvidia.com/gpu`), each a Kubernetes quantity.
- * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
  */
 export interface ResourceAmounts {
   /**
@@ -118,8 +117,8 @@ export interface EnvVar {
 
 /** A container's security settings: every field of a Kubernetes SecurityContext. */
 export interface ContainerSecurityContext {
-  /** AppArmor profile of the container. */
-  appArmorProfile?: AppArmorProfile;
+  /** AppArmor profile of the container (`type`, `localhostProfile`), passed through as in Kubernetes. */
+  appArmorProfile?: KubernetesObject;
   /** `Unmasked` shows the container the whole of /proc (needs the ProcMountType feature). */
   procMount?: "Default" | "Unmasked";
   /** SELinux context of the container. */
@@ -172,17 +171,6 @@ export interface SeccompProfile {
   localhostProfile?: string;
 }
 
-/** AppArmor profile reference. */
-export interface AppArmorProfile {
-  /** `RuntimeDefault`, `Localhost` or `Unconfined`. */
-  type: "RuntimeDefault" | "Localhost" | "Unconfined";
-  /**
-   * Profile name loaded on the node, for `Localhost`.
-   * @maxLength 4096
-   */
-  localhostProfile?: string;
-}
-
 /** SELinux labels, as in Kubernetes. */
 export interface SELinuxOptions {
   /** SELinux level (for example `s0:c123,c456`). */
@@ -195,22 +183,10 @@ export interface SELinuxOptions {
   user?: string;
 }
 
-/** One namespaced kernel parameter set for the pod. */
-export interface Sysctl {
-  /**
-   * Parameter name (for example `net.ipv4.tcp_keepalive_time`).
-   * @pattern ^[a-z0-9]([-_a-z0-9]*[a-z0-9])?([./][a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$
-   * @maxLength 253
-   */
-  name: string;
-  /** Value. */
-  value: string;
-}
-
 /** The pod's security settings: every field of a Kubernetes PodSecurityContext. */
 export interface PodSecurityContext {
-  /** AppArmor profile of every container. */
-  appArmorProfile?: AppArmorProfile;
+  /** AppArmor profile of every container (`type`, `localhostProfile`), passed through as in Kubernetes. */
+  appArmorProfile?: KubernetesObject;
   /** How volumes get the pod's SELinux label: `Recursive` relabels files, `MountOption` mounts with the label. */
   seLinuxChangePolicy?: "MountOption" | "Recursive";
   /** SELinux context of every container. */
@@ -218,10 +194,11 @@ export interface PodSecurityContext {
   /** How the first process's supplemental groups are computed. */
   supplementalGroupsPolicy?: "Merge" | "Strict";
   /**
-   * Namespaced kernel parameters. The sandbox gateway adds its own two (the ephemeral port range
+   * Namespaced kernel parameters (`- name: net.ipv4.tcp_keepalive_time` / `value: "600"`), passed
+   * through as in Kubernetes. The sandbox gateway adds its own two (the ephemeral port range
    * and the unprivileged port start) after these.
    */
-  sysctls?: Sysctl[];
+  sysctls?: KubernetesObject[];
   /** Windows-specific settings, passed through as in Kubernetes. */
   windowsOptions?: KubernetesObject;
   /**

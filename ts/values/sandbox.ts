@@ -1,4 +1,4 @@
-import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Persistence, Resources } from "./common.ts";
+import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Labels, Persistence, Resources } from "./common.ts";
 import type { LocalObjectReference } from "./index.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
@@ -272,20 +272,11 @@ export interface KubernetesRuntime {
    * Node label runtime pods must match. OpenHands takes one label (`node_selector_key` and
    * `node_selector_val`).
    */
-  nodeSelector?: RuntimeNodeSelector;
+  nodeSelector?: Labels;
   /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
   tolerations?: KubernetesObject[];
   /** Run runtime pods privileged (needed for Docker inside them). */
   privileged: boolean;
-}
-
-/**
- * One node label: the key is a qualified name (`prefix/name`).
- * @maxProperties 1
- * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
- */
-export interface RuntimeNodeSelector {
-  [key: string]: string;
 }
 
 /** The amounts OpenHands sets on its runtime pods. */
