@@ -125,9 +125,9 @@ Environment entries for the LLM credentials from their Secrets. Call with
 {{/* The app container's security context: the values', made non-root where the mode allows it. */}}
 {{- define "openhands.appSecurityContext" -}}
 {{- $oh := .Values.openhands }}
-{{- $security := deepCopy $oh.securityContext }}
+{{- $security := deepCopy ($oh.securityContext | default dict) }}
 {{- if include "openhands.appNonRoot" . }}
-{{- $uid := int $oh.runAsUser }}
+{{- $uid := int (include "openhands.appUid" .) }}
 {{- $security = merge $security (dict "runAsNonRoot" true "runAsUser" $uid "runAsGroup" $uid "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) }}
 {{- end }}
 {{- toYaml $security }}

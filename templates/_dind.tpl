@@ -50,7 +50,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
   resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- $security := deepCopy $dind.securityContext }}
+  {{- $security := deepCopy ($dind.securityContext | default dict) }}
   {{- if $dind.sysbox.enabled }}
   {{- $_ := unset $security "privileged" }}
   {{- else }}

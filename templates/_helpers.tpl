@@ -180,6 +180,12 @@ otherwise the major version in the app image tag.
 True when the app runs as the image's non-root user: every mode without a local Docker
 socket (the profile's appUser).
 */}}
+{{/* The uid the app runs as without root: openhands.securityContext.runAsUser, or the image's openhands user. */}}
+{{- define "openhands.appUid" -}}
+{{- $security := .Values.openhands.securityContext | default dict }}
+{{- if hasKey $security "runAsUser" }}{{ int $security.runAsUser }}{{ else }}42420{{ end }}
+{{- end }}
+
 {{- define "openhands.appNonRoot" -}}
 {{- if (include "openhands.profile" . | fromYaml).appNonRoot }}true{{ end }}
 {{- end }}

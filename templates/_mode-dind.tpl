@@ -3,7 +3,7 @@
 {{- define "openhands.mode.dind.preflight" -}}
 {{- include "openhands.preflight.dindArgs" . }}
 {{- include "openhands.preflight.dindCleanup" . }}
-{{- if and .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
+{{- if and .Values.dind.sysbox.enabled (dig "privileged" false (.Values.dind.securityContext | default dict)) }}
 {{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
 {{- end }}
 {{- if and (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}

@@ -5,8 +5,8 @@
 {{- if not $remote.host }}
 {{- fail "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address, for example tcp://docker.lan:2376." }}
 {{- end }}
-{{- if not $remote.tlsSecret }}
-{{- fail "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
+{{- if not $remote.tlsSecretName }}
+{{- fail "sandbox.remoteDocker.tlsSecretName: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
 {{- end }}
 {{- $p := include "openhands.profile" . | fromYaml }}
 {{- if and $p.gateway (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" $p.sandboxPortHost)) }}
@@ -32,7 +32,7 @@
 {{- define "openhands.mode.remoteDocker.volumes" -}}
 - name: docker-tls
   secret:
-    secretName: {{ .Values.sandbox.remoteDocker.tlsSecret | quote }}
+    secretName: {{ .Values.sandbox.remoteDocker.tlsSecretName | quote }}
     defaultMode: 288 # 0440: owner and group read
 {{- end }}
 

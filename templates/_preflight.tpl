@@ -3,6 +3,7 @@ Contradictory values are rejected here, before anything renders, with a message
 that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
+{{- include "openhands.preflight.renamedKeys" . }}
 {{- include "openhands.preflight.sandbox" . }}
 {{- include "openhands.preflight.auth" . }}
 {{- include "openhands.preflight.extras" . }}
@@ -14,9 +15,36 @@ that names the keys at fault and says what to set instead.
 {{- end }}
 {{- end }}
 
+{{/* A key renamed in migrations/renamed-keys.yaml fails with its new name rather than being ignored. */}}
+{{- define "openhands.preflight.renamedKeys" -}}
+{{- range (.Files.Get "migrations/renamed-keys.yaml" | fromYaml).renamed }}
+{{- $node := $.Values }}
+{{- $set := true }}
+{{- range splitList "." .from }}
+{{- if and $set (kindIs "map" $node) (hasKey $node .) (not (kindIs "invalid" (index $node .))) }}
+{{- $node = index $node . }}
+{{- else }}
+{{- $set = false }}
+{{- end }}
+{{- end }}
+{{- if $set }}
+{{- fail (printf "%s was renamed to %s (%s). Move the value there." .from .to .how) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{- define "openhands.preflight.sandbox" -}}
 {{- $generation := include "openhands.generation" . }}
 {{- $p := include "openhands.profile" . | fromYaml }}
+{{- $appSecurity := .Values.openhands.securityContext | default dict }}
+{{- if hasKey $appSecurity "runAsUser" }}
+{{- if and (not $p.appNonRoot) (ne (int $appSecurity.runAsUser) 0) }}
+{{- fail (printf "openhands.securityContext.runAsUser: sandbox mode %s starts the app through the image's entrypoint, which must run as root (it creates the sandbox user and joins the Docker socket's group) and exits otherwise; %d would stop the app from starting. Remove runAsUser, or use a sandbox mode that runs the app without root (process, remoteDocker)." $p.mode (int $appSecurity.runAsUser)) }}
+{{- end }}
+{{- if and $p.appNonRoot (eq (int $appSecurity.runAsUser) 0) }}
+{{- fail (printf "openhands.securityContext.runAsUser: sandbox mode %s runs the app without root (runAsNonRoot), and 0 is root. Remove runAsUser (the image's openhands user, 42420) or name another uid." $p.mode) }}
+{{- end }}
+{{- end }}
 {{- if $p.sandboxImage }}
 {{- $sandbox := .Values.sandbox.image }}
 {{- $sandboxRef := include "openhands.sandboxImageRef" . }}
@@ -218,8 +246,13 @@ be the one holding the runtime Role.
 {{- if not $k.ingressDomain }}
 {{- fail "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host, so no conversation starts. Set a domain whose wildcard DNS reaches your ingress controller (for example runtime.example.com)." }}
 {{- end }}
-{{- if and (or $k.nodeSelectorKey $k.nodeSelectorValue) (not (and $k.nodeSelectorKey $k.nodeSelectorValue)) }}
-{{- fail "sandbox.kubernetes.nodeSelectorKey: OpenHands ignores a node selector unless both sandbox.kubernetes.nodeSelectorKey and sandbox.kubernetes.nodeSelectorValue are set. Set both, or neither." }}
+{{- if gt (len ($k.nodeSelector | default dict)) 1 }}
+{{- fail (printf "sandbox.kubernetes.nodeSelector: OpenHands gives runtime pods one node label (node_selector_key and node_selector_val), and %d are set. Keep one." (len $k.nodeSelector)) }}
+{{- end }}
+{{- range $key, $value := $k.nodeSelector }}
+{{- if not $value }}
+{{- fail (printf "sandbox.kubernetes.nodeSelector: OpenHands ignores a node selector whose value is empty, and %s has none. Set the label value, or remove the entry." $key) }}
+{{- end }}
 {{- end }}
 {{- range $i, $toleration := $k.tolerations }}
 {{- range $field, $_ := $toleration }}

@@ -115,7 +115,7 @@ describe("ways in that pass every proxy in the pod", () => {
   });
 
   it("remote Docker publishes sandbox ports on its machine: refused without auth.mode external or the acknowledgement", async () => {
-    const sandbox = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecret: "docker-tls" } };
+    const sandbox = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecretName: "docker-tls" } };
     await refusedByEveryHelm({ sandbox }, "sandbox.mode: sandbox ports published by the remote Docker daemon on every address of its machine would expose OpenHands without authentication");
     await refusedByEveryHelm({ auth: signIn, sandbox }, "sandbox.mode: auth.mode oauth2Proxy does not protect sandbox ports published by the remote Docker daemon");
     await renderedByEveryHelm({ auth: { acknowledgeUnauthenticated: true }, sandbox });

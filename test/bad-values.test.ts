@@ -4,6 +4,7 @@ import path from "node:path";
 import { renderError } from "../ts/lib/render.ts";
 import { helms, currentKube } from "../ts/lib/presets.ts";
 import { repoRoot } from "../ts/lib/helm-binaries.ts";
+import { renamedKeys } from "../ts/lib/schema.ts";
 
 interface BadValues {
   /** File in test/bad-values/. */
@@ -55,7 +56,7 @@ const cases: BadValues[] = [
   { file: "external-secrets-without-store", key: "externalSecrets.storeRef.name", apiVersions: ["external-secrets.io/v1/ExternalSecret"] },
   { file: "cleanup-without-docker", key: "dockerCleanup.enabled" },
   { file: "sysbox-with-privileged", key: "dind.securityContext.privileged" },
-  { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecret" },
+  { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecretName" },
   { file: "gateway-host-routing-without-domain", key: "sandbox.gateway.hostDomain" },
   { file: "kubernetes-runtime-with-v1", key: "sandbox.mode" },
   {
@@ -100,7 +101,37 @@ const cases: BadValues[] = [
     message:
       "ingress.annotations: nginx.ingress.kubernetes.io/auth-url would override the external authentication that auth.mode ingressNginx writes on the Ingress. Remove it and set auth.ingressNginx.authUrl instead.",
   },
+  { file: "runtime-two-node-labels", key: "sandbox.kubernetes.nodeSelector" },
+  { file: "runtime-two-pull-secrets", key: "sandbox.kubernetes.imagePullSecrets" },
+  {
+    file: "app-uid-in-root-mode",
+    key: "openhands.securityContext.runAsUser",
+    message: "openhands.securityContext.runAsUser: sandbox mode dind starts the app through the image's entrypoint, which must run as root",
+  },
+  // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
+  ...renamedCases(),
 ];
+
+/** One bad-values file per renamed key; the message names the old key and the new one. */
+function renamedCases(): BadValues[] {
+  const files: Record<string, string> = {
+    extraVolumes: "renamed-extra-volumes",
+    "openhands.runAsUser": "renamed-run-as-user",
+    "serviceAccount.automountToken": "renamed-automount-token",
+    "sandbox.kubernetes.imagePullSecret": "renamed-runtime-image-pull-secret",
+    "sandbox.kubernetes.nodeSelectorKey": "renamed-runtime-node-selector-key",
+    "sandbox.kubernetes.nodeSelectorValue": "renamed-runtime-node-selector-value",
+    "sandbox.kubernetes.resourceCpuRequest": "renamed-runtime-cpu-request",
+    "sandbox.kubernetes.resourceMemoryRequest": "renamed-runtime-memory-request",
+    "sandbox.kubernetes.resourceMemoryLimit": "renamed-runtime-memory-limit",
+    "sandbox.kubernetes.ingressTlsSecret": "renamed-runtime-ingress-tls-secret",
+    "sandbox.remoteDocker.tlsSecret": "renamed-remote-docker-tls-secret",
+  };
+  return renamedKeys().map(({ from, to }) => {
+    if (!files[from]) throw new Error(`renamed key ${from} has no bad-values file`);
+    return { file: files[from], key: from, message: `${from} was renamed to ${to} (` };
+  });
+}
 
 /**
  * Whether Helm's message names the key: its parent path (with `.` or `/` between

@@ -84,7 +84,7 @@ describe("Docker cleanup", () => {
 
   it("is refused where there is no Docker daemon to clean", async () => {
     const { renderError } = await import("../ts/lib/render.ts");
-    expect(await renderError({ values: { sandbox: { mode: "remoteDocker", remoteDocker: { host: "tcp://1.2.3.4:2376", tlsSecret: "t" } }, dockerCleanup: { enabled: true } } })).toContain(
+    expect(await renderError({ values: { sandbox: { mode: "remoteDocker", remoteDocker: { host: "tcp://1.2.3.4:2376", tlsSecretName: "t" } }, dockerCleanup: { enabled: true } } })).toContain(
       "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker",
     );
   });

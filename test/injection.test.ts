@@ -485,8 +485,10 @@ describe("config.toml of sandbox mode kubernetes", () => {
   it("holds any string as a valid TOML string, quotes, backslashes and control characters included (schema checks skipped)", async () => {
     const nasty = 'a"b\\c\nd\te\u0001f\u007fg\u00e9\u202e"""\n[core]\nruntime = "docker"';
     const preset = presetBases.find((b) => b.name === "v0-kubernetes-runtime")!;
-    const fields = { ingressDomain: "ingress_domain", ingressTlsSecret: "ingress_tls_secret", pvcStorageClass: "pvc_storage_class", imagePullSecret: "image_pull_secret", nodeSelectorKey: "node_selector_key", nodeSelectorValue: "node_selector_val", resourceCpuRequest: "resource_cpu_request" };
-    const values = coalesce(preset.values, { sandbox: { kubernetes: Object.fromEntries(Object.keys(fields).map((k) => [k, nasty])) } });
+    const fields = { ingressDomain: "ingress_domain", ingressTlsSecretName: "ingress_tls_secret", pvcStorageClass: "pvc_storage_class" };
+    const shaped = { imagePullSecrets: [{ name: nasty }], nodeSelector: { [nasty]: nasty }, resources: { requests: { cpu: nasty, memory: nasty }, limits: { memory: nasty } } };
+    const shapedKeys = ["image_pull_secret", "node_selector_key", "node_selector_val", "resource_cpu_request", "resource_memory_request", "resource_memory_limit"];
+    const values = coalesce(preset.values, { sandbox: { kubernetes: { ...Object.fromEntries(Object.keys(fields).map((k) => [k, nasty])), ...shaped } } });
     for (const h of helms) {
       const run = await helm(h, values, ["--skip-schema-validation", "--show-only", "templates/config-configmap.yaml"]);
       expect(run.stderr).toBe("");
@@ -494,7 +496,7 @@ describe("config.toml of sandbox mode kubernetes", () => {
       const config = parseToml(String((parseManifest(run.stdout)[0].data as Record<string, string>)["config.toml"])) as Record<string, Record<string, unknown>>;
       expect(Object.keys(config)).toEqual(["core", "kubernetes"]);
       expect(config.core).toEqual({ runtime: "kubernetes" });
-      for (const key of Object.values(fields)) expect(config.kubernetes[key]).toBe(nasty);
+      for (const key of [...Object.values(fields), ...shapedKeys]) expect(config.kubernetes[key]).toBe(nasty);
     }
   });
 });

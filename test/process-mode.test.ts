@@ -34,8 +34,8 @@ describe("sandbox mode process", () => {
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 42420, seccompProfile: { type: "RuntimeDefault" } });
   });
 
-  it("openhands.runAsUser changes the user and fsGroup together", async () => {
-    const { spec } = await processPod({ openhands: { runAsUser: 1000 } });
+  it("openhands.securityContext.runAsUser, the one uid knob, changes the user, group and fsGroup together", async () => {
+    const { spec } = await processPod({ openhands: { securityContext: { runAsUser: 1000 } } });
     expect(container(spec, "openhands").securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
     expect(spec.securityContext).toMatchObject({ fsGroup: 1000 });
   });

@@ -145,7 +145,7 @@ describe("[kubernetes] section of config.toml", () => {
       "sandbox.kubernetes.ingressDomain: OpenHands creates an Ingress for every conversation at <conversation id>.<ingressDomain>, and with an empty domain the API server rejects that host",
     ],
     ["a toleration field upstream cannot take", runtime({ tolerations: [{ key: "k", operator: "Exists", tolerationSecond: 5 }] }), "sandbox.kubernetes.tolerations[0]: tolerationSecond is not a toleration field"],
-    ["a node selector key without a value", runtime({ nodeSelectorKey: "pool" }), "sandbox.kubernetes.nodeSelectorKey: OpenHands ignores a node selector unless both"],
+    ["a node selector label without a value", runtime({ nodeSelector: { pool: "" } }), "sandbox.kubernetes.nodeSelector: OpenHands ignores a node selector whose value is empty, and pool has none"],
   ])("refuses %s", async (_what, values, message) => {
     for (const helm of helms) expect(await renderError({ helm, values })).toContain(message);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getObject, objectsOfKind, render, renderError } from "../ts/lib/render.ts";
 import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 
-const remote = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecret: "docker-tls" } };
+const remote = { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.1.20:2376", tlsSecretName: "docker-tls" } };
 // Sandbox ports published outside the pod need a lock the chart cannot provide: declared here.
 const firewall = { mode: "external", external: { description: "a firewall in front of sandbox ports" } };
 const v0 = (tag: string) => ({
@@ -12,7 +12,7 @@ const v0 = (tag: string) => ({
 });
 
 describe("sandbox mode remoteDocker", () => {
-  it("talks to the daemon over TCP with TLS client certificates from sandbox.remoteDocker.tlsSecret", async () => {
+  it("talks to the daemon over TCP with TLS client certificates from sandbox.remoteDocker.tlsSecretName", async () => {
     const { objects } = await render({ values: { auth: firewall, sandbox: remote } });
     const spec = serverDeployment(objects).spec.template.spec;
     const app = container(spec, "openhands");
@@ -60,9 +60,9 @@ describe("sandbox mode remoteDocker", () => {
   });
 
   it.each([
-    ["no TLS material", { remoteDocker: { host: "tcp://192.168.1.20:2376" } }, "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS"],
-    ["no daemon address", { remoteDocker: { tlsSecret: "t" } }, "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address"],
-    ["a host name for the gateway to reach", { remoteDocker: { host: "tcp://docker.lan:2376", tlsSecret: "t" } }, "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards"],
+    ["no TLS material", { remoteDocker: { host: "tcp://192.168.1.20:2376" } }, "sandbox.remoteDocker.tlsSecretName: a Docker daemon on TCP without TLS"],
+    ["no daemon address", { remoteDocker: { tlsSecretName: "t" } }, "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address"],
+    ["a host name for the gateway to reach", { remoteDocker: { host: "tcp://docker.lan:2376", tlsSecretName: "t" } }, "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards"],
   ])("is refused with %s", async (_what, sandbox, message) => {
     expect(await renderError({ values: { auth: firewall, sandbox: { mode: "remoteDocker", ...sandbox } } })).toContain(message);
   });

@@ -47,11 +47,9 @@ describe("values.schema.json", () => {
       if (definition.type !== "object") continue;
       const stringMaps = ["StringMap", "Labels", "EnvMap"];
       // Global is Helm's map shared with other charts of an umbrella release.
-      const open = [...stringMaps, "KubernetesObject", "Global"].includes(name);
-      expect({ name, additionalProperties: definition.additionalProperties }).toEqual({
-        name,
-        additionalProperties: open ? (stringMaps.includes(name) ? { type: "string" } : {}) : false,
-      });
+      const open = [...stringMaps, "KubernetesObject", "ResourceAmounts", "Global"].includes(name);
+      const expected = stringMaps.includes(name) ? { type: "string" } : name === "ResourceAmounts" ? { type: ["string", "number"] } : {};
+      expect({ name, additionalProperties: definition.additionalProperties }).toEqual({ name, additionalProperties: open ? expected : false });
     }
   });
 

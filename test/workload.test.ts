@@ -89,15 +89,15 @@ describe("OpenHands workload", () => {
     expect(container(spec, "openhands").securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ["NET_RAW"] } });
   });
 
-  it("extraEnv, extraEnvFrom, extraVolumes and extraVolumeMounts reach the app", async () => {
+  it("openhands.extraEnv, extraEnvFrom, extraVolumes and extraVolumeMounts reach the app", async () => {
     const spec = (
       await deployment({
         openhands: {
           extraEnv: [{ name: "LLM_API_KEY", valueFrom: { secretKeyRef: { name: "llm", key: "api-key" } } }],
           extraEnvFrom: [{ configMapRef: { name: "openhands-settings" } }],
+          extraVolumes: [{ name: "ca", configMap: { name: "corporate-ca" } }],
           extraVolumeMounts: [{ name: "ca", mountPath: "/etc/ssl/custom", readOnly: true }],
         },
-        extraVolumes: [{ name: "ca", configMap: { name: "corporate-ca" } }],
       })
     ).deployment.spec.template.spec;
     const app = container(spec, "openhands") as any;

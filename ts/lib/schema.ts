@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as TJS from "typescript-json-schema";
+import { parse } from "yaml";
 import { repoRoot } from "./helm-binaries.ts";
 
 /** Builds the draft-07 values schema from the TypeScript types, self-contained and strict. */
@@ -24,7 +26,41 @@ export function buildValuesSchema(): TJS.Definition {
     validationKeywords: ["propertyNames"],
   });
   if (!schema) throw new Error("typescript-json-schema produced no schema for Values");
-  return { $schema: "http://json-schema.org/draft-07/schema#", title: "openhands chart values", ...typeStringItems(stripSchemaKey(schema)) };
+  const values = { $schema: "http://json-schema.org/draft-07/schema#", title: "openhands chart values", ...typeStringItems(stripSchemaKey(schema)) };
+  return withRenamedKeys(values, renamedKeys());
+}
+
+/** A values key that was renamed, from migrations/renamed-keys.yaml (which the preflight reads too). */
+export interface RenamedKey {
+  from: string;
+  to: string;
+  how: string;
+}
+
+export function renamedKeys(): RenamedKey[] {
+  return parse(readFileSync(path.join(repoRoot, "migrations", "renamed-keys.yaml"), "utf8")).renamed;
+}
+
+/**
+ * Accepts each renamed key (any value) so that Helm gets past the schema to the preflight, whose
+ * message names the new key; editors that read the schema flag the key as deprecated.
+ */
+function withRenamedKeys(schema: TJS.Definition, renamed: RenamedKey[]): TJS.Definition {
+  for (const { from, to } of renamed) {
+    const parts = from.split(".");
+    let node = schema;
+    for (const part of parts.slice(0, -1)) node = resolveRef(schema, node.properties![part] as TJS.Definition);
+    node = resolveRef(schema, node);
+    if (!node.properties || node.additionalProperties !== false) throw new Error(`renamed key ${from}: its parent is not a closed object`);
+    if (node.properties[parts.at(-1)!]) throw new Error(`renamed key ${from} is still a values key`);
+    node.properties[parts.at(-1)!] = { description: `Renamed to \`${to}\`; setting it fails with that name.`, deprecated: true } as TJS.Definition;
+  }
+  return schema;
+}
+
+function resolveRef(root: TJS.Definition, node: TJS.Definition): TJS.Definition {
+  if (!node.$ref) return node;
+  return resolveRef(root, root.definitions![node.$ref.replace("#/definitions/", "")] as TJS.Definition);
 }
 
 /**
@@ -36,6 +72,8 @@ function typeStringItems<T>(node: T): T {
   if (typeof node !== "object" || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = typeStringItems(value);
+  // typescript-json-schema repeats a referenced map's propertyNames beside an optional `$ref`; the definition holds it.
+  if (out.$ref !== undefined) delete out.propertyNames;
   const items = out.items as Record<string, unknown> | undefined;
   if (items && typeof items === "object" && !Array.isArray(items) && items.pattern !== undefined && items.type === undefined && items.$ref === undefined) {
     out.items = { type: "string", ...items };

@@ -117,6 +117,7 @@ function fieldTable(rows: Row[]): string {
 }
 
 function walk(root: Schema, node: Schema, key: string, value: unknown, rows: Row[], shared: Set<string>, top = false): void {
+  if ((node as { deprecated?: boolean }).deprecated) return; // a renamed key, refused by the preflight
   const resolved = resolve(root, node);
   if (top) {
     for (const [field, child] of Object.entries(resolved.properties ?? {})) {

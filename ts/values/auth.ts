@@ -105,9 +105,9 @@ export interface OAuth2Proxy {
    */
   extraArgs: string[];
   /** CPU and memory of the proxy container. */
-  resources: Resources;
+  resources?: Resources;
   /** Security settings of the proxy container; the defaults meet the `restricted` Pod Security profile. */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
 }
 
 /** Key names inside `auth.oauth2Proxy.existingSecret`. */

@@ -31,16 +31,26 @@ export interface Image {
   pullPolicy: "Always" | "IfNotPresent" | "Never";
 }
 
-/** CPU and memory requests and limits of one container, as in Kubernetes. */
+/** Requests and limits of one container, as in Kubernetes (every field its ResourceRequirements has). */
 export interface Resources {
   /** Minimum resources the scheduler reserves (for example `cpu: 500m`, `memory: 1Gi`). */
   requests?: ResourceAmounts;
-  /** Maximum resources the container may use. */
+  /** Maximum resources the container may use, extended resources such as `nvidia.com/gpu` included. */
   limits?: ResourceAmounts;
+  /** Dynamic resource allocation claims of the pod this container uses (`- name: gpu`). */
+  claims?: KubernetesObject[];
 }
 
-/** Amounts keyed by resource name. */
+/**
+ * Amounts keyed by resource name: `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>` or an
+ * extended resource (`nvidia.com/gpu`), each a Kubernetes quantity.
+ */
 export interface ResourceAmounts {
+  /**
+   * A Kubernetes quantity (`2`, `500m`, `1Gi`).
+   * @pattern ^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$
+   */
+  [resource: string]: string | number | undefined;
   /**
    * CPU in cores or millicores (`0.5`, `500m`).
    * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
@@ -105,8 +115,16 @@ export interface EnvVar {
   valueFrom?: KubernetesObject;
 }
 
-/** The container-level security settings the chart lets you change. */
+/** A container's security settings: every field of a Kubernetes SecurityContext. */
 export interface ContainerSecurityContext {
+  /** AppArmor profile of the container (`type`, `localhostProfile`), passed through as in Kubernetes. */
+  appArmorProfile?: KubernetesObject;
+  /** `Unmasked` shows the container the whole of /proc (needs the ProcMountType feature). */
+  procMount?: "Default" | "Unmasked";
+  /** SELinux context of the container. */
+  seLinuxOptions?: SELinuxOptions;
+  /** Windows-specific settings, passed through as in Kubernetes. */
+  windowsOptions?: KubernetesObject;
   /** Whether a process can gain more privileges than its parent. */
   allowPrivilegeEscalation?: boolean;
   /** Run the container privileged. */
@@ -153,8 +171,36 @@ export interface SeccompProfile {
   localhostProfile?: string;
 }
 
-/** The pod-level security settings the chart lets you change. */
+/** SELinux labels, as in Kubernetes. */
+export interface SELinuxOptions {
+  /** SELinux level (for example `s0:c123,c456`). */
+  level?: string;
+  /** SELinux role. */
+  role?: string;
+  /** SELinux type (for example `spc_t`). */
+  type?: string;
+  /** SELinux user. */
+  user?: string;
+}
+
+/** The pod's security settings: every field of a Kubernetes PodSecurityContext. */
 export interface PodSecurityContext {
+  /** AppArmor profile of every container (`type`, `localhostProfile`), passed through as in Kubernetes. */
+  appArmorProfile?: KubernetesObject;
+  /** How volumes get the pod's SELinux label: `Recursive` relabels files, `MountOption` mounts with the label. */
+  seLinuxChangePolicy?: "MountOption" | "Recursive";
+  /** SELinux context of every container. */
+  seLinuxOptions?: SELinuxOptions;
+  /** How the first process's supplemental groups are computed. */
+  supplementalGroupsPolicy?: "Merge" | "Strict";
+  /**
+   * Namespaced kernel parameters (`- name: net.ipv4.tcp_keepalive_time` / `value: "600"`), passed
+   * through as in Kubernetes. The sandbox gateway adds its own two (the ephemeral port range
+   * and the unprivileged port start) after these.
+   */
+  sysctls?: KubernetesObject[];
+  /** Windows-specific settings, passed through as in Kubernetes. */
+  windowsOptions?: KubernetesObject;
   /**
    * Group that owns mounted volumes.
    * @TJS-type integer

@@ -19,54 +19,56 @@ export type * from "./sandbox.ts";
 export interface Values {
   /** Values shared with parent and sibling charts when this one is a dependency. */
   global?: Global;
-  /**
-   * Replaces the chart name in object names.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
-   * @maxLength 63
-   */
-  nameOverride: string;
-  /**
-   * Replaces the whole `<release>-<chart>` object name prefix.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
-   * @maxLength 63
-   */
-  fullnameOverride: string;
-  /**
-   * Labels added to every object the chart renders and to its pod templates. Keys the chart
-   * sets itself (`app.kubernetes.io/*`, `helm.sh/chart`) are refused.
-   */
-  commonLabels: Labels;
-  /**
-   * Annotations added to the metadata of every object the chart renders (not to pod
-   * templates: use `podAnnotations`). An object's own annotations win over these.
-   */
-  commonAnnotations: StringMap;
-  /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
-  imagePullSecrets: LocalObjectReference[];
 
   /** The OpenHands server. */
   openhands: OpenHands;
+  /** The LLM OpenHands starts with. */
+  llm: LLM;
+
   /** How sandboxes run. */
   sandbox: Sandbox;
   /** The Docker-in-Docker sidecar (sandbox mode `dind`). */
   dind: Dind;
+
   /** Volumes that keep OpenHands' data across restarts and upgrades. */
   persistence: PersistenceValues;
+
+  /** The Service in front of the app. */
+  service: Service;
+  /** An Ingress in front of the Service. */
+  ingress: Ingress;
+  /** A Gateway API HTTPRoute in front of the Service. */
+  httpRoute: HTTPRoute;
+  /** A Cloudflare Tunnel to the Service. */
+  tunnel: Tunnel;
+  /** Authentication in front of every exposure. */
+  auth: Auth;
+  /** A NetworkPolicy around the OpenHands pod. */
+  networkPolicy: NetworkPolicy;
+
+  /** Secrets filled by External Secrets Operator. */
+  externalSecrets: ExternalSecrets;
+  /** A CronJob that frees disk on the sandboxes' Docker daemon. */
+  dockerCleanup: DockerCleanup;
+  /** The ServiceAccount of the pod. */
+  serviceAccount: ServiceAccount;
+  /** The release namespace, when the chart should create it. */
+  namespace: Namespace;
 
   /** How the Deployment replaces its pod. */
   updateStrategy: UpdateStrategy;
   /** Annotations of the pod. */
-  podAnnotations: StringMap;
+  podAnnotations?: StringMap;
   /** Labels of the pod (never used in selectors). */
-  podLabels: Labels;
+  podLabels?: Labels;
   /** Security settings of the whole pod. */
-  podSecurityContext: PodSecurityContext;
+  podSecurityContext?: PodSecurityContext;
   /** Node labels the pod must match. */
-  nodeSelector: Labels;
+  nodeSelector?: Labels;
   /** Kubernetes affinity of the pod, passed through as is. */
-  affinity: KubernetesObject;
+  affinity?: KubernetesObject;
   /** Kubernetes tolerations of the pod, passed through as is. */
-  tolerations: KubernetesObject[];
+  tolerations?: KubernetesObject[];
   /**
    * PriorityClass of the pod.
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
@@ -79,8 +81,6 @@ export interface Values {
    * @minimum 0
    */
   terminationGracePeriodSeconds: number;
-  /** Extra volumes of the pod (mount them with `openhands.extraVolumeMounts`). */
-  extraVolumes: KubernetesObject[];
   /**
    * More containers in the OpenHands pod, as Kubernetes containers (a log shipper, a
    * backup agent). Strings inside are rendered as templates (`{{ .Release.Name }}`). They
@@ -116,28 +116,30 @@ export interface Values {
   /** The `helm test` pod. */
   tests: Tests;
 
-  /** The ServiceAccount of the pod. */
-  serviceAccount: ServiceAccount;
-  /** The Service in front of the app. */
-  service: Service;
-  /** An Ingress in front of the Service. */
-  ingress: Ingress;
-  /** A Gateway API HTTPRoute in front of the Service. */
-  httpRoute: HTTPRoute;
-  /** Authentication in front of every exposure. */
-  auth: Auth;
-  /** A NetworkPolicy around the OpenHands pod. */
-  networkPolicy: NetworkPolicy;
-  /** The release namespace, when the chart should create it. */
-  namespace: Namespace;
-  /** The LLM OpenHands starts with. */
-  llm: LLM;
-  /** A Cloudflare Tunnel to the Service. */
-  tunnel: Tunnel;
-  /** Secrets filled by External Secrets Operator. */
-  externalSecrets: ExternalSecrets;
-  /** A CronJob that frees disk on the sandboxes' Docker daemon. */
-  dockerCleanup: DockerCleanup;
+  /**
+   * Replaces the chart name in object names.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
+  nameOverride: string;
+  /**
+   * Replaces the whole `<release>-<chart>` object name prefix.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
+  fullnameOverride: string;
+  /**
+   * Labels added to every object the chart renders and to its pod templates. Keys the chart
+   * sets itself (`app.kubernetes.io/*`, `helm.sh/chart`) are refused.
+   */
+  commonLabels: Labels;
+  /**
+   * Annotations added to the metadata of every object the chart renders (not to pod
+   * templates: use `podAnnotations`). An object's own annotations win over these.
+   */
+  commonAnnotations: StringMap;
+  /** Secrets for pulling the chart's images from private registries (`- name: regcred`). */
+  imagePullSecrets: LocalObjectReference[];
 }
 
 /** A reference to an object by name in the release namespace. */
@@ -216,8 +218,11 @@ export interface ServiceAccount {
   annotations: StringMap;
   /** Labels of the created ServiceAccount, beside `commonLabels` (which they override). */
   labels: Labels;
-  /** Mount an API token in the pod. OpenHands does not call the Kubernetes API in `dind` mode. */
-  automountToken: boolean;
+  /**
+   * Mount an API token in the pod (`automountServiceAccountToken`). Only sandbox mode
+   * `kubernetes` calls the Kubernetes API, and the chart mounts the token for it regardless.
+   */
+  automountServiceAccountToken: boolean;
 }
 
 /** Values shared with other charts of an umbrella release. */

@@ -114,17 +114,17 @@ export interface Tunnel {
    */
   metricsPort: number;
   /** CPU and memory of cloudflared. */
-  resources: Resources;
+  resources?: Resources;
   /** Keep cloudflared off the node that runs OpenHands (a required pod anti-affinity), so the tunnel survives that node's trouble. */
   avoidOpenHandsNode: boolean;
   /** Node labels cloudflared must match. */
-  nodeSelector: Labels;
+  nodeSelector?: Labels;
   /** Kubernetes affinity of cloudflared, passed through (merged with the anti-affinity above). */
-  affinity: KubernetesObject;
+  affinity?: KubernetesObject;
   /** Kubernetes tolerations of cloudflared. */
-  tolerations: KubernetesObject[];
+  tolerations?: KubernetesObject[];
   /** Annotations of the cloudflared pods. */
-  podAnnotations: StringMap;
+  podAnnotations?: StringMap;
 }
 
 

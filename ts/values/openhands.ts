@@ -35,23 +35,20 @@ export interface OpenHands {
   extraEnv: EnvVar[];
   /** Kubernetes `envFrom` sources (ConfigMaps or Secrets whose keys become variables). */
   extraEnvFrom: KubernetesObject[];
-  /** Extra volume mounts for the app container (the volumes go in `extraVolumes`). */
+  /** Extra volumes of the pod, as in a pod spec (mount them with `extraVolumeMounts`). */
+  extraVolumes: KubernetesObject[];
+  /** Extra volume mounts of the app container, as in a container spec (the volumes go in `extraVolumes`). */
   extraVolumeMounts: KubernetesObject[];
   /** CPU and memory of the app container. */
-  resources: Resources;
+  resources?: Resources;
   /**
-   * Security settings of the app container. With Docker sandboxes (`dind`) the image's entrypoint
-   * runs as root; in the other modes the chart starts the server directly as `runAsUser`.
+   * Security settings of the app container. Its `runAsUser` is the app's one uid knob: in the
+   * sandbox modes that need no root (`process`, `remoteDocker`, `kubernetes`) the chart starts the
+   * server directly as that user (unset: the image's `openhands` user, 42420), with `runAsGroup`
+   * and the pod's `fsGroup` following it unless set. With `dind` and `hostDocker` the image's
+   * entrypoint must run as root, so a non-zero `runAsUser` is refused there.
    */
-  securityContext: ContainerSecurityContext;
-  /**
-   * User (and group) id the app runs as in sandbox modes that need no root (`process`,
-   * `remoteDocker`, `kubernetes`): the image's `openhands` user. The pod's `fsGroup` is set to
-   * the same id so the volumes are writable.
-   * @TJS-type integer
-   * @minimum 1
-   */
-  runAsUser: number;
+  securityContext?: ContainerSecurityContext;
   /** Probes on the app's `/health` endpoint (port 3000). */
   probes: AppProbes;
 }

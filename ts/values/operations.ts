@@ -231,5 +231,5 @@ export interface DockerCleanup {
   /** The Docker CLI image: the job's (`hostDocker`) or the cleanup container's (`dind`). */
   dockerImage: Image;
   /** CPU and memory of the job, or of the cleanup container (`dind`). */
-  resources: Resources;
+  resources?: Resources;
 }

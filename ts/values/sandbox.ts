@@ -1,4 +1,5 @@
-import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Persistence, Resources } from "./common.ts";
+import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Labels, Persistence, Resources } from "./common.ts";
+import type { LocalObjectReference } from "./index.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
 export interface Sandbox {
@@ -16,20 +17,18 @@ export interface Sandbox {
    * node (level `privileged`: the socket gives root on the node).
    */
   mode: "dind" | "process" | "remoteDocker" | "kubernetes" | "hostDocker";
-  /** Settings of sandbox mode `hostDocker`. */
-  hostDocker: HostDocker;
+  /**
+   * The sandbox image the app starts for each conversation. For 1.x an agent-server image
+   * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
+   * (`.../runtime:<version>-nikolaik`). The two are not interchangeable.
+   */
+  image: SandboxImage;
   /**
    * Pull the sandbox image into the Docker daemon as soon as it starts (in the background), so
    * the first conversation after a restart does not wait for a multi-GB pull. With
    * `dind.persistence.enabled` the image also survives restarts.
    */
   prePull: boolean;
-  /** Settings of sandbox mode `remoteDocker`. */
-  remoteDocker: RemoteDocker;
-  /** Settings of sandbox mode `kubernetes` (OpenHands 0.45 to 0.62). */
-  kubernetes: KubernetesRuntime;
-  /** Settings of sandbox mode `process`. */
-  process: ProcessSandbox;
   /** The reverse proxy that carries the browser's (and the app's) traffic to 1.x sandboxes. */
   gateway: SandboxGateway;
   /** Limits OpenHands applies to sandboxes. */
@@ -41,12 +40,14 @@ export interface Sandbox {
    * credentials here.
    */
   env: EnvMap;
-  /**
-   * The sandbox image the app starts for each conversation. For 1.x an agent-server image
-   * (`ghcr.io/openhands/agent-server:<version>-python`); for 0.x a runtime image
-   * (`.../runtime:<version>-nikolaik`). The two are not interchangeable.
-   */
-  image: SandboxImage;
+  /** Settings of sandbox mode `process`. */
+  process: ProcessSandbox;
+  /** Settings of sandbox mode `remoteDocker`. */
+  remoteDocker: RemoteDocker;
+  /** Settings of sandbox mode `hostDocker`. */
+  hostDocker: HostDocker;
+  /** Settings of sandbox mode `kubernetes` (OpenHands 0.45 to 0.62). */
+  kubernetes: KubernetesRuntime;
 }
 
 /** The sandbox image reference handed to the app (the app's Docker daemon pulls it). */
@@ -98,12 +99,12 @@ export interface Dind {
   /** Plain environment variables of the daemon container; they win over the chart's (`DOCKER_HOST`, `DOCKER_TLS_CERTDIR`). */
   env: EnvMap;
   /** CPU and memory of the daemon container (sandbox containers count against it). */
-  resources: Resources;
+  resources?: Resources;
   /**
    * Security settings of the daemon container. `privileged` is set unless `sysbox.enabled`:
    * dockerd needs it.
    */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
   /** Run the daemon under the Sysbox runtime instead of a privileged container. */
   sysbox: Sysbox;
   /**
@@ -172,9 +173,9 @@ export interface SandboxGateway {
   /** The nginx image (an unprivileged build listening on high ports). */
   image: Image;
   /** CPU and memory of the gateway container. */
-  resources: Resources;
+  resources?: Resources;
   /** Security settings of the gateway container; the defaults meet the `restricted` profile. */
-  securityContext: ContainerSecurityContext;
+  securityContext?: ContainerSecurityContext;
 }
 
 /** Sandbox limits. */
@@ -211,7 +212,7 @@ export interface RemoteDocker {
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
    * @maxLength 253
    */
-  tlsSecret: string;
+  tlsSecretName: string;
   /**
    * Address where the daemon publishes sandbox ports, as the gateway reaches them. Empty means
    * the host of `host`.
@@ -251,7 +252,7 @@ export interface KubernetesRuntime {
    * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
    * @maxLength 253
    */
-  ingressTlsSecret: string;
+  ingressTlsSecretName: string;
   /**
    * Size of each conversation's claim.
    * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$
@@ -264,42 +265,55 @@ export interface KubernetesRuntime {
    */
   pvcStorageClass: string;
   /**
-   * CPU request of each runtime pod.
-   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   * CPU and memory of each runtime pod. OpenHands reads exactly these three amounts
+   * (`resource_cpu_request`, `resource_memory_request`, `resource_memory_limit`).
    */
-  resourceCpuRequest: string;
+  resources: RuntimeResources;
   /**
-   * Memory request of each runtime pod.
-   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   * Image pull Secret for the runtime image (OpenHands takes one: `image_pull_secret`).
+   * @maxItems 1
    */
-  resourceMemoryRequest: string;
+  imagePullSecrets: LocalObjectReference[];
   /**
-   * Memory limit of each runtime pod.
-   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   * Node label runtime pods must match. OpenHands takes one label (`node_selector_key` and
+   * `node_selector_val`).
    */
-  resourceMemoryLimit: string;
-  /**
-   * Image pull Secret for the runtime image.
-   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
-   * @maxLength 253
-   */
-  imagePullSecret: string;
-  /**
-   * Node label key runtime pods must match (with `nodeSelectorValue`).
-   * @pattern ^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
-   * @maxLength 317
-   */
-  nodeSelectorKey: string;
-  /**
-   * Node label value runtime pods must match.
-   * @pattern ^$|^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$
-   * @maxLength 63
-   */
-  nodeSelectorValue: string;
+  nodeSelector?: Labels;
   /** Tolerations of runtime pods (Kubernetes objects; written to `tolerations_yaml`). */
-  tolerations: KubernetesObject[];
+  tolerations?: KubernetesObject[];
   /** Run runtime pods privileged (needed for Docker inside them). */
   privileged: boolean;
+}
+
+/** The amounts OpenHands sets on its runtime pods. */
+export interface RuntimeResources {
+  /** What the scheduler reserves for each runtime pod. */
+  requests: RuntimeRequests;
+  /** What each runtime pod may use. */
+  limits: RuntimeLimits;
+}
+
+/** Requests of a runtime pod. */
+export interface RuntimeRequests {
+  /**
+   * CPU in cores or millicores (`1`, `500m`).
+   * @pattern ^([0-9]+(\.[0-9]+)?|[0-9]+m)$
+   */
+  cpu: string;
+  /**
+   * Memory with a unit (`1Gi`).
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  memory: string;
+}
+
+/** Limits of a runtime pod. */
+export interface RuntimeLimits {
+  /**
+   * Memory with a unit (`2Gi`).
+   * @pattern ^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$
+   */
+  memory: string;
 }
 
 /**
