@@ -46,7 +46,7 @@ Docker sandboxes through it.
 {{- if $docker }}{{ $_ := set $byAddress "127.0.0.1" (list "host.docker.internal") }}{{ end }}
 {{- range $i, $alias := .Values.hostAliases }}
 {{- if and $docker (has "host.docker.internal" $alias.hostnames) (ne $alias.ip "127.0.0.1") }}
-{{- fail (printf "hostAliases[%d]: host.docker.internal is 127.0.0.1 in sandbox mode %s (the app reaches sandbox ports there); use another name for %s." $i $.Values.sandbox.mode $alias.ip) }}
+{{- fail (printf "hostAliases[%d]: host.docker.internal is 127.0.0.1 in Docker sandbox modes (the app reaches sandbox ports there); use another name for %s." $i $alias.ip) }}
 {{- end }}
 {{- $_ := set $byAddress $alias.ip (concat (get $byAddress $alias.ip | default list) $alias.hostnames | uniq) }}
 {{- end }}
@@ -55,9 +55,19 @@ Docker sandboxes through it.
 {{- toJson $aliases }}
 {{- end }}
 
-{{/* Names of the containers the chart puts in the server pod (JSON list). */}}
+{{/* Names of the containers the chart puts in the server pod (YAML list). */}}
+{{- define "openhands.chartContainerNameList" -}}
+- openhands
+- dind
+- oauth2-proxy
+- gateway
+- docker-cleanup
+- workspace-owner
+- seed-llm-settings
+{{- end }}
+
 {{- define "openhands.chartContainerNames" -}}
-{{- toJson (list "openhands" "dind" "oauth2-proxy" "gateway" "docker-cleanup" "workspace-owner" "seed-llm-settings") }}
+{{- include "openhands.chartContainerNameList" . | fromYamlArray | toJson }}
 {{- end }}
 
 {{/* Contradictions in the keys above, and Service fields its type ignores. */}}

@@ -92,7 +92,7 @@ const cases: BadValues[] = [
   { file: "load-balancer-source-ranges-on-cluster-ip", key: "service.loadBalancerSourceRanges" },
   { file: "common-label-overriding-selector", key: "commonLabels", message: "commonLabels: the label app.kubernetes.io/component is set by the chart" },
   { file: "extra-container-named-like-chart", key: "extraContainers[0]", message: "extraContainers[0]: the name openhands is taken by a container of the chart; choose another." },
-  { file: "host-alias-moving-docker-host", key: "hostAliases[0]", message: "hostAliases[0]: host.docker.internal is 127.0.0.1 in sandbox mode dind" },
+  { file: "host-alias-moving-docker-host", key: "hostAliases[0]", message: "hostAliases[0]: host.docker.internal is 127.0.0.1 in Docker sandbox modes" },
   { file: "extra-object-without-kind", key: "extraObjects[0]" },
   { file: "extra-ingress-without-auth", key: "extraObjects[0]" },
   {
