@@ -1,61 +1,31 @@
 {{/* The OpenHands app container. */}}
 {{- define "openhands.appContainer" -}}
 {{- $oh := .Values.openhands -}}
-{{- $nonRoot := include "openhands.appNonRoot" . -}}
-{{- $appPort := include "openhands.appPort" . -}}
+{{- $p := include "openhands.profile" . | fromYaml -}}
+{{- $nonRoot := $p.appNonRoot -}}
+{{- $appPort := toString $p.appPort -}}
 - name: openhands
   image: {{ include "openhands.imageRef" (list $oh.image .Chart.AppVersion) | quote }}
   imagePullPolicy: {{ $oh.image.pullPolicy | quote }}
   {{- if $nonRoot }}
   # The image's entrypoint prepares Docker access as root; without Docker the server starts directly.
   command: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "{{ $appPort }}"]
-  {{- else if ne $appPort "3000" }}
-  # The sandbox gateway takes port 3000; the app moves beside it.
+  {{- else if ne $appPort (include "openhands.port" (list . "app")) }}
+  # The sandbox gateway takes the app's usual port; the app moves beside it.
   args: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "{{ $appPort }}"]
   {{- end }}
   ports:
     - name: http
       containerPort: {{ $appPort }}
       protocol: TCP
-    {{- if eq .Values.sandbox.mode "process" }}
-    {{- range $i := until (int .Values.sandbox.process.ports) }}
+    {{- range $i, $port := $p.sandboxServicePorts }}
     - name: sandbox-{{ $i }}
-      containerPort: {{ add 8000 $i }}
+      containerPort: {{ int $port }}
       protocol: TCP
     {{- end }}
-    {{- end }}
   env:
-    {{- if and (eq .Values.sandbox.mode "hostDocker") (not .Values.sandbox.hostDocker.hostNetwork) }}
-    # The node's address, where its Docker daemon publishes sandbox ports (used as $(HOST_IP) below).
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    {{- end }}
-    {{- range $name, $value := include "openhands.envMap" . | fromYaml }}
-    - name: {{ $name | quote }}
-      value: {{ $value | toString | quote }}
-    {{- end }}
-    {{- if eq (include "openhands.generation" .) "v0" }}
-    {{- /* 0.x reads the LLM from LLM_*; LiteLLM in the app reads AWS_*. */}}
-    {{- include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "AWS_ACCESS_KEY_ID" "LLM_AWS_ACCESS_KEY_ID") (list "AWS_SECRET_ACCESS_KEY" "LLM_AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
-    {{- else }}
-    {{- /* 1.x keeps the LLM in its settings store (seeded by the seed-llm-settings init
-    container) and copies every LLM_* variable into sandboxes, so the key stays off the app;
-    AWS_* only lets the model picker list Bedrock models. */}}
-    {{- include "openhands.llmSecretEnv" (list . list (list "AWS_ACCESS_KEY_ID") (list "AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
-    {{- end }}
-    {{- with include "openhands.jwtSecretRef" . }}
-    {{- $ref := fromJsonArray . }}
-    - name: JWT_SECRET
-      valueFrom:
-        secretKeyRef:
-          name: {{ index $ref 0 | quote }}
-          key: {{ index $ref 1 | quote }}
-    {{- end }}
-    {{- with $oh.extraEnv }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
+    {{- /* Built per concern and layered under openhands.env and extraEnv (templates/_env.tpl). */}}
+    {{- include "openhands.appEnv" . | nindent 4 }}
   {{- with $oh.extraEnvFrom }}
   envFrom:
     {{- toYaml . | nindent 4 }}
@@ -87,29 +57,8 @@
     - name: workspace
       mountPath: {{ include "openhands.workspaceMountPath" . | quote }}
     {{- end }}
-    {{- if eq .Values.sandbox.mode "dind" }}
-    - name: docker-socket
-      mountPath: {{ include "openhands.dockerSocketDir" . | quote }}
-    {{- end }}
-    {{- if eq .Values.sandbox.mode "hostDocker" }}
-    - name: docker-socket
-      mountPath: /var/run/docker.sock
-    {{- with .Values.sandbox.hostDocker.workspaceHostPath }}
-    # At the node's path: the node's daemon resolves sandbox bind mounts there.
-    - name: workspace
-      mountPath: {{ . | quote }}
-    {{- end }}
-    {{- end }}
-    {{- if eq .Values.sandbox.mode "remoteDocker" }}
-    - name: docker-tls
-      mountPath: {{ include "openhands.dockerCertPath" . | quote }}
-      readOnly: true
-    {{- end }}
-    {{- if eq .Values.sandbox.mode "kubernetes" }}
-    - name: openhands-config
-      mountPath: /app/config.toml
-      subPath: config.toml
-      readOnly: true
+    {{- with include "openhands.modeHook" (list . "appMounts") }}
+    {{- . | nindent 4 }}
     {{- end }}
     {{- with $oh.extraVolumeMounts }}
     {{- toYaml . | nindent 4 }}
@@ -160,24 +109,17 @@ Environment entries for the LLM credentials from their Secrets. Call with
 */}}
 {{- define "openhands.llmSecretEnv" -}}
 {{- $root := index . 0 }}
-{{- $refs := list }}
-{{- with include "openhands.llmApiKeyRef" $root }}
-{{- $ref := fromJsonArray . }}
-{{- range index $ 1 }}{{ $refs = append $refs (list . (index $ref 0) (index $ref 1)) }}{{ end }}
+{{- $entries := list }}
+{{- $key := include "openhands.secretRef" (list $root "llmApiKey") | fromYaml }}
+{{- if $key.name }}
+{{- range index . 1 }}{{ $entries = append $entries (include "openhands.secretEnv" (list . $key "apiKey") | fromYaml) }}{{ end }}
 {{- end }}
-{{- with include "openhands.bedrockSecret" $root }}
-{{- $secret := . }}
-{{- $keys := $root.Values.llm.bedrock.secretKeys }}
-{{- range index $ 2 }}{{ $refs = append $refs (list . $secret $keys.accessKeyId) }}{{ end }}
-{{- range index $ 3 }}{{ $refs = append $refs (list . $secret $keys.secretAccessKey) }}{{ end }}
+{{- $aws := include "openhands.secretRef" (list $root "awsCredentials") | fromYaml }}
+{{- if $aws.name }}
+{{- range index . 2 }}{{ $entries = append $entries (include "openhands.secretEnv" (list . $aws "accessKeyId") | fromYaml) }}{{ end }}
+{{- range index . 3 }}{{ $entries = append $entries (include "openhands.secretEnv" (list . $aws "secretAccessKey") | fromYaml) }}{{ end }}
 {{- end }}
-{{- range $refs }}
-- name: {{ index . 0 }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ index . 1 | quote }}
-      key: {{ index . 2 | quote }}
-{{- end }}
+{{- toYaml $entries }}
 {{- end }}
 
 {{/* The app container's security context: the values', made non-root where the mode allows it. */}}
@@ -205,7 +147,7 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
 - name: seed-llm-settings
   image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
-  command: ["python", "/opt/openhands-chart/seed-llm-settings.py"]
+  command: ["python", {{ printf "%s/seed-llm-settings.py" (include "openhands.scriptsDir" .) | quote }}]
   env:
     - name: OH_PERSISTENCE_DIR
       value: {{ include "openhands.stateDir" . | quote }}
@@ -224,7 +166,9 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
     - name: LLM_AWS_REGION_NAME
       value: {{ $llm.bedrock.region | quote }}
     {{- end }}
-    {{- include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "LLM_AWS_ACCESS_KEY_ID") (list "LLM_AWS_SECRET_ACCESS_KEY")) | nindent 4 }}
+    {{- with include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "LLM_AWS_ACCESS_KEY_ID") (list "LLM_AWS_SECRET_ACCESS_KEY")) | fromYamlArray }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with include "openhands.appSecurityContext" . | fromYaml }}
   securityContext:
     {{- toYaml . | nindent 4 }}
@@ -239,6 +183,6 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
     - name: state
       mountPath: {{ include "openhands.stateDir" . }}
     - name: chart-scripts
-      mountPath: /opt/openhands-chart
+      mountPath: {{ include "openhands.scriptsDir" . | quote }}
       readOnly: true
 {{- end }}

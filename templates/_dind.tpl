@@ -21,21 +21,17 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     {{- range $dind.extraArgs }}
     - {{ . | quote }}
     {{- end }}
+  {{- /* dind.env over the chart's variables: a name both set renders once, dind.env's value. */}}
+  {{- $chartEnv := list (dict "name" "DOCKER_TLS_CERTDIR" "value" "") (dict "name" "DOCKER_HOST" "value" (include "openhands.dockerHost" $root)) }}
+  {{- $userEnv := list }}
+  {{- range $name, $value := $dind.env }}{{ $userEnv = append $userEnv (dict "name" $name "value" (toString $value)) }}{{ end }}
   env:
-    - name: DOCKER_TLS_CERTDIR
-      value: ""
-    - name: DOCKER_HOST
-      value: {{ include "openhands.dockerHost" $root | quote }}
-    {{- range $name, $value := $dind.env }}
-    - name: {{ $name | quote }}
-      value: {{ $value | quote }}
-    {{- end }}
+    {{- include "openhands.mergeEnv" (list (list (list "chart-set variables" $chartEnv) (list "dind.env" $userEnv))) | nindent 4 }}
   {{- $timeout := int $dind.startupTimeoutSeconds }}
-  {{- $pull := "" }}
-  {{- if $root.Values.sandbox.prePull }}
-  {{- /* Detached, so neither the hook nor the app waits for a multi-GB pull. */}}
-  {{- $pull = printf "setsid sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done; docker pull %s' >/proc/1/fd/1 2>&1 </dev/null &" (include "openhands.sandboxImageRef" $root) }}
-  {{- end }}
+  {{- $pull := ternary (include "openhands.sandboxImageRef" $root) "" (and $root.Values.sandbox.prePull true) }}
+  {{- /* files/dind-post-start.sh: <seconds to wait for the daemon> [image to pre-pull]. */}}
+  {{- $hook := list "sh" (printf "%s/dind-post-start.sh" (include "openhands.scriptsDir" $root)) (toString (ternary 0 $timeout $native)) }}
+  {{- if $pull }}{{ $hook = append $hook $pull }}{{ end }}
   {{- if $native }}
   startupProbe:
     exec:
@@ -43,20 +39,12 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     periodSeconds: 2
     timeoutSeconds: 10
     failureThreshold: {{ div $timeout 2 }}
-  {{- if $pull }}
-  lifecycle:
-    postStart:
-      exec:
-        command: ["sh", "-c", {{ $pull | quote }}]
   {{- end }}
-  {{- else }}
+  {{- if or $pull (not $native) }}
   lifecycle:
     postStart:
       exec:
-        command:
-          - sh
-          - -c
-          - {{ printf `%sfor i in $(seq %d); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; echo "dockerd did not answer within %ds" >&2; exit 1` (ternary (printf "%s " $pull) "" (ne $pull "")) $timeout $timeout | quote }}
+        command: {{ toJson $hook }}
   {{- end }}
   {{- with $dind.resources }}
   resources:
@@ -81,61 +69,9 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     - name: workspace
       mountPath: {{ $root.Values.persistence.workspace.mountPath | quote }}
     {{- end }}
-{{- end }}
-
-{{/*
-Docker cleanup inside the OpenHands pod (sandbox mode dind): the daemon listens only on the
-pod's Unix socket, so a container beside it runs dockerCleanup.schedule itself instead of a
-CronJob exec'ing in (which would need pods/exec on every pod of the namespace). Each minute
-awk matches the UTC time against the cron schedule (fields, lists, ranges, steps, month and
-day names, @daily and friends; both day fields restricted means either may match). A bad
-schedule or a failed cleanup is logged and never stops the container: it is part of the
-app's pod, whose readiness it must not take down.
-*/}}
-{{- define "openhands.dockerCleanupLoop" -}}
-trap 'exit 0' TERM INT
-while :; do
-  case "$(date -u '+%M %H %d %m %w' | awk '
-function num(x) { x = toupper(x); if (x ~ /^[0-9]+$/) return x + 0; if (x in names) return names[x]; bad = 1; return -1 }
-function matches(spec, value, lo, hi,   parts, n, i, item, step, r, a, b) {
-  n = split(spec, parts, ",")
-  for (i = 1; i <= n; i++) {
-    item = parts[i]; step = 1
-    if (index(item, "/")) { split(item, r, "/"); item = r[1]; step = r[2] + 0; if (r[2] !~ /^[0-9]+$/ || step < 1) { bad = 1; return 0 } }
-    if (item == "*" || item == "?") { a = lo; b = hi }
-    else if (index(item, "-")) { split(item, r, "-"); a = num(r[1]); b = num(r[2]) }
-    else { a = num(item); b = index(parts[i], "/") ? hi : a }
-    if (a < lo || b > hi || a > b) { bad = 1; return 0 }
-    if (value >= a && value <= b && (value - a) % step == 0) return 1
-  }
-  return 0
-}
-BEGIN {
-  split("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC", m, " "); for (i = 1; i <= 12; i++) names[m[i]] = i
-  split("SUN MON TUE WED THU FRI SAT", d, " "); for (i = 1; i <= 7; i++) names[d[i]] = i - 1
-  macro["@yearly"] = "0 0 1 1 *"; macro["@annually"] = "0 0 1 1 *"; macro["@monthly"] = "0 0 1 * *"
-  macro["@weekly"] = "0 0 * * 0"; macro["@daily"] = "0 0 * * *"; macro["@midnight"] = "0 0 * * *"; macro["@hourly"] = "0 * * * *"
-}
-{
-  schedule = ENVIRON["CLEANUP_SCHEDULE"]
-  if (schedule in macro) schedule = macro[schedule]
-  if (split(schedule, f, " ") != 5) { print "bad"; exit }
-  minute = matches(f[1], $1 + 0, 0, 59); hour = matches(f[2], $2 + 0, 0, 23)
-  dom = matches(f[3], $3 + 0, 1, 31); month = matches(f[4], $4 + 0, 1, 12)
-  dow = matches(f[5], $5 + 0, 0, 7) || ($5 + 0 == 0 && matches(f[5], 7, 0, 7))
-  if (bad) { print "bad"; exit }
-  # As in cron: with both day fields restricted, either one may match.
-  day = (f[3] ~ /^[*?]/ || f[5] ~ /^[*?]/) ? dom && dow : dom || dow
-  print (minute && hour && month && day) ? "yes" : "no"
-}
-')" in
-    yes) echo "docker cleanup: starting"; ( {{ include "openhands.dockerCleanupScript" . | nindent 6 }}
-      ) && echo "docker cleanup: done" || echo "docker cleanup: failed" >&2 ;;
-    bad) echo "docker cleanup: cannot read dockerCleanup.schedule $CLEANUP_SCHEDULE" >&2 ;;
-  esac
-  second=$(date -u +%S)
-  sleep $((60 - ${second#0})) & wait $!
-done
+    - name: chart-scripts
+      mountPath: {{ include "openhands.scriptsDir" $root | quote }}
+      readOnly: true
 {{- end }}
 
 {{/* The cleanup container of sandbox mode dind, beside the daemon. */}}
@@ -144,12 +80,14 @@ done
 - name: docker-cleanup
   image: {{ include "openhands.imageRef" (list $cleanup.dockerImage "29.7.2-cli") | quote }}
   imagePullPolicy: {{ $cleanup.dockerImage.pullPolicy }}
-  command: ["sh", "-c", {{ include "openhands.dockerCleanupLoop" . | quote }}]
+  command: ["sh", {{ printf "%s/docker-cleanup-loop.sh" (include "openhands.scriptsDir" .) | quote }}]
   env:
     - name: DOCKER_HOST
       value: {{ include "openhands.dockerHost" . | quote }}
     - name: CLEANUP_SCHEDULE
       value: {{ $cleanup.schedule | quote }}
+    - name: CLEANUP_POLICY
+      value: {{ $cleanup.policy | quote }}
   {{- with $cleanup.resources }}
   resources:
     {{- toYaml . | nindent 4 }}
@@ -163,4 +101,7 @@ done
   volumeMounts:
     - name: docker-socket
       mountPath: {{ include "openhands.dockerSocketDir" . }}
+    - name: chart-scripts
+      mountPath: {{ include "openhands.scriptsDir" . | quote }}
+      readOnly: true
 {{- end }}

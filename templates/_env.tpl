@@ -1,103 +1,187 @@
 {{/*
-The app's environment, as a name -> value dict. What each OpenHands generation and
-sandbox mode reads differs (see README, "OpenHands generations"); openhands.env
-entries override it.
+The app's environment, built per concern and merged in a fixed order (docs/environment.md):
+
+  1. chart-set variables, each concern adding its own: generation, sandbox mode, gateway,
+     LLM, sandboxes (OH_AGENT_SERVER_ENV from sandbox.env), secrets (JWT)
+  2. openhands.env (a map)
+  3. openhands.extraEnv (a list of Kubernetes EnvVar entries)
+
+A name set by a later layer replaces the earlier entry where it stood, so every name renders
+once. Chart concerns never set the same name twice (the preflight refuses it), nor may
+extraEnv list a name twice, and OH_AGENT_SERVER_ENV comes from sandbox.env only.
+
+Each concern is a YAML list of EnvVar entries.
 */}}
-{{- define "openhands.envMap" -}}
+
+{{/* Generation: where the state lives, limits, what the app logs. */}}
+{{- define "openhands.env.generation" -}}
 {{- $generation := include "openhands.generation" . }}
-{{- $mode := .Values.sandbox.mode }}
+{{- $limits := .Values.sandbox.limits }}
 {{- $env := dict }}
 {{- /* 1.x still parses LOG_ALL_EVENTS but nothing it runs logs the steps the switch is for. */}}
 {{- if eq $generation "v0" }}{{ $_ := set $env "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}{{ end }}
-{{- $workspace := .Values.persistence.workspace }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}
+{{- if gt (int $limits.startupGraceSeconds) 0 }}
+{{- $_ := set $env "SANDBOX_STARTUP_GRACE_SECONDS" (toString (int $limits.startupGraceSeconds)) }}
+{{- end }}
 {{- else }}
 {{- $_ := set $env "FILE_STORE" "local" }}
 {{- $_ := set $env "FILE_STORE_PATH" (include "openhands.stateDir" .) }}
+{{- if gt (int $limits.maxConcurrentConversations) 0 }}
+{{- $_ := set $env "MAX_CONCURRENT_CONVERSATIONS" (toString (int $limits.maxConcurrentConversations)) }}
 {{- end }}
-{{- if eq $mode "process" }}
-{{- $_ := set $env "RUNTIME" "process" }}
-{{- else if eq $mode "kubernetes" }}
-{{- $_ := set $env "RUNTIME" "kubernetes" }}
-{{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
-{{- else }}
-{{- if eq $mode "hostDocker" }}
-{{- $host := .Values.sandbox.hostDocker }}
-{{- $_ := set $env "DOCKER_HOST" "unix:///var/run/docker.sock" }}
-{{- if eq $generation "v0" }}
-{{- /* 0.x calls its runtime at SANDBOX_LOCAL_RUNTIME_URL:<port>, which the node's daemon publishes on the node. */}}
-{{- $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" (ternary "http://127.0.0.1" "http://$(HOST_IP)" $host.hostNetwork) }}
-{{- else }}
-{{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (printf "http://%s:{port}" $host.nodeAddress) }}
 {{- end }}
-{{- else if eq $mode "remoteDocker" }}
-{{- $_ := set $env "DOCKER_HOST" .Values.sandbox.remoteDocker.host }}
-{{- $_ := set $env "DOCKER_TLS_VERIFY" "1" }}
-{{- $_ := set $env "DOCKER_CERT_PATH" (include "openhands.dockerCertPath" .) }}
-{{- else }}
-{{- $_ := set $env "DOCKER_HOST" (include "openhands.dockerHost" .) }}
+{{- include "openhands.envList" $env }}
 {{- end }}
-{{- if eq $generation "v1" }}
+
+{{/* Sandbox mode: the mode's own variables (templates/_mode-<mode>.tpl), its sandbox image, the URLs the profile hands out, the workspace. */}}
+{{- define "openhands.env.mode" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- $entries := include "openhands.modeHook" (list . "env") | fromYamlArray }}
+{{- $env := dict }}
+{{- if $p.sandboxImage }}
+{{- if eq $p.generation "v1" }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_REPOSITORY" (include "openhands.sandboxRepository" .) }}
 {{- $_ := set $env "AGENT_SERVER_IMAGE_TAG" .Values.sandbox.image.tag }}
 {{- else }}
 {{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
 {{- end }}
-{{- if and (eq $mode "remoteDocker") (eq $generation "v0") }}
-{{- /* 0.x calls its runtime at SANDBOX_LOCAL_RUNTIME_URL:<published port>. */}}
-{{- $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" (printf "http://%s" (include "openhands.sandboxPortHost" .)) }}
 {{- end }}
-{{- if and (eq $mode "remoteDocker") (eq $generation "v1") (not (include "openhands.gatewayEnabled" .)) }}
-{{- /* Without the gateway, browser and app reach the remote daemon's published ports directly. */}}
-{{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (printf "http://%s:{port}" (include "openhands.sandboxPortHost" .)) }}
+{{- with $p.urls.sandbox }}{{ $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" . }}{{ end }}
+{{- with $p.urls.runtime }}{{ $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" . }}{{ end }}
+{{- with $p.daemonWorkspacePath }}
+{{- if include "openhands.v0Before" (list $ "0.38.0") }}
+{{- $_ := set $env "WORKSPACE_BASE" . }}
+{{- $_ := set $env "WORKSPACE_MOUNT_PATH" . }}
+{{- else }}
+{{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" . $.Values.persistence.workspace.sandboxPath) }}
 {{- end }}
-{{- if include "openhands.gatewayEnabled" . }}
-{{- $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" (include "openhands.sandboxUrlPattern" .) }}
-{{- /* Sandboxes call the app at OH_WEB_URL (webhooks, MCP): keep it inside the pod, past any sign-in. */}}
-{{- $_ := set $env "OH_WEB_URL" "http://host.docker.internal:3001" }}
-{{- /* Sandboxes send their webhooks to the app's own port. */}}
-{{- $_ := set $env "SANDBOX_HOST_PORT" "3001" }}
+{{- end }}
+{{- concat $entries (include "openhands.envList" $env | fromYamlArray) | toYaml }}
+{{- end }}
+
+{{/* The sandbox gateway: sandboxes call the app inside the pod, past any sign-in. */}}
+{{- define "openhands.env.gateway" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- $env := dict }}
+{{- if $p.gateway }}
+{{- /* Sandboxes call the app at OH_WEB_URL (webhooks, MCP) and send their webhooks to its own port. */}}
+{{- $_ := set $env "OH_WEB_URL" $p.urls.appForSandboxes }}
+{{- $_ := set $env "SANDBOX_HOST_PORT" (toString $p.appPort) }}
 {{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- end }}
-{{- /* The daemon resolves bind mounts on its own filesystem: the pod's for dind, the remote machine's otherwise. */}}
-{{- $hostPath := ternary $workspace.mountPath .Values.sandbox.remoteDocker.workspaceHostPath (eq $mode "dind") }}
-{{- if eq $mode "hostDocker" }}{{ $hostPath = .Values.sandbox.hostDocker.workspaceHostPath }}{{ end }}
-{{- if and $hostPath (or (has $mode (list "remoteDocker" "hostDocker")) (include "openhands.workspaceUsed" .)) }}
-{{- if include "openhands.v0Before" (list . "0.38.0") }}
-{{- $_ := set $env "WORKSPACE_BASE" $hostPath }}
-{{- $_ := set $env "WORKSPACE_MOUNT_PATH" $hostPath }}
-{{- else }}
-{{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" $hostPath $workspace.sandboxPath) }}
+{{- include "openhands.envList" $env }}
 {{- end }}
-{{- end }}
-{{- end }}
-{{- $limits := .Values.sandbox.limits }}
-{{- if and (gt (int $limits.startupGraceSeconds) 0) (eq $generation "v1") }}
-{{- $_ := set $env "SANDBOX_STARTUP_GRACE_SECONDS" (toString (int $limits.startupGraceSeconds)) }}
-{{- end }}
-{{- if and (gt (int $limits.maxConcurrentConversations) 0) (eq $generation "v0") }}
-{{- $_ := set $env "MAX_CONCURRENT_CONVERSATIONS" (toString (int $limits.maxConcurrentConversations)) }}
-{{- end }}
+
+{{/*
+The LLM. 0.x reads it from LLM_* (LiteLLM also reads AWS_REGION_NAME, boto AWS_REGION). 1.x
+keeps it in its settings store (seeded by the seed-llm-settings init container) and copies
+every LLM_* variable into sandboxes, so the key stays off the app; AWS_* only lets the model
+picker list Bedrock models.
+*/}}
+{{- define "openhands.env.llm" -}}
 {{- $llm := .Values.llm }}
-{{- if eq $generation "v0" }}
-{{- /* 0.x reads its LLM from LLM_*; LiteLLM reads AWS_REGION_NAME and boto AWS_REGION. */}}
+{{- $env := dict }}
+{{- $v0 := eq (include "openhands.generation" .) "v0" }}
+{{- if $v0 }}
 {{- with $llm.model }}{{ $_ := set $env "LLM_MODEL" . }}{{ end }}
 {{- with $llm.baseUrl }}{{ $_ := set $env "LLM_BASE_URL" . }}{{ end }}
 {{- if $llm.bedrock.enabled }}
 {{- range list "AWS_REGION_NAME" "LLM_AWS_REGION_NAME" "AWS_REGION" "AWS_DEFAULT_REGION" }}{{ $_ := set $env . $llm.bedrock.region }}{{ end }}
 {{- end }}
 {{- else if $llm.bedrock.enabled }}
-{{- /* 1.x reads no LLM_* (seed-llm-settings writes the LLM); AWS_REGION_NAME lets the model picker list Bedrock models. */}}
 {{- $_ := set $env "AWS_REGION_NAME" $llm.bedrock.region }}
 {{- end }}
-{{- with .Values.sandbox.env }}
-{{- $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}
-{{- end }}
-{{- toYaml (merge (deepCopy .Values.openhands.env) $env) }}
+{{- $entries := include "openhands.envList" $env | fromYamlArray }}
+{{- $entries = concat $entries (include "openhands.llmSecretEnv" (list . (ternary (list "LLM_API_KEY") list $v0) (ternary (list "AWS_ACCESS_KEY_ID" "LLM_AWS_ACCESS_KEY_ID") (list "AWS_ACCESS_KEY_ID") $v0) (ternary (list "AWS_SECRET_ACCESS_KEY" "LLM_AWS_SECRET_ACCESS_KEY") (list "AWS_SECRET_ACCESS_KEY") $v0)) | fromYamlArray) }}
+{{- toYaml $entries }}
 {{- end }}
 
-{{/* Where the workspace volume mounts in the app: process sandboxes live under /tmp/openhands-sandboxes. */}}
+{{/* Variables for every sandbox (1.x): sandbox.env, passed as OH_AGENT_SERVER_ENV. */}}
+{{- define "openhands.env.sandboxes" -}}
+{{- $env := dict }}
+{{- with .Values.sandbox.env }}{{ $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}{{ end }}
+{{- include "openhands.envList" $env }}
+{{- end }}
+
+{{/* Secrets the app reads itself. */}}
+{{- define "openhands.env.secrets" -}}
+{{- $entries := list }}
+{{- $jwt := include "openhands.secretRef" (list . "jwtSecret") | fromYaml }}
+{{- if $jwt.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "JWT_SECRET" $jwt "secret") | fromYaml) }}{{ end }}
+{{- toYaml $entries }}
+{{- end }}
+
+{{/* The concerns, in the order they are merged. */}}
+{{- define "openhands.envConcerns" -}}
+[generation, mode, gateway, llm, sandboxes, secrets]
+{{- end }}
+
+{{/* A name -> value dict as EnvVar entries, by name. */}}
+{{- define "openhands.envList" -}}
+{{- $entries := list }}
+{{- range $name, $value := . }}{{ $entries = append $entries (dict "name" $name "value" (toString $value)) }}{{ end }}
+{{- toYaml $entries }}
+{{- end }}
+
+{{/*
+Layers EnvVar lists: (list <list of (list <layer name> <entries>)> <refuse names set twice in
+a layer?>). A later layer's entry replaces an earlier one in place; within one layer a name
+twice is refused, naming the layer. Returns the merged list as YAML.
+*/}}
+{{- define "openhands.mergeEnv" -}}
+{{- $names := list }}
+{{- $byName := dict }}
+{{- range $layer := index . 0 }}
+{{- $seen := dict }}
+{{- range $i, $entry := index $layer 1 }}
+{{- if hasKey $seen $entry.name }}
+{{- fail (printf "%s[%d]: %s is already set by %s[%d]; a variable is set once per layer." (index $layer 0) $i $entry.name (index $layer 0) (int (get $seen $entry.name))) }}
+{{- end }}
+{{- $_ := set $seen $entry.name $i }}
+{{- if not (hasKey $byName $entry.name) }}{{ $names = append $names $entry.name }}{{ end }}
+{{- $_ := set $byName $entry.name $entry }}
+{{- end }}
+{{- end }}
+{{- $merged := list }}
+{{- range $names }}{{ $merged = append $merged (get $byName .) }}{{ end }}
+{{- toYaml $merged }}
+{{- end }}
+
+{{/*
+The app container's env entries. Chart-set entries come first in a fixed arrangement:
+variables others refer to (HOST_IP), plain values by name, then values from Secrets.
+*/}}
+{{- define "openhands.appEnv" -}}
+{{- $chart := list }}
+{{- range include "openhands.envConcerns" . | fromYamlArray }}
+{{- $chart = concat $chart (include (printf "openhands.env.%s" .) $ | fromYamlArray) }}
+{{- end }}
+{{- /* Concerns own disjoint names: a clash is a chart bug, not a user's choice. */}}
+{{- $chart = include "openhands.mergeEnv" (list (list (list "chart-set variables" $chart))) | fromYamlArray }}
+{{- $referenced := list }}{{- $values := dict }}{{- $fromSecrets := list }}
+{{- range $chart }}
+{{- if and .valueFrom .valueFrom.fieldRef }}{{ $referenced = append $referenced . }}
+{{- else if .valueFrom }}{{ $fromSecrets = append $fromSecrets . }}
+{{- else }}{{ $_ := set $values .name . }}{{ end }}
+{{- end }}
+{{- /* openhands.env names that are not read from elsewhere join the plain values, by name; the others are replaced in place below. */}}
+{{- $userEnv := list }}
+{{- range $name, $value := .Values.openhands.env }}
+{{- $entry := dict "name" $name "value" (toString $value) }}
+{{- $userEnv = append $userEnv $entry }}
+{{- $elsewhere := false }}
+{{- range concat $referenced $fromSecrets }}{{ if eq .name $name }}{{ $elsewhere = true }}{{ end }}{{ end }}
+{{- if not $elsewhere }}{{ $_ := set $values $name $entry }}{{ end }}
+{{- end }}
+{{- $plain := list }}
+{{- range $name, $_ := $values }}{{ $plain = append $plain (get $values $name) }}{{ end }}
+{{- $ordered := concat $referenced $plain $fromSecrets }}
+{{- include "openhands.mergeEnv" (list (list (list "chart-set variables" $ordered) (list "openhands.env" $userEnv) (list "openhands.extraEnv" (.Values.openhands.extraEnv | default list)))) }}
+{{- end }}
+
+{{/* Where the workspace volume mounts in the app (the profile's workspaceMount). */}}
 {{- define "openhands.workspaceMountPath" -}}
-{{- if eq .Values.sandbox.mode "process" }}/tmp/openhands-sandboxes{{ else }}{{ .Values.persistence.workspace.mountPath }}{{ end }}
+{{- (include "openhands.profile" . | fromYaml).workspaceMount }}
 {{- end }}

@@ -1,12 +1,18 @@
 {{/*
-Every way into OpenHands or its sandboxes from outside the cluster, and which auth.mode
-protects it. The one place that decides exposure: the preflight refuses a way in that the
-lock does not cover (unless auth.acknowledgeUnauthenticated), and NOTES.txt lists them.
-JSON list of {key, what, coveredBy: [auth modes], covered: bool}.
+Every way into OpenHands or its sandboxes, and what protects it: the one place that decides
+exposure. The preflight refuses a way in from outside the cluster that the lock does not
+cover (unless auth.acknowledgeUnauthenticated), NOTES.txt lists them, and the Service and
+the NetworkPolicy admit exactly the ports listed here. YAML dict:
+  ways   ways in from outside the cluster: [{key, what, coveredBy: [auth modes], covered}]
+  lock   the auth.mode in force ("none" when its sign-in admits anyone)
+  ports  what the Service routes: [{name, port, targetPort, behind}], behind = the sign-in
+         proxy when traffic passes it, otherwise nothing
+  peers  who inside the cluster may reach those ports (NetworkPolicy peers), when
+         networkPolicy.enabled
 */}}
 {{- define "openhands.exposures" -}}
 {{- $v := .Values }}
-{{- $mode := $v.sandbox.mode }}
+{{- $p := include "openhands.profile" . | fromYaml }}
 {{- $everyLock := list "oauth2Proxy" "external" }}
 {{- $ways := list }}
 {{- if $v.ingress.enabled }}
@@ -26,29 +32,38 @@ JSON list of {key, what, coveredBy: [auth modes], covered: bool}.
 {{- if $v.tunnel.enabled }}
 {{- $ways = append $ways (dict "key" "tunnel.enabled" "what" "the Cloudflare Tunnel" "coveredBy" (list "oauth2Proxy" "cloudflareAccess" "external")) }}
 {{- end }}
-{{- /* The ways below pass no proxy in the pod: only a layer outside the chart covers them. */}}
-{{- if and (eq $mode "hostDocker") $v.sandbox.hostDocker.hostNetwork }}
-{{- $ways = append $ways (dict "key" "sandbox.hostDocker.hostNetwork" "what" "host networking (the app's port on every node address)" "coveredBy" (list "external")) }}
-{{- end }}
-{{- if eq $mode "hostDocker" }}
-{{- $ways = append $ways (dict "key" "sandbox.mode" "what" "sandbox ports published by the node's Docker daemon on every node address (0.x sandboxes check no key)" "coveredBy" (list "external")) }}
-{{- end }}
-{{- if eq $mode "remoteDocker" }}
-{{- $ways = append $ways (dict "key" "sandbox.mode" "what" "sandbox ports published by the remote Docker daemon on every address of its machine" "coveredBy" (list "external")) }}
-{{- end }}
-{{- if and (eq $mode "process") (ne $v.service.type "ClusterIP") }}
-{{- $ways = append $ways (dict "key" "sandbox.mode" "what" (printf "agent-server ports 8000-%d of the %s Service, which no sign-in proxy sees" (add 7999 (int $v.sandbox.process.ports)) $v.service.type) "coveredBy" (list "external")) }}
-{{- end }}
-{{- if and (eq $mode "kubernetes") $v.sandbox.kubernetes.ingressDomain }}
-{{- $ways = append $ways (dict "key" "sandbox.kubernetes.ingressDomain" "what" "the VS Code Ingress OpenHands creates for each conversation at <id>.<ingressDomain> (guarded only by the token in its URL)" "coveredBy" (list "external")) }}
-{{- end }}
+{{- /* Ways of the sandbox mode itself (templates/_mode-<mode>.tpl). */}}
+{{- with include "openhands.modeHook" (list . "exposures") }}{{ $ways = concat $ways (fromJsonArray .) }}{{ end }}
 {{- $lock := $v.auth.mode }}
 {{- if include "openhands.signInAdmitsAnyone" . }}{{ $lock = "none" }}{{ end }}
-{{- $result := list }}
+{{- $checked := list }}
 {{- range $ways }}
-{{- $result = append $result (set . "covered" (has $lock .coveredBy)) }}
+{{- $checked = append $checked (set . "covered" (has $lock .coveredBy)) }}
 {{- end }}
-{{- toJson $result }}
+{{- /* The Service's ports: the app's entry (through the auth proxy when it is on), sandbox hosts, process sandboxes. */}}
+{{- $proxy := ternary "oauth2-proxy" "" (eq $v.auth.mode "oauth2Proxy") }}
+{{- $ports := list (dict "name" "http" "port" (int $v.service.port) "targetPort" (include "openhands.serviceTargetPort" .) "behind" $proxy) }}
+{{- if $p.gatewayHostRouting }}
+{{- /* Sandbox hosts go straight to the gateway: the app calls them too, past any sign-in. */}}
+{{- $ports = append $ports (dict "name" "sandbox-gateway" "port" (int (include "openhands.port" (list . "sandboxHosts"))) "targetPort" "gateway" "behind" "") }}
+{{- end }}
+{{- range $i, $port := $p.sandboxServicePorts }}
+{{- /* Process sandboxes are handed to the browser as <page host>:<port>. */}}
+{{- $ports = append $ports (dict "name" (printf "sandbox-%d" $i) "port" (int $port) "targetPort" (printf "sandbox-%d" $i) "behind" "") }}
+{{- end }}
+{{- $peers := list }}
+{{- if $v.networkPolicy.enabled }}
+{{- range $v.networkPolicy.ingressControllerNamespaces }}
+{{- $peers = append $peers (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" .))) }}
+{{- end }}
+{{- if $v.tunnel.enabled }}
+{{- $peers = append $peers (dict "podSelector" (dict "matchLabels" (include "openhands.tunnelSelectorLabels" . | fromYaml))) }}
+{{- end }}
+{{- $peers = concat $peers $v.networkPolicy.extraIngressFrom }}
+{{- /* helm test's pod checks the Service from the release's namespace. */}}
+{{- $peers = append $peers (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/component" "test"))) }}
+{{- end }}
+{{- toYaml (dict "ways" $checked "lock" $lock "ports" $ports "peers" $peers) }}
 {{- end }}
 
 {{/*

@@ -146,8 +146,7 @@ otherwise the major version in the app image tag.
 
 {{/* The Pod Security Standard level the server pod needs in its sandbox mode. */}}
 {{- define "openhands.podSecurityLevel" -}}
-{{- $mode := .Values.sandbox.mode }}
-{{- if eq $mode "hostDocker" }}privileged{{ else if ne $mode "dind" }}restricted{{ else if .Values.dind.sysbox.enabled }}baseline{{ else }}privileged{{ end }}
+{{- (include "openhands.profile" . | fromYaml).podSecurity }}
 {{- end }}
 
 {{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
@@ -155,28 +154,9 @@ otherwise the major version in the app image tag.
 {{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else if include "openhands.gatewayEnabled" . }}gateway{{ else }}http{{ end }}
 {{- end }}
 
-{{/*
-The Service's ports as a JSON list of {name, port, targetPort}: the one list the Service
-and the NetworkPolicy both read, so the policy admits exactly what the Service routes.
-*/}}
-{{- define "openhands.servicePorts" -}}
-{{- $ports := list (dict "name" "http" "port" (int .Values.service.port) "targetPort" (include "openhands.serviceTargetPort" .)) }}
-{{- if include "openhands.gatewayHostRouting" . }}
-{{- /* Sandbox hosts go straight to the gateway: the app calls them too, past any sign-in. */}}
-{{- $ports = append $ports (dict "name" "sandbox-gateway" "port" 8080 "targetPort" "gateway") }}
-{{- end }}
-{{- if eq .Values.sandbox.mode "process" }}
-{{- /* Process sandboxes are handed to the browser as <page host>:<port>. */}}
-{{- range $i := until (int .Values.sandbox.process.ports) }}
-{{- $ports = append $ports (dict "name" (printf "sandbox-%d" $i) "port" (add 8000 $i) "targetPort" (printf "sandbox-%d" $i)) }}
-{{- end }}
-{{- end }}
-{{- toJson $ports }}
-{{- end }}
-
 {{/* True when sandbox hosts (<port>.<domain>) are routed to the gateway. */}}
 {{- define "openhands.gatewayHostRouting" -}}
-{{- if and (include "openhands.gatewayEnabled" .) (eq .Values.sandbox.gateway.routing "host") }}true{{ end }}
+{{- if (include "openhands.profile" . | fromYaml).gatewayHostRouting }}true{{ end }}
 {{- end }}
 
 {{/* The first host name users reach the app at (Ingress first, then HTTPRoute), or empty. */}}
@@ -190,68 +170,27 @@ and the NetworkPolicy both read, so the policy admits exactly what the Service r
 {{- end }}
 {{- end }}
 
-{{/*
-Where a credential comes from: (list <secret name> <key>), or empty when it is not set.
-An existing Secret wins; otherwise the ExternalSecret's target when that is rendered.
-*/}}
-{{- define "openhands.tunnelTokenRef" -}}
-{{- $token := .Values.tunnel.token }}
-{{- $external := .Values.externalSecrets.secrets.tunnelToken }}
-{{- if $token.existingSecret }}{{ list $token.existingSecret $token.key | toJson }}
-{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
-{{- end }}
-{{- end }}
-
-{{- define "openhands.llmApiKeyRef" -}}
-{{- $key := .Values.llm.apiKey }}
-{{- $external := .Values.externalSecrets.secrets.llmApiKey }}
-{{- if $key.existingSecret }}{{ list $key.existingSecret $key.key | toJson }}
-{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
-{{- else if $key.insecurePlaintextValue }}{{ list (include "openhands.suffixedName" (list . "llm")) "api-key" | toJson }}
-{{- end }}
-{{- end }}
-
-{{/* The Secret with oauth2-proxy's client and cookie secrets, or empty. */}}
-{{- define "openhands.oauth2ProxySecret" -}}
-{{- $external := .Values.externalSecrets.secrets.oauth2Proxy }}
-{{- if .Values.auth.oauth2Proxy.existingSecret }}{{ .Values.auth.oauth2Proxy.existingSecret }}
-{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ $external.targetName }}
-{{- end }}
-{{- end }}
-
-{{/* The Secret with JWT_SECRET, as (list <name> <key>), or empty. */}}
-{{- define "openhands.jwtSecretRef" -}}
-{{- $jwt := .Values.openhands.jwtSecret }}
-{{- $external := .Values.externalSecrets.secrets.jwtSecret }}
-{{- if $jwt.existingSecret }}{{ list $jwt.existingSecret $jwt.key | toJson }}
-{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ list $external.targetName $external.secretKey | toJson }}
-{{- end }}
-{{- end }}
-
-{{/* The Secret with the Bedrock access key (keys from llm.bedrock.secretKeys), or empty for the pod's own identity. */}}
-{{- define "openhands.bedrockSecret" -}}
-{{- $external := .Values.externalSecrets.secrets.awsCredentials }}
-{{- if .Values.llm.bedrock.existingSecret }}{{ .Values.llm.bedrock.existingSecret }}
-{{- else if and .Values.externalSecrets.enabled $external.enabled }}{{ $external.targetName }}
-{{- end }}
+{{/* True when a credential has a source (templates/_secrets.tpl): (list $ "<credential>"). */}}
+{{- define "openhands.hasSecret" -}}
+{{- if (include "openhands.secretRef" . | fromYaml).name }}true{{ end }}
 {{- end }}
 
 {{/* True when sandboxes are containers of a Docker daemon the app drives (dind or remoteDocker). */}}
 {{- define "openhands.dockerSandboxes" -}}
-{{- if has .Values.sandbox.mode (list "dind" "remoteDocker") }}true{{ end }}
+{{- if (include "openhands.profile" . | fromYaml).dockerSandboxes }}true{{ end }}
 {{- end }}
 
 {{/*
 True when the app runs as the image's non-root user: every mode without a local Docker
-socket (dind and hostDocker need root for it).
+socket (the profile's appUser).
 */}}
 {{- define "openhands.appNonRoot" -}}
-{{- if has .Values.sandbox.mode (list "process" "remoteDocker" "kubernetes") }}true{{ end }}
+{{- if (include "openhands.profile" . | fromYaml).appNonRoot }}true{{ end }}
 {{- end }}
 
 {{/* True when the workspace claim is used: sandboxes that share the pod's filesystem or daemon. */}}
 {{- define "openhands.workspaceUsed" -}}
-{{- if and .Values.persistence.workspace.enabled (has .Values.sandbox.mode (list "dind" "process")) }}true{{ end }}
+{{- if (include "openhands.profile" . | fromYaml).workspaceClaim }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -272,23 +211,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: tunnel
 {{- end }}
 
-{{/*
-The cleanup command. safe: stopped containers that are not sandboxes (1.x
-oh-agent-server-*, 0.x openhands-runtime-*; a paused conversation's container is
-stopped and must survive), dangling images only (the sandbox image is tagged, so it
-stays), build cache older than a day, and anonymous volumes no container uses.
-pruneAll: the seed's docker system prune -af --volumes.
-*/}}
-{{- define "openhands.dockerCleanupScript" -}}
-{{- if eq .Values.dockerCleanup.policy "pruneAll" -}}
-docker system prune -af --volumes
-{{- else -}}
-set -eu
-docker ps -a --filter status=exited --filter status=created --filter status=dead --format '{{ "{{" }}.ID{{ "}}" }} {{ "{{" }}.Names{{ "}}" }}' | while read -r id name; do case "$name" in oh-agent-server-*|openhands-runtime-*) ;; *) docker rm "$id" ;; esac; done
-docker image prune -f
-docker builder prune -f --filter until=24h
-docker volume prune -f
-{{- end }}
+{{/* Where containers mount the chart's scripts (files/ through templates/scripts-configmap.yaml). */}}
+{{- define "openhands.scriptsDir" -}}/opt/openhands-chart{{- end }}
+
+{{/* True when the server pod mounts the chart's scripts: the LLM seed, the Docker daemon's hook, the cleanup sidecar. */}}
+{{- define "openhands.podMountsScripts" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- if or (include "openhands.seedsLlmSettings" .) (eq $p.docker "pod") }}true{{ end }}
 {{- end }}
 
 {{/* The Gateways an HTTPRoute of the chart attaches to. */}}

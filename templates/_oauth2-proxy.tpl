@@ -4,14 +4,14 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
 */}}
 {{- define "openhands.oauth2ProxyContainer" -}}
 {{- $proxy := .Values.auth.oauth2Proxy -}}
-{{- $secret := include "openhands.oauth2ProxySecret" . -}}
+{{- $secret := include "openhands.secretRef" (list . "oauth2Proxy") | fromYaml -}}
 - name: oauth2-proxy
   image: {{ include "openhands.imageRef" (list $proxy.image "v7.15.6") | quote }}
   imagePullPolicy: {{ $proxy.image.pullPolicy | quote }}
   args:
-    - "--http-address=0.0.0.0:4180"
+    - {{ printf "--http-address=0.0.0.0:%s" (include "openhands.port" (list . "oauth2Proxy")) | quote }}
     {{- /* The app, or with the sandbox gateway its loopback router, which passes the app's paths on. */}}
-    - "--upstream=http://127.0.0.1:3000/"
+    - {{ printf "--upstream=http://127.0.0.1:%s/" (include "openhands.port" (list . "app")) | quote }}
     - {{ printf "--provider=%s" $proxy.provider | quote }}
     {{- with $proxy.oidcIssuerUrl }}
     - {{ printf "--oidc-issuer-url=%s" . | quote }}
@@ -49,21 +49,21 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
     - name: OAUTH2_PROXY_CLIENT_ID
       valueFrom:
         secretKeyRef:
-          name: {{ $secret | quote }}
-          key: {{ $proxy.secretKeys.clientId | quote }}
+          name: {{ $secret.name | quote }}
+          key: {{ $secret.keys.clientId | quote }}
     - name: OAUTH2_PROXY_CLIENT_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $secret | quote }}
-          key: {{ $proxy.secretKeys.clientSecret | quote }}
+          name: {{ $secret.name | quote }}
+          key: {{ $secret.keys.clientSecret | quote }}
     - name: OAUTH2_PROXY_COOKIE_SECRET
       valueFrom:
         secretKeyRef:
-          name: {{ $secret | quote }}
-          key: {{ $proxy.secretKeys.cookieSecret | quote }}
+          name: {{ $secret.name | quote }}
+          key: {{ $secret.keys.cookieSecret | quote }}
   ports:
     - name: oauth2-proxy
-      containerPort: 4180
+      containerPort: {{ include "openhands.port" (list . "oauth2Proxy") }}
       protocol: TCP
   readinessProbe:
     httpGet:

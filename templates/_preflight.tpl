@@ -15,11 +15,8 @@ that names the keys at fault and says what to set instead.
 
 {{- define "openhands.preflight.sandbox" -}}
 {{- $generation := include "openhands.generation" . }}
-{{- $mode := .Values.sandbox.mode }}
-{{- if and (eq $mode "process") (eq $generation "v0") }}
-{{- fail (printf "sandbox.mode: process runs agent-server processes, which only OpenHands 1.x has; openhands.image.tag %s is 0.x. Use sandbox.mode dind with 0.x, or a 1.x image." (include "openhands.appTag" .)) }}
-{{- end }}
-{{- if ne $mode "process" }}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- if $p.sandboxImage }}
 {{- $sandbox := .Values.sandbox.image }}
 {{- $sandboxRef := include "openhands.sandboxImageRef" . }}
 {{- $isRuntimeImage := or (hasSuffix "-nikolaik" $sandbox.tag) (hasSuffix "/runtime" $sandbox.repository) }}
@@ -41,43 +38,13 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- if and (gt (int .Values.sandbox.limits.maxConcurrentConversations) 0) (include "openhands.v0Before" (list . "0.28.1")) }}
 {{- fail (printf "sandbox.limits.maxConcurrentConversations: OpenHands %s has no limit on concurrent conversations (it arrived in 0.28.1), so the value would do nothing. Leave it at 0, or use 0.28.1 or later." (include "openhands.appTag" .)) }}
 {{- end }}
-{{- if eq $mode "kubernetes" }}
-{{- if eq $generation "v1" }}
-{{- fail (printf "sandbox.mode: kubernetes is a runtime of OpenHands 0.45 to 0.62; 1.x (openhands.image.tag %s) has none and would silently fall back to Docker. Use dind, process or remoteDocker with 1.x." (include "openhands.appTag" .)) }}
+{{- /* The mode's own refusals (templates/_mode-<mode>.tpl), then what its row promises. */}}
+{{- include "openhands.modeHook" (list . "preflight") }}
+{{- if not (has $generation $p.generations) }}
+{{- fail (printf "sandbox.mode: %s works with OpenHands %s only, and openhands.image.tag %s is %s." $p.mode (join " or " $p.generations) (include "openhands.appTag" .) $generation) }}
 {{- end }}
-{{- if include "openhands.v0Before" (list . "0.45.0") }}
-{{- fail (printf "sandbox.mode: the kubernetes runtime arrived in OpenHands 0.45, and openhands.image.tag is %s. Use 0.45 to 0.62, or sandbox.mode dind." (include "openhands.appTag" .)) }}
-{{- end }}
-{{- include "openhands.preflight.kubernetesRuntime" . }}
-{{- end }}
-{{- if eq $mode "remoteDocker" }}
-{{- $remote := .Values.sandbox.remoteDocker }}
-{{- if not $remote.host }}
-{{- fail "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address, for example tcp://docker.lan:2376." }}
-{{- end }}
-{{- if not $remote.tlsSecret }}
-{{- fail "sandbox.remoteDocker.tlsSecret: a Docker daemon on TCP without TLS gives root on its machine to anyone who reaches the port. Create a Secret with ca.pem, cert.pem and key.pem (kubectl create secret generic docker-tls --from-file=ca.pem --from-file=cert.pem --from-file=key.pem) and name it here." }}
-{{- end }}
-{{- if and (include "openhands.gatewayEnabled" .) (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" (include "openhands.sandboxPortHost" .))) }}
-{{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." (include "openhands.sandboxPortHost" .)) }}
-{{- end }}
-{{- end }}
-{{- if eq $mode "hostDocker" }}
-{{- $affinity := .Values.affinity | default dict }}
-{{- $required := dig "nodeAffinity" "requiredDuringSchedulingIgnoredDuringExecution" "" $affinity }}
-{{- if not (or .Values.nodeSelector $required) }}
-{{- fail "nodeSelector: sandbox mode hostDocker needs the pod pinned to one node, because sandboxes, their ports and the Docker socket live on the node it runs on: a pod that moves loses them. Set nodeSelector (for example kubernetes.io/hostname: <node>) or a required nodeAffinity in affinity." }}
-{{- end }}
-{{- if and (eq $generation "v1") (not .Values.sandbox.hostDocker.nodeAddress) }}
-{{- fail "sandbox.hostDocker.nodeAddress: with 1.x the browser and the app connect to sandbox ports that the node's daemon publishes, so the chart needs the node's address as they reach it (LAN IP or DNS name)." }}
-{{- end }}
-{{- end }}
-{{- if and .Values.dockerCleanup.enabled (not (has $mode (list "dind" "hostDocker"))) }}
-{{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $mode) }}
-{{- end }}
-{{- if eq $mode "dind" }}{{ include "openhands.preflight.dindArgs" . }}{{ include "openhands.preflight.dindCleanup" . }}{{ end }}
-{{- if and (eq $mode "dind") .Values.dind.sysbox.enabled .Values.dind.securityContext.privileged }}
-{{- fail "dind.securityContext.privileged: Sysbox runs the Docker daemon without privileges; privileged would undo the isolation it gives. Remove privileged, or set dind.sysbox.enabled to false." }}
+{{- if and .Values.dockerCleanup.enabled (eq $p.cleanup "none") }}
+{{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $p.mode) }}
 {{- end }}
 {{- if include "openhands.gatewayEnabled" . }}
 {{- $gateway := .Values.sandbox.gateway }}
@@ -101,15 +68,25 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- if and (eq $gateway.routing "path") (eq $browserPort "0") }}
 {{- fail "service.nodePort: with a NodePort Service the sandbox gateway must know the port browsers use, so set service.nodePort (30000-32767)." }}
 {{- end }}
-{{- if has $browserPort (list "3001" "4180") }}
-{{- fail (printf "service.port: %s is taken inside the pod (3001 is the app, 4180 the auth proxy), and browsers reach sandboxes on the same port as the app. Choose another service.port." $browserPort) }}
+{{- $appPort := include "openhands.port" (list . "appBehindGateway") }}
+{{- $proxyPort := include "openhands.port" (list . "oauth2Proxy") }}
+{{- if has $browserPort (list $appPort $proxyPort) }}
+{{- fail (printf "service.port: %s is taken inside the pod (%s is the app, %s the auth proxy), and browsers reach sandboxes on the same port as the app. Choose another service.port." $browserPort $appPort $proxyPort) }}
+{{- end }}
+{{- end }}
+{{- if .Values.sandbox.env }}
+{{- /* sandbox.env is the one source of OH_AGENT_SERVER_ENV: a second one would silently replace it. */}}
+{{- if hasKey .Values.openhands.env "OH_AGENT_SERVER_ENV" }}
+{{- fail "openhands.env.OH_AGENT_SERVER_ENV: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." }}
+{{- end }}
+{{- range $i, $env := .Values.openhands.extraEnv }}
+{{- if eq $env.name "OH_AGENT_SERVER_ENV" }}
+{{- fail (printf "openhands.extraEnv[%d]: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." $i) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.sandbox.env (eq $generation "v0") }}
 {{- fail "sandbox.env: OpenHands 0.x has no way to pass variables to every sandbox (OH_AGENT_SERVER_ENV is 1.x). Remove sandbox.env or use a 1.x image." }}
-{{- end }}
-{{- if and (eq $mode "dind") (eq .Values.dind.startup "native") (semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version) }}
-{{- fail (printf "dind.startup: native sidecars need Kubernetes 1.29 or later, and the target cluster is %s. Set dind.startup to auto or postStart." .Capabilities.KubeVersion.Version) }}
 {{- end }}
 {{- end }}
 
@@ -120,7 +97,7 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- define "openhands.preflight.exposure" -}}
 {{- $mode := .Values.auth.mode }}
 {{- if not .Values.auth.acknowledgeUnauthenticated }}
-{{- range include "openhands.exposures" . | fromJsonArray }}
+{{- range (include "openhands.exposures" . | fromYaml).ways }}
 {{- if not .covered }}
 {{- if include "openhands.signInAdmitsAnyone" $ }}
 {{- fail (printf "auth.oauth2Proxy.emailDomains: [\"*\"] with provider %s and no allowedEmails, allowedGroups or organisation restriction lets in anyone with a %s account, so %s would be open to everyone. Restrict who may sign in (allowedEmails, allowedGroups, or extraArgs such as --github-org=<org> or --google-group=<group>), or accept the risk with auth.acknowledgeUnauthenticated: true." $.Values.auth.oauth2Proxy.provider (include "openhands.publicIdentityProvider" $) .what) }}
@@ -141,7 +118,7 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 
 {{- define "openhands.preflight.auth" -}}
 {{- $auth := .Values.auth }}
-{{- if and .Values.tunnel.enabled (not (include "openhands.tunnelTokenRef" .)) }}
+{{- if and .Values.tunnel.enabled (not (include "openhands.hasSecret" (list . "tunnelToken"))) }}
 {{- fail "tunnel.token.existingSecret: cloudflared needs its tunnel token. Name the Secret holding it (key tunnel.token.key), or let External Secrets fill it (externalSecrets.secrets.tunnelToken)." }}
 {{- end }}
 {{- if and .Values.externalSecrets.enabled (not (.Capabilities.APIVersions.Has "external-secrets.io/v1/ExternalSecret")) }}
@@ -168,15 +145,15 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
 {{- end }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.llmApiKeyRef" .) $llm.bedrock.enabled) }}
+{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey")) $llm.bedrock.enabled) }}
 {{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (ne .Values.sandbox.mode "process") (not (include "openhands.bedrockSecret" .)) }}
+{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (not (include "openhands.profile" . | fromYaml).agentInPod) (not (include "openhands.hasSecret" (list . "awsCredentials"))) }}
 {{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}
 {{- end }}
 {{- if eq $auth.mode "oauth2Proxy" }}
 {{- $proxy := $auth.oauth2Proxy }}
-{{- if not (include "openhands.oauth2ProxySecret" .) }}
+{{- if not (include "openhands.hasSecret" (list . "oauth2Proxy")) }}
 {{- fail "auth.oauth2Proxy.existingSecret: oauth2-proxy needs a Secret with the OAuth client ID, client secret and cookie secret (keys from auth.oauth2Proxy.secretKeys). Create it (kubectl create secret generic) and name it here, or let External Secrets fill it (externalSecrets.secrets.oauth2Proxy)." }}
 {{- end }}
 {{- if and (hasSuffix "oidc" $proxy.provider) (not $proxy.oidcIssuerUrl) }}
@@ -279,7 +256,7 @@ dockerd reads --host=X, --host X, -H X, -H=X and -HX, and a value without a sche
 {{- end }}
 
 {{/*
-In sandbox mode dind the cleanup schedule is read inside the pod (openhands.dockerCleanupLoop),
+In sandbox mode dind the cleanup schedule is read inside the pod (files/docker-cleanup-loop.sh),
 on UTC: the Docker CLI image has no time zone data.
 */}}
 {{- define "openhands.preflight.dindCleanup" -}}

@@ -1,6 +1,10 @@
 // Sandbox mode dind: the Docker daemon as a sidecar of the OpenHands pod.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { render, renderError } from "../ts/lib/render.ts";
+import { writeChartScripts } from "../ts/lib/chart-scripts.ts";
 import { helms } from "../ts/lib/presets.ts";
 import { container, envOf, mountsOf, serverDeployment, volume, type PodSpec } from "../ts/lib/workload.ts";
 
@@ -16,8 +20,8 @@ describe("dind sidecar", () => {
     const dind = container(spec, "dind");
     expect(dind.restartPolicy).toBe("Always");
     expect(dind.startupProbe).toMatchObject({ exec: { command: ["docker", "info"] }, periodSeconds: 2, failureThreshold: 60 });
-    // Its only hook is the detached sandbox image pull, which holds nothing back.
-    expect(dind.lifecycle!.postStart.exec.command.join(" ")).toMatch(/^sh -c setsid .*docker pull .*&$/);
+    // Its only hook is the detached sandbox image pull (no wait), which holds nothing back.
+    expect(dind.lifecycle!.postStart.exec.command).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh", "0", "ghcr.io/openhands/agent-server:1.34.0-python"]);
     expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "gateway"]);
   });
 
@@ -25,9 +29,7 @@ describe("dind sidecar", () => {
     const spec = await pod("1.28.0");
     expect(spec.initContainers?.map((c) => c.name)).toEqual(["workspace-owner"]);
     expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands", "gateway"]);
-    const hook = spec.containers[0].lifecycle!.postStart.exec.command.join(" ");
-    expect(hook).toContain("docker info");
-    expect(hook).toContain("seq 120");
+    expect(spec.containers[0].lifecycle!.postStart.exec.command).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh", "120", "ghcr.io/openhands/agent-server:1.34.0-python"]);
     expect(spec.containers[0].restartPolicy).toBeUndefined();
   });
 
@@ -41,7 +43,7 @@ describe("dind sidecar", () => {
     const native = await pod("1.33.0", { dind: { startupTimeoutSeconds: 300 } });
     expect(container(native, "dind").startupProbe!.failureThreshold).toBe(150);
     const legacy = await pod("1.28.0", { dind: { startupTimeoutSeconds: 300 } });
-    expect(legacy.containers[0].lifecycle!.postStart.exec.command.join(" ")).toContain("seq 300");
+    expect(legacy.containers[0].lifecycle!.postStart.exec.command[2]).toBe("300");
   });
 
   it("the Docker API listens on a pod-local Unix socket only, never on TCP", async () => {
@@ -104,15 +106,55 @@ describe("dind sidecar", () => {
     expect(dind.resources).toEqual({ requests: { cpu: "2", memory: "1Gi" }, limits: { memory: "16Gi" } });
   });
 
-  it("sandbox.prePull pulls the sandbox image in the background once the daemon answers", async () => {
-    const native = container(await pod("1.33.0"), "dind");
-    const pull = native.lifecycle!.postStart.exec.command[2];
-    expect(pull).toBe(
-      "setsid sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done; docker pull ghcr.io/openhands/agent-server:1.34.0-python' >/proc/1/fd/1 2>&1 </dev/null &",
+  /**
+   * Runs the daemon's postStart hook as rendered, from the scripts ConfigMap, with a stand-in
+   * docker that answers `docker info` from the given call on (0 = never) and logs every call.
+   */
+  async function runHook(kubeVersion: string, answersFrom: number, values: Record<string, unknown> = {}) {
+    const { objects } = await render({ kubeVersion, values });
+    const dind = container(serverDeployment(objects).spec.template.spec, "dind");
+    const [shell, script, ...args] = dind.lifecycle!.postStart.exec.command;
+    const { dir, local } = writeChartScripts(objects);
+    const bin = path.join(dir, "bin");
+    const log = path.join(dir, "calls.log");
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, "docker"),
+      `#!/bin/sh\necho "$*" >> ${log}\nif [ "$1" = info ]; then n=$(grep -c '^info' ${log}); [ ${answersFrom} -gt 0 ] && [ "$n" -ge ${answersFrom} ] && exit 0; exit 1; fi\n`,
     );
-    const legacy = container(await pod("1.28.0"), "dind");
-    const hook = legacy.lifecycle!.postStart.exec.command[2];
-    expect(hook.startsWith(pull + " for i in $(seq 120)")).toBe(true);
+    writeFileSync(path.join(bin, "sleep"), "#!/bin/sh\n");
+    for (const tool of ["docker", "sleep"]) chmodSync(path.join(bin, tool), 0o755);
+    const result = await execa(shell, [local(script), ...args], { env: { PATH: `${bin}:${process.env.PATH}` }, reject: false, timeout: 10_000 });
+    const calls = async (until: (c: string[]) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        let lines: string[] = [];
+        try {
+          lines = readFileSync(log, "utf8").trim().split("\n");
+        } catch {}
+        if (until(lines)) return lines;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return readFileSync(log, "utf8").trim().split("\n");
+    };
+    return { result, calls };
+  }
+
+  it("sandbox.prePull pulls the sandbox image in the background once the daemon answers, without holding the hook", async () => {
+    const { result, calls } = await runHook("1.33.0", 3);
+    expect(result.exitCode).toBe(0);
+    const seen = await calls((c) => c.some((l) => l.startsWith("pull")));
+    expect(seen.filter((l) => l.startsWith("pull"))).toEqual(["pull ghcr.io/openhands/agent-server:1.34.0-python"]);
+    expect(seen.filter((l) => l === "info").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("without native sidecars the hook returns once the daemon answers, and fails after dind.startupTimeoutSeconds", async () => {
+    const answers = await runHook("1.28.0", 4, { sandbox: { prePull: false } });
+    expect(answers.result.exitCode).toBe(0);
+    expect((await answers.calls(() => true)).filter((l) => l === "info")).toHaveLength(4);
+    const silent = await runHook("1.28.0", 0, { sandbox: { prePull: false }, dind: { startupTimeoutSeconds: 12 } });
+    expect(silent.result.exitCode).toBe(1);
+    expect(silent.result.stderr).toBe("dockerd did not answer within 12s");
+    expect((await silent.calls(() => true)).filter((l) => l === "info")).toHaveLength(12);
   });
 
   it("sandbox.prePull false leaves the native sidecar without hooks", async () => {

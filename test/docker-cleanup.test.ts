@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { getObject, objectsOfKind, render, renderError } from "../ts/lib/render.ts";
 import { helms } from "../ts/lib/presets.ts";
 import { container, envOf, mountsOf, serverDeployment } from "../ts/lib/workload.ts";
+import { writeChartScripts } from "../ts/lib/chart-scripts.ts";
 
 const hostDocker = {
   openhands: { image: { tag: "0.62" } },
@@ -23,10 +24,19 @@ async function cronJob(values: Record<string, unknown>) {
   return { objects, job: getObject(objects, "CronJob", "openhands-docker-cleanup") as any };
 }
 const podOf = (job: any) => job.spec.jobTemplate.spec.template.spec;
-const scriptOf = (job: any) => {
-  const command: string[] = podOf(job).containers[0].command;
-  return command[command.length - 1];
-};
+
+/** Runs the CronJob's command as rendered (its script from the scripts ConfigMap) against a docker that lists `ps` and records every call. */
+async function runCleanupJob(values: Record<string, unknown>, ps: string[] = []) {
+  const { objects, job } = await cronJob(values);
+  const cleanup = podOf(job).containers[0];
+  const [shell, script] = cleanup.command as string[];
+  const { dir, local } = writeChartScripts(objects);
+  const log = path.join(dir, "calls.log");
+  writeFileSync(path.join(dir, "docker"), `#!/bin/sh\necho "$*" >> ${log}\nif [ "$1" = ps ]; then printf '%s\\n' ${ps.map((l) => `'${l}'`).join(" ")}; fi\n`);
+  chmodSync(path.join(dir, "docker"), 0o755);
+  await execa(shell, [local(script)], { env: { PATH: `${dir}:${process.env.PATH}`, ...(envOf(cleanup) as Record<string, string>) } });
+  return readFileSync(log, "utf8").trim().split("\n");
+}
 
 describe("Docker cleanup", () => {
   it("runs on dockerCleanup.schedule and timeZone, never twice at once, keeping the history asked for", async () => {
@@ -38,34 +48,30 @@ describe("Docker cleanup", () => {
     const { job } = await cronJob({ ...hostDocker, sandbox: { ...hostDocker.sandbox, hostDocker: { socketPath: "/run/docker.sock" } } });
     const pod = podOf(job);
     expect(pod.nodeSelector).toEqual({ "kubernetes.io/hostname": "golyat-1" });
-    expect(pod.volumes).toEqual([{ name: "docker-socket", hostPath: { path: "/run/docker.sock", type: "Socket" } }]);
+    expect(pod.volumes).toEqual([
+      { name: "docker-socket", hostPath: { path: "/run/docker.sock", type: "Socket" } },
+      { name: "chart-scripts", configMap: { name: "openhands-scripts" } },
+    ]);
     expect(pod.containers[0].image).toBe("docker.io/library/docker:29.7.2-cli");
-    expect(pod.containers[0].volumeMounts).toEqual([{ name: "docker-socket", mountPath: "/var/run/docker.sock" }]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: "docker-socket", mountPath: "/var/run/docker.sock" },
+      { name: "chart-scripts", mountPath: "/opt/openhands-chart", readOnly: true },
+    ]);
   });
 
   it("policy pruneAll is the seed's exact command", async () => {
-    const { job } = await cronJob({ ...hostDocker, dockerCleanup: { enabled: true, policy: "pruneAll" } });
-    expect(scriptOf(job)).toBe("docker system prune -af --volumes");
+    expect(await runCleanupJob({ ...hostDocker, dockerCleanup: { enabled: true, policy: "pruneAll" } })).toEqual(["system prune -af --volumes"]);
   });
 
   it("policy safe (the default) never prunes all images, volumes or the whole system", async () => {
-    const script = scriptOf((await cronJob(hostDocker)).job);
-    expect(script).not.toMatch(/system prune|image prune -a|prune -af|--volumes|volume prune -a/);
+    const calls = await runCleanupJob(hostDocker, ["a1 oh-agent-server-abc", "c3 build-leftover"]);
+    for (const call of calls) expect(call).not.toMatch(/system prune|image prune -a|prune -af|--volumes|volume prune -a/);
   });
 
   it("policy safe, run against a stand-in docker, removes only stopped non-sandbox containers and safe leftovers", async () => {
-    const script = scriptOf((await cronJob(hostDocker)).job);
-    const dir = mkdtempSync(path.join(tmpdir(), "cleanup-"));
-    const log = path.join(dir, "calls.log");
     // A docker that lists a stopped 1.x sandbox, a stopped 0.x runtime and two other stopped
     // containers, and records every call.
-    writeFileSync(
-      path.join(dir, "docker"),
-      `#!/bin/sh\necho "$*" >> ${log}\nif [ "$1" = ps ]; then printf '%s\\n' 'a1 oh-agent-server-abc' 'b2 openhands-runtime-xyz' 'c3 build-leftover' 'd4 agent_started_app'; fi\n`,
-    );
-    chmodSync(path.join(dir, "docker"), 0o755);
-    await execa("sh", ["-c", script], { env: { PATH: `${dir}:${process.env.PATH}` } });
-    const calls = readFileSync(log, "utf8").trim().split("\n");
+    const calls = await runCleanupJob(hostDocker, ["a1 oh-agent-server-abc", "b2 openhands-runtime-xyz", "c3 build-leftover", "d4 agent_started_app"]);
     expect(calls).toEqual([
       "ps -a --filter status=exited --filter status=created --filter status=dead --format {{.ID}} {{.Names}}",
       "rm c3",
@@ -93,12 +99,13 @@ describe("Docker cleanup with dind", () => {
 
   it("runs beside the daemon in the OpenHands pod: no CronJob, ServiceAccount, Role or binding, so nothing holds pods/exec", async () => {
     const { objects, pod, cleanup } = await cleanupPod();
+    expect((cleanup as any).command).toEqual(["sh", "/opt/openhands-chart/docker-cleanup-loop.sh"]);
     for (const kind of ["CronJob", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]) expect(objectsOfKind(objects, kind)).toEqual([]);
     expect(objectsOfKind(objects, "ServiceAccount").map((a) => a.metadata.name)).toEqual(["openhands"]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(cleanup.image).toBe("docker.io/library/docker:29.7.2-cli");
-    expect(envOf(cleanup)).toMatchObject({ DOCKER_HOST: "unix:///run/dind/docker.sock", CLEANUP_SCHEDULE: "0 0 * * *" });
-    expect(mountsOf(cleanup)).toEqual({ "docker-socket": "/run/dind" });
+    expect(envOf(cleanup)).toMatchObject({ DOCKER_HOST: "unix:///run/dind/docker.sock", CLEANUP_SCHEDULE: "0 0 * * *", CLEANUP_POLICY: "safe" });
+    expect(mountsOf(cleanup)).toEqual({ "docker-socket": "/run/dind", "chart-scripts": "/opt/openhands-chart" });
     expect(cleanup.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
     expect(cleanup.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } });
   });
@@ -113,16 +120,16 @@ describe("Docker cleanup with dind", () => {
    * with stand-ins for date, docker and sleep (which ends the loop as the kubelet would).
    */
   async function oneMinute(dockerCleanup: Record<string, unknown>, now: string) {
-    const { cleanup } = await cleanupPod(dockerCleanup);
-    const [shell, flag, loop] = (cleanup as any).command as string[];
-    expect([shell, flag]).toEqual(["sh", "-c"]);
+    const { objects, cleanup } = await cleanupPod(dockerCleanup);
+    const [shell, loop] = (cleanup as any).command as string[];
+    const { local } = writeChartScripts(objects);
     const dir = mkdtempSync(path.join(tmpdir(), "cleanup-loop-"));
     const log = path.join(dir, "calls.log");
     writeFileSync(path.join(dir, "date"), `#!/bin/sh\ncase "$2" in '+%S') echo 07 ;; *) echo '${now}' ;; esac\n`);
     writeFileSync(path.join(dir, "docker"), `#!/bin/sh\necho "docker $*" >> ${log}\n`);
     writeFileSync(path.join(dir, "sleep"), `#!/bin/sh\necho "sleep $*" >> ${log}\nkill -TERM $PPID\n`);
     for (const tool of ["date", "docker", "sleep"]) chmodSync(path.join(dir, tool), 0o755);
-    const result = await execa("sh", ["-c", loop], { env: { PATH: `${dir}:${process.env.PATH}`, CLEANUP_SCHEDULE: envOf(cleanup).CLEANUP_SCHEDULE as string }, reject: false, timeout: 10_000 });
+    const result = await execa(shell, [local(loop)], { env: { PATH: `${dir}:${process.env.PATH}`, ...(envOf(cleanup) as Record<string, string>) }, reject: false, timeout: 10_000 });
     let calls: string[] = [];
     try {
       calls = readFileSync(log, "utf8").trim().split("\n");
@@ -154,13 +161,14 @@ describe("Docker cleanup with dind", () => {
   });
 
   it("a failing cleanup is logged and the loop goes on (the container never exits and never takes the pod's readiness down)", async () => {
-    const { cleanup } = await cleanupPod({ policy: "pruneAll" });
+    const { objects, cleanup } = await cleanupPod({ policy: "pruneAll" });
+    const { local } = writeChartScripts(objects);
     const dir = mkdtempSync(path.join(tmpdir(), "cleanup-fail-"));
     writeFileSync(path.join(dir, "date"), `#!/bin/sh\ncase "$2" in '+%S') echo 00 ;; *) echo '00 00 01 01 0' ;; esac\n`);
     writeFileSync(path.join(dir, "docker"), "#!/bin/sh\nexit 1\n");
     writeFileSync(path.join(dir, "sleep"), `#!/bin/sh\necho "sleep $*" > ${dir}/slept\nkill -TERM $PPID\n`);
     for (const tool of ["date", "docker", "sleep"]) chmodSync(path.join(dir, tool), 0o755);
-    const result = await execa("sh", ["-c", ((cleanup as any).command as string[])[2]], { env: { PATH: `${dir}:${process.env.PATH}`, CLEANUP_SCHEDULE: "@daily" }, reject: false, timeout: 10_000 });
+    const result = await execa("sh", [local(((cleanup as any).command as string[])[1])], { env: { PATH: `${dir}:${process.env.PATH}`, ...(envOf(cleanup) as Record<string, string>), CLEANUP_SCHEDULE: "@daily" }, reject: false, timeout: 10_000 });
     expect(result.stderr).toContain("docker cleanup: failed");
     expect(readFileSync(path.join(dir, "slept"), "utf8").trim()).toBe("sleep 60");
     expect(result.exitCode).toBe(0);

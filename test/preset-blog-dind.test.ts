@@ -43,7 +43,10 @@ describe.each(helms)("blog DinD preset, rendered by %s", (helm) => {
   it("falls back to the seed's postStart wait on Kubernetes 1.28, daemon first", () => {
     const spec = serverDeployment(legacy).spec.template.spec;
     expect(spec.containers.map((c) => c.name)).toEqual(["dind", "openhands"]);
-    expect(spec.containers[0].lifecycle!.postStart.exec.command.join(" ")).toMatch(/until|docker info/);
+    // files/dind-post-start.sh waits that many seconds for `docker info`.
+    const [shell, script, waitSeconds] = spec.containers[0].lifecycle!.postStart.exec.command;
+    expect([shell, script]).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh"]);
+    expect(Number(waitSeconds)).toBeGreaterThan(0);
   });
 
   it("replaces the seed's DOCKER_HOST=tcp://localhost:2375 with a pod-local socket", () => {

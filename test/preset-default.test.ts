@@ -30,9 +30,10 @@ describe("default install", () => {
     expect(objectsOfKind(objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toContain("openhands-state");
   });
 
-  it("renders exactly a ServiceAccount, the gateway's ConfigMap, two claims, a Service, a Deployment and the helm test pod: nothing exposed outside the cluster", () => {
+  it("renders exactly a ServiceAccount, the gateway's and the scripts' ConfigMaps, two claims, a Service, a Deployment and the helm test pod: nothing exposed outside the cluster", () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       "ConfigMap/openhands-gateway",
+      "ConfigMap/openhands-scripts",
       "Deployment/openhands",
       "PersistentVolumeClaim/openhands-state",
       "PersistentVolumeClaim/openhands-workspace",

@@ -72,6 +72,8 @@ describe.each(helms)("lolice preset, rendered by %s", (helm) => {
     const pod = job.spec.jobTemplate.spec.template.spec;
     expect(job.spec.schedule).toBe("0 0 * * *");
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(["golyat-1"]);
-    expect(pod.containers[0].command[2]).toContain("oh-agent-server-*|openhands-runtime-*");
+    expect(pod.containers[0].command).toEqual(["sh", "/opt/openhands-chart/docker-cleanup.sh"]);
+    expect(pod.containers[0].env).toEqual([{ name: "CLEANUP_POLICY", value: "safe" }]);
+    expect((getObject(objects, "ConfigMap", "openhands-scripts") as any).data["docker-cleanup.sh"]).toContain("oh-agent-server-*|openhands-runtime-*");
   });
 });

@@ -32,7 +32,8 @@ describe("v1-dind-gateway preset", () => {
     const objects = await renderPreset("v1-dind-gateway");
     expect(objectsOfKind(objects, "PersistentVolumeClaim").map((c) => c.metadata.name)).toContain("openhands-docker");
     const dind = container(serverDeployment(objects).spec.template.spec, "dind");
-    expect(dind.lifecycle!.postStart.exec.command[2]).toContain("docker pull ghcr.io/openhands/agent-server:1.34.0-python");
+    // files/dind-post-start.sh <wait seconds> <image to pre-pull>
+    expect(dind.lifecycle!.postStart.exec.command).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh", "0", "ghcr.io/openhands/agent-server:1.34.0-python"]);
   });
 });
 

@@ -134,7 +134,7 @@ describe("OpenHands workload", () => {
     const contained = await render({ releaseName: "my-openhands" });
     expect(contained.objects.find((o) => o.kind === "Deployment")!.metadata.name).toBe("my-openhands");
     const { objects } = await render({ values: { fullnameOverride: "oh" } });
-    expect(objects.map((o) => o.metadata.name)).toEqual(["oh", "oh-gateway", "oh-state", "oh-workspace", "oh", "oh", "oh-test"]);
+    expect(objects.map((o) => o.metadata.name)).toEqual(["oh", "oh-gateway", "oh-scripts", "oh-state", "oh-workspace", "oh", "oh", "oh-test"]);
   });
 
   it("a release name of 63 characters still gives names within 63 characters", async () => {

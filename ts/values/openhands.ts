@@ -21,11 +21,17 @@ export interface OpenHands {
   /** 0.x: log every agent event (`LOG_ALL_EVENTS`), as upstream's documented `docker run` does. 1.x logs no agent steps, so nothing is set there. */
   logAllEvents: boolean;
   /**
-   * Plain environment variables for the app, by name. They override what the chart sets, so
-   * use them for settings the chart has no value for. Never put credentials here.
+   * Plain environment variables for the app, by name. Precedence: chart-set variables <
+   * `openhands.env` < `openhands.extraEnv`; a name set by two layers renders once, with the
+   * later layer's value. Use them for settings the chart has no value for. Never put
+   * credentials here.
    */
   env: EnvMap;
-  /** More environment variables as Kubernetes EnvVar entries (for `valueFrom` secret references). */
+  /**
+   * More environment variables as Kubernetes EnvVar entries (for `valueFrom` secret
+   * references). They win over `openhands.env` and the chart's variables of the same name;
+   * a name listed twice here is refused.
+   */
   extraEnv: EnvVar[];
   /** Kubernetes `envFrom` sources (ConfigMaps or Secrets whose keys become variables). */
   extraEnvFrom: KubernetesObject[];

@@ -36,7 +36,9 @@ export interface Sandbox {
   limits: SandboxLimits;
   /**
    * Plain environment variables for every 1.x sandbox (`OH_AGENT_SERVER_ENV`); `LLM_*` variables
-   * of the app are forwarded by OpenHands itself. Never put credentials here.
+   * of the app are forwarded by OpenHands itself. The only source of `OH_AGENT_SERVER_ENV`:
+   * setting that name in `openhands.env` or `extraEnv` beside it is refused. Never put
+   * credentials here.
    */
   env: EnvMap;
   /**
@@ -93,7 +95,7 @@ export interface Dind {
    * @items.maxLength 4096
    */
   extraArgs: string[];
-  /** Plain environment variables of the daemon container. */
+  /** Plain environment variables of the daemon container; they win over the chart's (`DOCKER_HOST`, `DOCKER_TLS_CERTDIR`). */
   env: EnvMap;
   /** CPU and memory of the daemon container (sandbox containers count against it). */
   resources: Resources;

@@ -1,0 +1,231 @@
+{{/*
+The sandbox mode table: everything that differs between sandbox modes is decided here,
+and every other template reads the profile instead of comparing sandbox.mode. Adding a
+mode is one row below plus its own template, templates/_mode-<mode>.tpl, which defines
+openhands.mode.<mode>.{preflight,env,appMounts,volumes,exposures} (see docs/sandboxes.md).
+
+Columns:
+  generations     the OpenHands generations the mode works with (v0 = 0.x, v1 = 1.x)
+  docker          where the app finds a Docker daemon: pod (a sidecar), node (its socket),
+                  remote (TCP with TLS), none
+  appUser         root (to open a root-owned Docker socket) or image (the image's non-root user)
+  workspace       claim (the workspace claim, mounted in the pod), nodePath (a directory on the
+                  node), remotePath (a directory on the daemon's machine), none
+  workspaceMount  where the claim mounts in the app (values = persistence.workspace.mountPath)
+  podSecurity     the Pod Security level of the server pod (podSecuritySysbox with Sysbox)
+  gateway         whether the sandbox gateway (1.x) can front its sandboxes' ports
+  sandboxUrls     how the browser reaches sandbox ports without the gateway: published
+                  (the daemon publishes them on publishedHost), node (on the node's address),
+                  pageHost (the Service's ports 8000+ on the page's host), ingress (an Ingress
+                  per conversation), default (upstream's own default)
+  sandboxImage    whether the mode runs sandboxes from sandbox.image
+  agentInPod      whether the agent runs in the app's pod (and so has the pod's cloud identity)
+  apiAccess       whether the app drives the Kubernetes API (token, Role, config file)
+  cleanup         how dockerCleanup runs: sidecar (beside the daemon), cronJob (on the node), none
+  hooks           the parts its template defines as openhands.mode.<mode>.<hook>: preflight
+                  (refusals), env (the app's variables), appMounts and volumes (the pod's
+                  wiring), exposures (ways in that bypass the chart's sign-in)
+*/}}
+{{- define "openhands.modeTable" -}}
+dind:
+  hooks: [preflight, env, appMounts, volumes]
+  generations: [v0, v1]
+  docker: pod
+  appUser: root
+  workspace: claim
+  workspaceMount: values
+  podSecurity: privileged
+  podSecuritySysbox: baseline
+  gateway: true
+  sandboxUrls: default
+  sandboxImage: true
+  agentInPod: false
+  apiAccess: false
+  cleanup: sidecar
+hostDocker:
+  hooks: [preflight, env, appMounts, volumes, exposures]
+  generations: [v0, v1]
+  docker: node
+  appUser: root
+  workspace: nodePath
+  workspaceMount: values
+  podSecurity: privileged
+  gateway: false
+  sandboxUrls: node
+  sandboxImage: true
+  agentInPod: false
+  apiAccess: false
+  cleanup: cronJob
+remoteDocker:
+  hooks: [preflight, env, appMounts, volumes, exposures]
+  generations: [v0, v1]
+  docker: remote
+  appUser: image
+  workspace: remotePath
+  workspaceMount: values
+  podSecurity: restricted
+  gateway: true
+  sandboxUrls: published
+  sandboxImage: true
+  agentInPod: false
+  apiAccess: false
+  cleanup: none
+process:
+  hooks: [preflight, env, exposures]
+  generations: [v1]
+  docker: none
+  appUser: image
+  workspace: claim
+  workspaceMount: /tmp/openhands-sandboxes
+  podSecurity: restricted
+  gateway: false
+  sandboxUrls: pageHost
+  sandboxImage: false
+  agentInPod: true
+  apiAccess: false
+  cleanup: none
+kubernetes:
+  hooks: [preflight, env, appMounts, volumes, exposures]
+  generations: [v0]
+  docker: none
+  appUser: image
+  workspace: none
+  workspaceMount: values
+  podSecurity: restricted
+  gateway: false
+  sandboxUrls: ingress
+  sandboxImage: true
+  agentInPod: false
+  apiAccess: true
+  cleanup: none
+{{- end }}
+
+{{/*
+Named ports: the one place each port number is written.
+  app              the app's port (3000), or appBehindGateway when the gateway takes it
+  gateway          the sandbox gateway on the pod address (the Service's entry with the gateway)
+  gatewayLoopback  the gateway's loopback router port the app calls sandbox URLs on
+  sandboxHosts     the Service port for sandbox hosts (<port>.<hostDomain>) with host routing
+  oauth2Proxy      the sign-in proxy
+  processSandbox   the first agent-server port of sandbox mode process (8000, 8001, ...)
+  portForward      the local port NOTES.txt suggests for kubectl port-forward
+  dns              DNS, for the NetworkPolicy's egress
+*/}}
+{{- define "openhands.ports" -}}
+app: 3000
+appBehindGateway: 3001
+gateway: 3000
+gatewayLoopback: 80
+sandboxHosts: 8080
+oauth2Proxy: 4180
+processSandbox: 8000
+portForward: 3000
+dns: 53
+{{- end }}
+
+{{/* One named port: (list $ "<name>"), as a number. */}}
+{{- define "openhands.port" -}}
+{{- $root := index . 0 }}{{- $name := index . 1 }}
+{{- $ports := include "openhands.ports" $root | fromYaml }}
+{{- if not (hasKey $ports $name) }}{{ fail (printf "openhands.port: no port named %s" $name) }}{{ end }}
+{{- int (get $ports $name) }}
+{{- end }}
+
+{{/*
+The profile of this release: the mode's row with the choices that depend on values
+worked out (generation, Sysbox, whether the gateway is on, the URLs the app hands out).
+YAML; read it with `include "openhands.profile" . | fromYaml`.
+*/}}
+{{- define "openhands.profile" -}}
+{{- /* Worked out once per render: many templates read it, and it depends on values only. */}}
+{{- if not (hasKey . "openhandsProfile") }}{{ $_ := set . "openhandsProfile" (include "openhands.computeProfile" .) }}{{ end }}
+{{- get . "openhandsProfile" }}
+{{- end }}
+
+{{- define "openhands.computeProfile" -}}
+{{- $v := .Values }}
+{{- $mode := $v.sandbox.mode }}
+{{- $table := include "openhands.modeTable" . | fromYaml }}
+{{- if not (hasKey $table $mode) }}
+{{- fail (printf "sandbox.mode: %q is not a sandbox mode; use one of %s." $mode (keys $table | sortAlpha | join ", ")) }}
+{{- end }}
+{{- $p := deepCopy (get $table $mode) }}
+{{- $generation := include "openhands.generation" . }}
+{{- $_ := set $p "mode" $mode }}
+{{- $_ := set $p "generation" $generation }}
+{{- $_ := set $p "sysbox" (and (eq $p.docker "pod") $v.dind.sysbox.enabled) }}
+{{- if $p.sysbox }}{{ $_ := set $p "podSecurity" $p.podSecuritySysbox }}{{ end }}
+{{- $_ := unset $p "podSecuritySysbox" }}
+{{- /* The image's own user unless the app has to open a root-owned Docker socket. */}}
+{{- $_ := set $p "appNonRoot" (eq $p.appUser "image") }}
+{{- /* Sandboxes that are containers of a Docker daemon the app drives, reached in the pod at host.docker.internal. */}}
+{{- $_ := set $p "dockerSandboxes" (has $p.docker (list "pod" "remote")) }}
+{{- $gateway := and $p.gateway $v.sandbox.gateway.enabled (eq $generation "v1") }}
+{{- $_ := set $p "gateway" $gateway }}
+{{- $_ := set $p "gatewayHostRouting" (and $gateway (eq $v.sandbox.gateway.routing "host")) }}
+{{- $_ := set $p "workspaceClaim" (and (eq $p.workspace "claim") $v.persistence.workspace.enabled) }}
+{{- if eq $p.workspaceMount "values" }}{{ $_ := set $p "workspaceMount" $v.persistence.workspace.mountPath }}{{ end }}
+{{- $ports := include "openhands.ports" . | fromYaml }}
+{{- $_ := set $p "appPort" (int (ternary $ports.appBehindGateway $ports.app $gateway)) }}
+{{- /* Where the daemon publishes sandbox ports, as the app and the gateway reach them. */}}
+{{- $portHost := "" }}
+{{- if eq $p.docker "pod" }}{{ $portHost = "127.0.0.1" }}
+{{- else if eq $p.docker "remote" }}
+{{- $remote := $v.sandbox.remoteDocker }}
+{{- $portHost = default (regexReplaceAll "^tcp://([^:/]+):[0-9]+$" $remote.host "${1}") $remote.publishedHost }}
+{{- end }}
+{{- $_ := set $p "sandboxPortHost" $portHost }}
+{{- $_ := set $p "hostNetwork" (and (eq $p.docker "node") $v.sandbox.hostDocker.hostNetwork) }}
+{{- /* The workspace as the Docker daemon sees it (it resolves sandbox bind mounts on its own filesystem), or empty. */}}
+{{- $daemonWorkspace := "" }}
+{{- if and (eq $p.docker "pod") $p.workspaceClaim }}{{ $daemonWorkspace = $v.persistence.workspace.mountPath }}
+{{- else if eq $p.workspace "nodePath" }}{{ $daemonWorkspace = $v.sandbox.hostDocker.workspaceHostPath }}
+{{- else if eq $p.workspace "remotePath" }}{{ $daemonWorkspace = $v.sandbox.remoteDocker.workspaceHostPath }}
+{{- end }}
+{{- $_ := set $p "daemonWorkspacePath" $daemonWorkspace }}
+{{- /* Agent-server ports the Service routes in sandbox mode process. */}}
+{{- $processPorts := list }}
+{{- if eq $p.sandboxUrls "pageHost" }}
+{{- range $i := until (int $v.sandbox.process.ports) }}{{ $processPorts = append $processPorts (add $ports.processSandbox $i) }}{{ end }}
+{{- end }}
+{{- $_ := set $p "sandboxServicePorts" $processPorts }}
+{{- /*
+The URLs the app hands out. sandbox: SANDBOX_CONTAINER_URL_PATTERN (1.x), the URL of a
+sandbox port for the browser and the app. runtime: SANDBOX_LOCAL_RUNTIME_URL (0.x), where
+the app calls its runtime's published port. appForSandboxes: OH_WEB_URL, where sandboxes
+call the app back.
+*/}}
+{{- $urls := dict "sandbox" "" "runtime" "" "appForSandboxes" "" }}
+{{- if $gateway }}
+{{- $_ := set $urls "sandbox" (include "openhands.sandboxUrlPattern" .) }}
+{{- /* Inside the pod, past any sign-in. */}}
+{{- $_ := set $urls "appForSandboxes" (printf "http://host.docker.internal:%d" (int $ports.appBehindGateway)) }}
+{{- else if eq $p.sandboxUrls "node" }}
+{{- if eq $generation "v1" }}
+{{- $_ := set $urls "sandbox" (printf "http://%s:{port}" $v.sandbox.hostDocker.nodeAddress) }}
+{{- else }}
+{{- /* The node's daemon publishes the runtime's port on the node. */}}
+{{- $_ := set $urls "runtime" (ternary "http://127.0.0.1" "http://$(HOST_IP)" $v.sandbox.hostDocker.hostNetwork) }}
+{{- end }}
+{{- else if eq $p.sandboxUrls "published" }}
+{{- if eq $generation "v1" }}
+{{- $_ := set $urls "sandbox" (printf "http://%s:{port}" $portHost) }}
+{{- else }}
+{{- $_ := set $urls "runtime" (printf "http://%s" $portHost) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $p "urls" $urls }}
+{{- toYaml $p }}
+{{- end }}
+
+{{/*
+A part of the mode's own template (templates/_mode-<mode>.tpl), or nothing when its row does
+not list the hook. Call with (list $ "<hook>").
+*/}}
+{{- define "openhands.modeHook" -}}
+{{- $root := index . 0 }}{{- $hook := index . 1 }}
+{{- $p := include "openhands.profile" $root | fromYaml }}
+{{- if has $hook $p.hooks }}
+{{- include (printf "openhands.mode.%s.%s" $p.mode $hook) $root }}
+{{- end }}
+{{- end }}
