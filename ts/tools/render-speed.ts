@@ -15,23 +15,24 @@ import { helmBinary, repoRoot } from "../lib/helm-binaries.ts";
 const scratch = mkdtempSync(path.join(tmpdir(), "render-speed-"));
 const parallelism = availableParallelism();
 
-/** A wrapper around each pinned helm that logs one line per process, then runs the real one. */
-function countingHelms(log: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ["helm3", "helm4"] as const) {
-    const wrapper = path.join(scratch, name);
-    writeFileSync(wrapper, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${helmBinary(name)}' "$@"\n`);
-    chmodSync(wrapper, 0o755);
-    env[`${name.toUpperCase()}_BIN`] = wrapper;
-  }
-  return env;
+/**
+ * A wrapper around each pinned helm that logs one line per process to $RENDER_SPEED_LOG, then
+ * runs the real one. Written once: the render cache keys on the binary's file, so both runs
+ * must see the same wrapper for the second to find the first one's entries.
+ */
+const countingHelms: Record<string, string> = {};
+for (const name of ["helm3", "helm4"] as const) {
+  const wrapper = path.join(scratch, name);
+  writeFileSync(wrapper, `#!/bin/sh\necho "$1" >> "$RENDER_SPEED_LOG"\nexec '${helmBinary(name)}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  countingHelms[`${name.toUpperCase()}_BIN`] = wrapper;
 }
 
 async function timeNpmTest(label: string, cache: string): Promise<{ seconds: number; helmRuns: number; templateRuns: number }> {
   const log = path.join(scratch, `${label}.log`);
   writeFileSync(log, "");
   const started = performance.now();
-  const result = await execa("npm", ["test"], { cwd: repoRoot, reject: false, env: { ...countingHelms(log), OPENHANDS_RENDER_CACHE: cache }, all: true });
+  const result = await execa("npm", ["test"], { cwd: repoRoot, reject: false, env: { ...countingHelms, RENDER_SPEED_LOG: log, OPENHANDS_RENDER_CACHE: cache }, all: true });
   const seconds = (performance.now() - started) / 1000;
   if (result.exitCode !== 0) {
     console.error(result.all?.split("\n").slice(-40).join("\n"));
