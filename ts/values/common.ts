@@ -44,6 +44,7 @@ export interface Resources {
 /**
  * Amounts keyed by resource name: `cpu`, `memory`, `ephemeral-storage`, `hugepages-<size>` or an
  * extended resource (`nvidia.com/gpu`), each a Kubernetes quantity.
+ * @propertyNames {"pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*[/])?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "maxLength": 317}
  */
 export interface ResourceAmounts {
   /**
@@ -173,13 +174,29 @@ export interface SeccompProfile {
 
 /** SELinux labels, as in Kubernetes. */
 export interface SELinuxOptions {
-  /** SELinux level (for example `s0:c123,c456`). */
+  /**
+   * SELinux level (for example `s0:c123,c456`).
+   * @pattern ^[-_.:,a-zA-Z0-9]*$
+   * @maxLength 253
+   */
   level?: string;
-  /** SELinux role. */
+  /**
+   * SELinux role.
+   * @pattern ^[-_.:,a-zA-Z0-9]*$
+   * @maxLength 253
+   */
   role?: string;
-  /** SELinux type (for example `spc_t`). */
+  /**
+   * SELinux type (for example `spc_t`).
+   * @pattern ^[-_.:,a-zA-Z0-9]*$
+   * @maxLength 253
+   */
   type?: string;
-  /** SELinux user. */
+  /**
+   * SELinux user.
+   * @pattern ^[-_.:,a-zA-Z0-9]*$
+   * @maxLength 253
+   */
   user?: string;
 }
 
