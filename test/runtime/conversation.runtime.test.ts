@@ -50,8 +50,8 @@ interface ConversationPreset {
 const trustTheStandInCa = [
   "openhands.extraEnv[0].name=SSL_CERT_FILE",
   "openhands.extraEnv[0].value=/etc/runtime-suite-ca/ca.crt",
-  "extraVolumes[0].name=runtime-suite-ca",
-  "extraVolumes[0].configMap.name=runtime-suite-ca",
+  "openhands.extraVolumes[0].name=runtime-suite-ca",
+  "openhands.extraVolumes[0].configMap.name=runtime-suite-ca",
   "openhands.extraVolumeMounts[0].name=runtime-suite-ca",
   "openhands.extraVolumeMounts[0].mountPath=/etc/runtime-suite-ca",
 ];
