@@ -62,7 +62,8 @@ export const conversationPresets: ConversationPreset[] = [
   { preset: "v1-dind-gateway", set: ["auth.oauth2Proxy.oidcIssuerUrl={issuer}", ...trustTheStandInCa] },
 ];
 
-const selected = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
+const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
+const selected = requested?.includes("all") ? undefined : requested;
 const presetsToRun = selected ? conversationPresets.filter((p) => selected.includes(p.preset)) : conversationPresets;
 
 const suite = "conversation (real images)";
