@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { helmBinary, repoRoot, type HelmName } from "../../ts/lib/helm-binaries.ts";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { clusterApiVersions, helms, presetLevel, presets, type Preset } from "../../ts/lib/presets.ts";
+import { eventually } from "../../ts/lib/eventually.ts";
 
 const kubeconfig = inject("kubeconfig");
 const serverVersion = inject("serverVersion");
@@ -53,16 +54,6 @@ async function releaseObjects(namespace: string, release: string): Promise<strin
   const kinds = "deployments,replicasets,pods,services,configmaps,secrets,serviceaccounts,roles,rolebindings,networkpolicies,ingresses,cronjobs,persistentvolumeclaims,httproutes.gateway.networking.k8s.io,externalsecrets.external-secrets.io,secretstores.external-secrets.io";
   const { stdout } = await k(["get", kinds, "-n", namespace, "-l", `app.kubernetes.io/instance=${release}`, "-o", "name"]);
   return stdout.split("\n").filter(Boolean).sort();
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, seconds: number): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    value = await read();
-  }
-  return value;
 }
 
 async function apiVersionFlags(): Promise<string[]> {

@@ -10,6 +10,7 @@ import { helmBinary, type HelmName } from "../../ts/lib/helm-binaries.ts";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { chartWithVersion } from "../../ts/lib/chart-copy.ts";
 import { helms } from "../../ts/lib/presets.ts";
+import { eventually } from "../../ts/lib/eventually.ts";
 
 const kubeconfig = inject("kubeconfig");
 
@@ -32,16 +33,6 @@ async function deploymentState(namespace: string) {
   const { stdout } = await k(["get", "deployment", "openhands", "-n", namespace, "-o", "json"]);
   const d = JSON.parse(stdout);
   return { generation: d.metadata.generation, observed: d.status?.observedGeneration, chart: d.metadata.labels["helm.sh/chart"] };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, seconds: number): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    value = await read();
-  }
-  return value;
 }
 
 describe("pod stability across chart versions", () => {

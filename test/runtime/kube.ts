@@ -27,16 +27,7 @@ spec:
 ${extra}`;
 }
 
-/** Retries `read` until `ok` holds or `seconds` pass; returns the last value either way. */
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, seconds: number): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    value = await read();
-  }
-  return value;
-}
+export { eventually } from "../../ts/lib/eventually.ts";
 
 /** An HTTP GET from inside a pod (busybox nc; the static wget crashes in pods). Empty on failure. */
 export async function getFromPod(namespace: string, pod: string, host: string, port: number): Promise<string> {
