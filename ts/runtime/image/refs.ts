@@ -28,16 +28,13 @@ export interface ChartImageRefs {
 export function chartImageRefs(root = repoRoot): ChartImageRefs {
   const values = parse(readFileSync(path.join(root, "values.yaml"), "utf8"));
   const chart = parse(readFileSync(path.join(root, "Chart.yaml"), "utf8"));
-  const testPod = readFileSync(path.join(root, "templates", "tests", "test-connection.yaml"), "utf8");
-  const helmTest = /^\s*image:\s*"?([^"\s]+)"?\s*$/m.exec(testPod)?.[1];
-  if (!helmTest) throw new Error("templates/tests/test-connection.yaml names no image");
   return {
     app: imageRef(values.openhands.image, String(chart.appVersion)),
     agentServer: imageRef(values.sandbox.image, ""),
     dind: imageRef(values.dind.image, ""),
     gateway: imageRef(values.sandbox.gateway.image, ""),
     oauth2Proxy: imageRef(values.auth.oauth2Proxy.image, ""),
-    helmTest,
+    helmTest: imageRef(values.tests.image, ""),
   };
 }
 
