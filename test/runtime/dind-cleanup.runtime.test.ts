@@ -77,12 +77,13 @@ describe("dockerCleanup in DinD against the real daemon", () => {
     expect((await danglingImages()).length, before.join("\n")).toBeGreaterThan(0);
     expect(await containers()).toEqual(expect.arrayContaining(["oh-agent-server-live running", "oh-agent-server-stopped exited", "leftover-exited exited", "leftover-running running"]));
 
-    // The next minute's run; its log says when it is done.
-    const logs = await eventually(
-      async () => (await k(["logs", "-n", namespace, pod, "-c", "docker-cleanup"], { reject: false })).stdout,
-      (text) => /docker cleanup: (done|failed)/.test(text),
-      150,
-    );
+    // Runs that ended before now may predate the leftovers, and one in progress may have listed
+    // containers before they existed: wait for the second run to end after this point.
+    const cleanupLog = async () => (await k(["logs", "-n", namespace, pod, "-c", "docker-cleanup"], { reject: false })).stdout;
+    const runsEnded = (text: string) => (text.match(/docker cleanup: (done|failed)/g) ?? []).length;
+    const endedBefore = runsEnded(await cleanupLog());
+    const logs = await eventually(cleanupLog, (text) => runsEnded(text) >= endedBefore + 2, 210);
+    expect(runsEnded(logs), "two cleanup runs ended after the leftovers were made").toBeGreaterThanOrEqual(endedBefore + 2);
     expect(logs).toContain("docker cleanup: done");
     const after = await containers();
     expect(after).toEqual(expect.arrayContaining(["oh-agent-server-live running", "oh-agent-server-stopped exited", "leftover-running running"]));
