@@ -18,11 +18,6 @@
     - name: http
       containerPort: {{ $appPort }}
       protocol: TCP
-    {{- range $i, $port := $p.sandboxServicePorts }}
-    - name: sandbox-{{ $i }}
-      containerPort: {{ int $port }}
-      protocol: TCP
-    {{- end }}
   env:
     {{- /* Built per concern and layered under openhands.env and extraEnv (templates/_env.tpl). */}}
     {{- include "openhands.appEnv" . | nindent 4 }}

@@ -21,7 +21,8 @@ Each concern is a YAML list of EnvVar entries.
 {{- /* 1.x still parses LOG_ALL_EVENTS but nothing it runs logs the steps the switch is for. */}}
 {{- if eq $generation "v0" }}{{ $_ := set $env "LOG_ALL_EVENTS" (ternary "true" "false" .Values.openhands.logAllEvents) }}{{ end }}
 {{- if eq $generation "v1" }}
-{{- $_ := set $env "OH_PERSISTENCE_DIR" (include "openhands.stateDir" .) }}
+{{- /* OH_PERSISTENCE_DIR, or FILE_STORE_PATH where agent servers inherit the app's environment (the profile's stateVariable). */}}
+{{- $_ := set $env (include "openhands.profile" . | fromYaml).stateVariable (include "openhands.stateDir" .) }}
 {{- if gt (int $limits.startupGraceSeconds) 0 }}
 {{- $_ := set $env "SANDBOX_STARTUP_GRACE_SECONDS" (toString (int $limits.startupGraceSeconds)) }}
 {{- end }}
@@ -48,7 +49,7 @@ Each concern is a YAML list of EnvVar entries.
 {{- $_ := set $env "SANDBOX_RUNTIME_CONTAINER_IMAGE" (include "openhands.sandboxImageRef" .) }}
 {{- end }}
 {{- end }}
-{{- with $p.urls.sandbox }}{{ $_ := set $env "SANDBOX_CONTAINER_URL_PATTERN" . }}{{ end }}
+{{- with $p.urls.sandbox }}{{ $_ := set $env $p.urlVariable . }}{{ end }}
 {{- with $p.urls.runtime }}{{ $_ := set $env "SANDBOX_LOCAL_RUNTIME_URL" . }}{{ end }}
 {{- with $p.daemonWorkspacePath }}
 {{- if include "openhands.v0Before" (list $ "0.38.0") }}
@@ -68,7 +69,7 @@ Each concern is a YAML list of EnvVar entries.
 {{- if $p.gateway }}
 {{- /* Sandboxes call the app at OH_WEB_URL (webhooks, MCP) and send their webhooks to its own port. */}}
 {{- $_ := set $env "OH_WEB_URL" $p.urls.appForSandboxes }}
-{{- $_ := set $env "SANDBOX_HOST_PORT" (toString $p.appPort) }}
+{{- if $p.dockerSandboxes }}{{ $_ := set $env "SANDBOX_HOST_PORT" (toString $p.appPort) }}{{ end }}
 {{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- end }}
 {{- include "openhands.envList" $env }}

@@ -42,16 +42,12 @@ the NetworkPolicy admit exactly the ports listed here. YAML dict:
 {{- range $ways }}
 {{- $checked = append $checked (set . "covered" (has $lock .coveredBy)) }}
 {{- end }}
-{{- /* The Service's ports: the app's entry (through the auth proxy when it is on), sandbox hosts, process sandboxes. */}}
+{{- /* The Service's ports: the app's entry (through the auth proxy when it is on) and sandbox hosts. */}}
 {{- $proxy := ternary "oauth2-proxy" "" (eq $v.auth.mode "oauth2Proxy") }}
 {{- $ports := list (dict "name" "http" "port" (int $v.service.port) "targetPort" (include "openhands.serviceTargetPort" .) "behind" $proxy) }}
 {{- if $p.gatewayHostRouting }}
 {{- /* Sandbox hosts go straight to the gateway: the app calls them too, past any sign-in. */}}
 {{- $ports = append $ports (dict "name" "sandbox-gateway" "port" (int (include "openhands.port" (list . "sandboxHosts"))) "targetPort" "gateway" "behind" "") }}
-{{- end }}
-{{- range $i, $port := $p.sandboxServicePorts }}
-{{- /* Process sandboxes are handed to the browser as <page host>:<port>. */}}
-{{- $ports = append $ports (dict "name" (printf "sandbox-%d" $i) "port" (int $port) "targetPort" (printf "sandbox-%d" $i) "behind" "") }}
 {{- end }}
 {{- $peers := list }}
 {{- if $v.networkPolicy.enabled }}

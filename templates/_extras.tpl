@@ -42,11 +42,12 @@ Docker sandboxes through it.
 */}}
 {{- define "openhands.hostAliases" -}}
 {{- $byAddress := dict }}
-{{- $docker := include "openhands.dockerSandboxes" . }}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- $docker := $p.loopbackDocker }}
 {{- if $docker }}{{ $_ := set $byAddress "127.0.0.1" (list "host.docker.internal") }}{{ end }}
 {{- range $i, $alias := .Values.hostAliases }}
 {{- if and $docker (has "host.docker.internal" $alias.hostnames) (ne $alias.ip "127.0.0.1") }}
-{{- fail (printf "hostAliases[%d]: host.docker.internal is 127.0.0.1 in Docker sandbox modes (the app reaches sandbox ports there); use another name for %s." $i $alias.ip) }}
+{{- fail (printf "hostAliases[%d]: host.docker.internal is 127.0.0.1 in sandbox mode %s (the app reaches sandbox ports there); use another name for %s." $i $p.mode $alias.ip) }}
 {{- end }}
 {{- $_ := set $byAddress $alias.ip (concat (get $byAddress $alias.ip | default list) $alias.hostnames | uniq) }}
 {{- end }}

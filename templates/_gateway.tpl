@@ -1,13 +1,15 @@
 {{/*
-The sandbox gateway (1.x with Docker sandboxes): an nginx in the pod that maps a
-browser URL for a sandbox port to that port where the Docker daemon publishes it.
+The sandbox gateway (1.x with Docker or process sandboxes): an nginx in the pod that maps
+a browser URL for a sandbox port to that port where the Docker daemon publishes it, or
+where a process sandbox's agent server listens.
 
 Ports: the gateway takes the app's usual 3000 on the pod address (the Service's
 entry) and the app moves to 3001; oauth2-proxy stays on 4180. On loopback the gateway
 is the router the app itself calls through the sandbox URLs: 127.0.0.1:3000 (where
 kubectl port-forward lands), 127.0.0.1:80, and the browser's port when it is another.
 Only the pod's ephemeral ports 40000-49999 (pinned by a pod sysctl), where Docker
-publishes sandbox ports, are forwarded.
+publishes sandbox ports, or the agent-server ports from 8000 (process mode; the pinned
+range keeps other sockets off them) are forwarded.
 */}}
 
 {{- define "openhands.gatewayEnabled" -}}
@@ -116,11 +118,21 @@ http {
         default upgrade;
         ""      close;
     }
+    {{- with (include "openhands.profile" . | fromYaml).agentServerPorts }}
+    # Agent servers listen on the first free port from {{ first . }}.
+    map $sandbox_port $sandbox_port_allowed {
+        default 0;
+        {{- range . }}
+        {{ int . }} 1;
+        {{- end }}
+    }
+    {{- else }}
     # Docker publishes sandbox ports in the pod's ephemeral range, pinned to 40000-49999.
     map $sandbox_port $sandbox_port_allowed {
         default        0;
         "~^4[0-9]{4}$" 1;
     }
+    {{- end }}
     map $http_x_forwarded_proto $forwarded_proto {
         default $http_x_forwarded_proto;
         ""      $scheme;

@@ -216,7 +216,12 @@ app.kubernetes.io/component: tunnel
 {{/* Where containers mount the chart's scripts (files/ through templates/scripts-configmap.yaml). */}}
 {{- define "openhands.scriptsDir" -}}/opt/openhands-chart{{- end }}
 
-{{/* True when the server pod mounts the chart's scripts: the LLM seed, the Docker daemon's hook, the cleanup sidecar. */}}
+{{/* Where the app container finds the chart's sitecustomize in process mode (on PYTHONPATH). */}}
+{{- define "openhands.processPatchDir" -}}
+{{- printf "%s/python" (include "openhands.scriptsDir" .) }}
+{{- end }}
+
+{{/* True when the server pod mounts the chart's scripts: the LLM seed, the Docker daemon's hook, the cleanup sidecar (process mode's sitecustomize is the mode's own volume). */}}
 {{- define "openhands.podMountsScripts" -}}
 {{- $p := include "openhands.profile" . | fromYaml }}
 {{- if or (include "openhands.seedsLlmSettings" .) (eq $p.docker "pod") }}true{{ end }}

@@ -14,10 +14,24 @@ Columns:
   workspaceMount  where the claim mounts in the app (values = persistence.workspace.mountPath)
   podSecurity     the Pod Security level of the server pod (podSecuritySysbox with Sysbox)
   gateway         whether the sandbox gateway (1.x) can front its sandboxes' ports
+                  (required: the mode's preflight refuses sandbox.gateway.enabled false)
+  sandboxPorts    the ports sandboxes listen on, as the gateway forwards them: ephemeral
+                  (Docker publishes them in the pod's pinned range 40000-49999), agentServer
+                  (agent-server processes from processSandbox up, sandbox.process.ports of them)
   sandboxUrls     how the browser reaches sandbox ports without the gateway: published
                   (the daemon publishes them on publishedHost), node (on the node's address),
-                  pageHost (the Service's ports 8000+ on the page's host), ingress (an Ingress
-                  per conversation), default (upstream's own default)
+                  ingress (an Ingress per conversation), default (upstream's own default),
+                  none (only through the gateway)
+  urlVariable     the variable that carries the sandbox URL pattern: SANDBOX_CONTAINER_URL_PATTERN
+                  (upstream's, for Docker sandboxes) or PROCESS_SANDBOX_URL_PATTERN (read by the
+                  chart's files/process-sandbox-sitecustomize.py)
+  stateVariable   where 1.x is told its state directory: OH_PERSISTENCE_DIR, or FILE_STORE_PATH
+                  where agent servers inherit the app's environment (they would write their own
+                  settings.json into OH_PERSISTENCE_DIR over the app's)
+  loopbackDocker  whether host.docker.internal is the pod's loopback (upstream calls sandbox
+                  ports there: the sidecar's daemon publishes them in the pod, the gateway's
+                  loopback router forwards them, and in process mode upstream swaps localhost
+                  for it whenever it runs in a container)
   sandboxImage    whether the mode runs sandboxes from sandbox.image
   agentInPod      whether the agent runs in the app's pod (and so has the pod's cloud identity)
   apiAccess       whether the app drives the Kubernetes API (token, Role, config file)
@@ -37,7 +51,11 @@ dind:
   podSecurity: privileged
   podSecuritySysbox: baseline
   gateway: true
+  sandboxPorts: ephemeral
   sandboxUrls: default
+  urlVariable: SANDBOX_CONTAINER_URL_PATTERN
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: true
   sandboxImage: true
   agentInPod: false
   apiAccess: false
@@ -51,7 +69,11 @@ hostDocker:
   workspaceMount: values
   podSecurity: privileged
   gateway: false
+  sandboxPorts: ephemeral
   sandboxUrls: node
+  urlVariable: SANDBOX_CONTAINER_URL_PATTERN
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: false
   sandboxImage: true
   agentInPod: false
   apiAccess: false
@@ -65,21 +87,29 @@ remoteDocker:
   workspaceMount: values
   podSecurity: restricted
   gateway: true
+  sandboxPorts: ephemeral
   sandboxUrls: published
+  urlVariable: SANDBOX_CONTAINER_URL_PATTERN
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: true
   sandboxImage: true
   agentInPod: false
   apiAccess: false
   cleanup: none
 process:
-  hooks: [preflight, env, exposures]
+  hooks: [preflight, env, appMounts, volumes]
   generations: [v1]
   docker: none
   appUser: image
   workspace: claim
   workspaceMount: /tmp/openhands-sandboxes
   podSecurity: restricted
-  gateway: false
-  sandboxUrls: pageHost
+  gateway: true
+  sandboxPorts: agentServer
+  sandboxUrls: none
+  urlVariable: PROCESS_SANDBOX_URL_PATTERN
+  stateVariable: FILE_STORE_PATH
+  loopbackDocker: true
   sandboxImage: false
   agentInPod: true
   apiAccess: false
@@ -93,7 +123,11 @@ kubernetes:
   workspaceMount: values
   podSecurity: restricted
   gateway: false
+  sandboxPorts: ephemeral
   sandboxUrls: ingress
+  urlVariable: SANDBOX_CONTAINER_URL_PATTERN
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: false
   sandboxImage: true
   agentInPod: false
   apiAccess: true
@@ -167,9 +201,9 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- if eq $p.workspaceMount "values" }}{{ $_ := set $p "workspaceMount" $v.persistence.workspace.mountPath }}{{ end }}
 {{- $ports := include "openhands.ports" . | fromYaml }}
 {{- $_ := set $p "appPort" (int (ternary $ports.appBehindGateway $ports.app $gateway)) }}
-{{- /* Where the daemon publishes sandbox ports, as the app and the gateway reach them. */}}
+{{- /* Where sandbox ports are, as the app and the gateway reach them: the daemon's published ports, or agent-server processes in the pod. */}}
 {{- $portHost := "" }}
-{{- if eq $p.docker "pod" }}{{ $portHost = "127.0.0.1" }}
+{{- if or (eq $p.docker "pod") (eq $p.sandboxPorts "agentServer") }}{{ $portHost = "127.0.0.1" }}
 {{- else if eq $p.docker "remote" }}
 {{- $remote := $v.sandbox.remoteDocker }}
 {{- $portHost = default (regexReplaceAll "^tcp://([^:/]+):[0-9]+$" $remote.host "${1}") $remote.publishedHost }}
@@ -183,12 +217,12 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- else if eq $p.workspace "remotePath" }}{{ $daemonWorkspace = $v.sandbox.remoteDocker.workspaceHostPath }}
 {{- end }}
 {{- $_ := set $p "daemonWorkspacePath" $daemonWorkspace }}
-{{- /* Agent-server ports the Service routes in sandbox mode process. */}}
-{{- $processPorts := list }}
-{{- if eq $p.sandboxUrls "pageHost" }}
-{{- range $i := until (int $v.sandbox.process.ports) }}{{ $processPorts = append $processPorts (add $ports.processSandbox $i) }}{{ end }}
+{{- /* The agent-server ports the gateway forwards (sandboxPorts agentServer). */}}
+{{- $agentPorts := list }}
+{{- if eq $p.sandboxPorts "agentServer" }}
+{{- range $i := until (int $v.sandbox.process.ports) }}{{ $agentPorts = append $agentPorts (add $ports.processSandbox $i) }}{{ end }}
 {{- end }}
-{{- $_ := set $p "sandboxServicePorts" $processPorts }}
+{{- $_ := set $p "agentServerPorts" $agentPorts }}
 {{- /*
 The URLs the app hands out. sandbox: SANDBOX_CONTAINER_URL_PATTERN (1.x), the URL of a
 sandbox port for the browser and the app. runtime: SANDBOX_LOCAL_RUNTIME_URL (0.x), where
@@ -198,8 +232,8 @@ call the app back.
 {{- $urls := dict "sandbox" "" "runtime" "" "appForSandboxes" "" }}
 {{- if $gateway }}
 {{- $_ := set $urls "sandbox" (include "openhands.sandboxUrlPattern" .) }}
-{{- /* Inside the pod, past any sign-in. */}}
-{{- $_ := set $urls "appForSandboxes" (printf "http://host.docker.internal:%d" (int $ports.appBehindGateway)) }}
+{{- /* Inside the pod, past any sign-in: containers through the loopback alias, processes on loopback itself. */}}
+{{- $_ := set $urls "appForSandboxes" (printf "http://%s:%d" (ternary "127.0.0.1" "host.docker.internal" (eq $p.sandboxPorts "agentServer")) (int $ports.appBehindGateway)) }}
 {{- else if eq $p.sandboxUrls "node" }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $urls "sandbox" (printf "http://%s:{port}" $v.sandbox.hostDocker.nodeAddress) }}

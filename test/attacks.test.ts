@@ -103,11 +103,11 @@ describe("sign-in that admits anyone counts as no sign-in", () => {
 describe("ways in that pass every proxy in the pod", () => {
   const signIn = { mode: "oauth2Proxy", oauth2Proxy: oidc };
 
-  it("process sandboxes on a LoadBalancer: their ports bypass oauth2-proxy, so only auth.mode external passes", async () => {
+  it("process sandboxes on a LoadBalancer: agent servers are reached through the sign-in, with no port of their own", async () => {
     const values = { auth: signIn, service: { type: "LoadBalancer" }, sandbox: { mode: "process", process: { ports: 5 } } };
-    await refusedByEveryHelm(values, "sandbox.mode: auth.mode oauth2Proxy does not protect agent-server ports 8000-8004 of the LoadBalancer Service, which no sign-in proxy sees (only external do)");
-    const objects = await renderedByEveryHelm({ ...values, auth: { mode: "external", external: { description: "LAN firewall" } } });
-    expect((getObject(objects, "Service") as any).spec.ports.map((p: any) => p.port)).toEqual([3000, 8000, 8001, 8002, 8003, 8004]);
+    const objects = await renderedByEveryHelm(values);
+    const service = getObject(objects, "Service") as any;
+    expect(service.spec.ports.map((p: any) => [p.port, p.targetPort])).toEqual([[3000, "oauth2-proxy"]]);
   });
 
   it("process sandboxes behind a ClusterIP Service are no exposure", async () => {

@@ -46,6 +46,7 @@ const cases: BadValues[] = [
   { file: "unknown-auth-mode", key: "auth.mode" },
   { file: "ingress-without-auth", key: "ingress.enabled" },
   { file: "process-mode-with-v0", key: "sandbox.mode" },
+  { file: "process-mode-without-gateway", key: "sandbox.gateway.enabled" },
   { file: "route-timeout-format", key: "httpRoute.timeouts.request" },
   { file: "bedrock-region-of-another-cloud", key: "llm.bedrock.region" },
   { file: "bedrock-model-without-prefix", key: "llm.model" },
@@ -92,7 +93,7 @@ const cases: BadValues[] = [
   { file: "load-balancer-source-ranges-on-cluster-ip", key: "service.loadBalancerSourceRanges" },
   { file: "common-label-overriding-selector", key: "commonLabels", message: "commonLabels: the label app.kubernetes.io/component is set by the chart" },
   { file: "extra-container-named-like-chart", key: "extraContainers[0]", message: "extraContainers[0]: the name openhands is taken by a container of the chart; choose another." },
-  { file: "host-alias-moving-docker-host", key: "hostAliases[0]", message: "hostAliases[0]: host.docker.internal is 127.0.0.1 in Docker sandbox modes" },
+  { file: "host-alias-moving-docker-host", key: "hostAliases[0]", message: "hostAliases[0]: host.docker.internal is 127.0.0.1 in sandbox mode dind" },
   { file: "extra-object-without-kind", key: "extraObjects[0]" },
   { file: "extra-ingress-without-auth", key: "extraObjects[0]" },
   {

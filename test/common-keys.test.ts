@@ -215,12 +215,20 @@ describe("the pod's hosts and DNS", () => {
     ]);
   });
 
-  it("hostAliases alone in a mode without Docker sandboxes", async () => {
-    const { objects } = await render({ values: { sandbox: { mode: "process" }, hostAliases: [{ ip: "10.0.0.5", hostnames: ["llm.internal"] }] } });
+  it("hostAliases alone in a mode whose sandboxes are not on the pod's loopback (0.x kubernetes runtime)", async () => {
+    const { objects } = await render({ valuesFiles: ["ci/v0-kubernetes-runtime-values.yaml"], values: { hostAliases: [{ ip: "10.0.0.5", hostnames: ["llm.internal"] }] } });
     expect(serverDeployment(objects).spec.template.spec.hostAliases).toEqual([{ ip: "10.0.0.5", hostnames: ["llm.internal"] }]);
   });
 
-  it("hostAliases may not move host.docker.internal in a Docker sandbox mode", async () => {
+  it("hostAliases beside the chart's host.docker.internal in process mode (upstream calls agent servers there)", async () => {
+    const { objects } = await render({ values: { sandbox: { mode: "process" }, hostAliases: [{ ip: "10.0.0.5", hostnames: ["llm.internal"] }] } });
+    expect(serverDeployment(objects).spec.template.spec.hostAliases).toEqual([
+      { ip: "10.0.0.5", hostnames: ["llm.internal"] },
+      { ip: "127.0.0.1", hostnames: ["host.docker.internal"] },
+    ]);
+  });
+
+  it("hostAliases may not move host.docker.internal in a mode whose sandboxes are on the pod's loopback", async () => {
     expect(await renderError({ values: { hostAliases: [{ ip: "10.0.0.9", hostnames: ["host.docker.internal"] }] } })).toContain("hostAliases[0]: host.docker.internal is 127.0.0.1");
   });
 

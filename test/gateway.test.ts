@@ -95,7 +95,6 @@ describe("sandbox URL pattern and app settings", () => {
 
   it.each([
     ["OpenHands 0.x", { openhands: { image: { tag: "0.62" } }, sandbox: { image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } } }],
-    ["process mode", { sandbox: { mode: "process" } }],
     ["sandbox.gateway.enabled false", { sandbox: { gateway: { enabled: false } } }],
   ])("is left out with %s: the app keeps port 3000 and the Service targets it", async (_what, values) => {
     const objects = await objectsFor(values);

@@ -36,7 +36,7 @@ describe("the mode table", () => {
   });
 
   it("every row states each column", () => {
-    const columns = ["hooks", "generations", "docker", "appUser", "workspace", "workspaceMount", "podSecurity", "gateway", "sandboxUrls", "sandboxImage", "agentInPod", "apiAccess", "cleanup"];
+    const columns = ["hooks", "generations", "docker", "appUser", "workspace", "workspaceMount", "podSecurity", "gateway", "sandboxPorts", "sandboxUrls", "urlVariable", "stateVariable", "loopbackDocker", "sandboxImage", "agentInPod", "apiAccess", "cleanup"];
     for (const mode of modes) expect({ mode, missing: columns.filter((c) => !(c in table[mode])) }).toEqual({ mode, missing: [] });
   });
 });

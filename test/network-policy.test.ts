@@ -74,13 +74,9 @@ describe("NetworkPolicy", () => {
     expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports).toEqual([{ port: "oauth2-proxy", protocol: "TCP" }]);
   });
 
-  it("in process mode, the sandbox ports the browser needs are reachable too", async () => {
+  it("in process mode only the gateway is reachable: agent servers are behind it", async () => {
     const { objects } = await render({ values: { sandbox: { mode: "process", process: { ports: 2 } }, networkPolicy: { enabled: true, ingressControllerNamespaces: ["lan"] } } });
-    expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports).toEqual([
-      { port: "http", protocol: "TCP" },
-      { port: "sandbox-0", protocol: "TCP" },
-      { port: "sandbox-1", protocol: "TCP" },
-    ]);
+    expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports).toEqual([{ port: "gateway", protocol: "TCP" }]);
   });
 
   it("leaves egress open by default: the agent needs the internet", async () => {

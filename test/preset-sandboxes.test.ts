@@ -38,12 +38,13 @@ describe("v1-dind-gateway preset", () => {
 });
 
 describe("v1-process preset", () => {
-  it("runs process sandboxes in a restricted pod with ports 8000-8004 on the Service", async () => {
+  it("runs process sandboxes in a restricted pod, reached through the gateway on the Service's one port", async () => {
     const objects = await renderPreset("v1-process");
     const spec = serverDeployment(objects).spec.template.spec;
     expect(podSecurityLevel(spec)).toBe("restricted");
     expect(envOf(container(spec, "openhands")).RUNTIME).toBe("process");
-    expect((getObject(objects, "Service") as any).spec.ports.map((p: any) => p.port)).toEqual([3000, 8000, 8001, 8002, 8003, 8004]);
+    expect(envOf(container(spec, "openhands")).PROCESS_SANDBOX_URL_PATTERN).toBe("http://localhost:3000/sandbox/{port}");
+    expect((getObject(objects, "Service") as any).spec.ports.map((p: any) => [p.port, p.targetPort])).toEqual([[3000, "gateway"]]);
   });
 });
 

@@ -57,7 +57,10 @@ describe("hardened preset", () => {
     const spec = serverDeployment(objects).spec.template.spec;
     expect(podSecurityLevel(spec)).toBe("restricted");
     expect(envOf(container(spec, "openhands")).RUNTIME).toBe("process");
-    expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "oauth2-proxy"]);
+    expect(spec.containers.map((c) => c.name)).toEqual(["openhands", "oauth2-proxy", "gateway"]);
+    // The browser reaches agent servers on the Ingress host, through the sign-in and the gateway.
+    expect(envOf(container(spec, "openhands")).PROCESS_SANDBOX_URL_PATTERN).toBe("http://localhost/sandbox/{port}");
+    expect(envOf(container(spec, "openhands")).OH_ALLOW_CORS_ORIGINS_1).toBe("https://openhands.example.com");
     expect((getObject(objects, "NetworkPolicy") as any).spec.ingress[0].ports[0]).toEqual({ port: "oauth2-proxy", protocol: "TCP" });
     expect(getObject(objects, "Namespace", "openhands").metadata.labels!["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });

@@ -2,7 +2,9 @@
 // release it targets: each name needs an entry below whose evidence is found in that release's
 // own source (the PyPI package, unpacked), or in the library that reads it. A variable with no
 // entry, or whose evidence a release lacks, fails: the chart must not render dead settings.
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { render } from "../../ts/lib/render.ts";
 import { clusterApiVersions, presets } from "../../ts/lib/presets.ts";
 import { container, serverDeployment } from "../../ts/lib/workload.ts";
@@ -12,14 +14,16 @@ type Generation = "v0" | "v1";
 
 /** A text that must occur in a file of the package (path matched by `file`). */
 interface Evidence {
-  package: "openhands-ai" | "litellm" | "botocore";
+  /** `chart`: the chart's own files/ (code the chart runs in the app, such as its sitecustomize). */
+  package: "openhands-ai" | "openhands-agent-server" | "litellm" | "botocore" | "chart";
   file: RegExp;
   text: RegExp;
 }
 
 interface Contract {
   generation: Generation;
-  names: string[];
+  /** Names, or patterns for indexed names (`OH_ALLOW_CORS_ORIGINS_<n>`). */
+  names: (string | RegExp)[];
   /** Why the release reads it, in a few words. */
   why: string;
   evidence: (name: string) => Evidence[];
@@ -52,6 +56,34 @@ const contracts: Contract[] = [
     names: ["OH_PERSISTENCE_DIR", "SANDBOX_CONTAINER_URL_PATTERN", "SANDBOX_HOST_PORT", "SANDBOX_VOLUMES", "SANDBOX_STARTUP_GRACE_SECONDS", "PERMITTED_CORS_ORIGINS", "JWT_SECRET", "RUNTIME", "AGENT_SERVER_IMAGE_REPOSITORY", "AGENT_SERVER_IMAGE_TAG", "AWS_REGION_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
     why: "read by the app server with os.getenv",
     evidence: (name) => [readsEnv("openhands-ai", name)],
+  },
+  {
+    generation: "v1",
+    names: ["FILE_STORE_PATH"],
+    why: "the app's state directory when OH_PERSISTENCE_DIR is unset (process mode, where agent servers would read OH_PERSISTENCE_DIR too)",
+    evidence: (name) => [readsEnv("openhands-ai", name)],
+  },
+  {
+    generation: "v1",
+    names: ["OH_WEBHOOKS_0_BASE_URL", /^OH_ALLOW_CORS_ORIGINS_\d+$/],
+    why: "process sandboxes inherit the app's environment, and the agent server's Config reads OH_<FIELD>",
+    evidence: (name) => [
+      { package: "openhands-ai", file: /sandbox\/process_sandbox_service\.py$/, text: /env = os\.environ\.copy\(\)/ },
+      { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: /parser\.from_env\(ENVIRONMENT_VARIABLE_PREFIX\)/ },
+      { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: name.startsWith("OH_WEBHOOKS_") ? /^\s+webhooks: /m : /^\s+allow_cors_origins: /m },
+    ],
+  },
+  {
+    generation: "v1",
+    names: ["PROCESS_SANDBOX_START_SECONDS", "PROCESS_SANDBOX_URL_PATTERN"],
+    why: "the chart's fixes for process sandboxes (files/process-sandbox-sitecustomize.py)",
+    evidence: (name) => [{ package: "chart", file: /process-sandbox-sitecustomize\.py$/, text: new RegExp(`os\\.environ\\.get\\("${esc(name)}"\\)`) }],
+  },
+  {
+    generation: "v1",
+    names: ["PYTHONPATH"],
+    why: "Python loads the chart's sitecustomize from it at start",
+    evidence: () => [{ package: "chart", file: /process-sandbox-sitecustomize\.py$/, text: /Loaded by Python at start \(as sitecustomize, through PYTHONPATH\)/ }],
   },
   {
     generation: "v1",
@@ -121,20 +153,24 @@ function releaseOf(tag: string): { generation: Generation; version: string } {
 }
 
 /** Library versions the releases' lock files pin (0.62.0's for 0.x, 1.11.0's for 1.x). */
-const libraries: Record<Generation, Record<"litellm" | "botocore", string>> = {
-  v0: { litellm: "1.77.7", botocore: "1.39.13" },
-  v1: { litellm: "1.84.1", botocore: "1.42.82" },
+const libraries: Record<Generation, Record<"litellm" | "botocore" | "openhands-agent-server", string>> = {
+  v0: { litellm: "1.77.7", botocore: "1.39.13", "openhands-agent-server": "none" },
+  v1: { litellm: "1.84.1", botocore: "1.42.82", "openhands-agent-server": "1.34.0" },
 };
 
 const sources = new Map<string, Map<string, string>>();
 function source(pkg: string, version: string): Map<string, string> {
   const key = `${pkg}-${version}`;
-  if (!sources.has(key)) sources.set(key, pythonFiles(upstreamSource(pkg, version)));
+  if (!sources.has(key)) sources.set(key, pythonFiles(pkg === "chart" ? path.join(repoRoot, "files") : upstreamSource(pkg, version)));
   return sources.get(key)!;
 }
 
+function versionOf(pkg: Evidence["package"], release: { generation: Generation; version: string }): string {
+  return pkg === "openhands-ai" ? release.version : pkg === "chart" ? "files" : libraries[release.generation][pkg];
+}
+
 function found(e: Evidence, release: { generation: Generation; version: string }): string | undefined {
-  const files = source(e.package, e.package === "openhands-ai" ? release.version : libraries[release.generation][e.package]);
+  const files = source(e.package, versionOf(e.package, release));
   for (const [file, text] of files) if (e.file.test(file) && e.text.test(text)) return file;
   return undefined;
 }
@@ -174,13 +210,13 @@ describe("every variable the chart sets on the app is read by the OpenHands rele
     expect(names.length).toBeGreaterThan(0);
     const unread: string[] = [];
     for (const name of names) {
-      const contract = contracts.find((c) => c.generation === release.generation && c.names.includes(name));
+      const contract = contracts.find((c) => c.generation === release.generation && c.names.some((n) => (typeof n === "string" ? n === name : n.test(name))));
       if (!contract) {
         unread.push(`${name}: no evidence that OpenHands ${release.version} reads it`);
         continue;
       }
       for (const e of contract.evidence(name)) {
-        if (!found(e, release)) unread.push(`${name} (${contract.why}): ${e.text} not found in ${e.package} ${e.package === "openhands-ai" ? release.version : libraries[release.generation][e.package]}`);
+        if (!found(e, release)) unread.push(`${name} (${contract.why}): ${e.text} not found in ${e.package} ${versionOf(e.package, release)}`);
       }
     }
     expect(unread, `the chart sets variables OpenHands ${release.version} does not read`).toEqual([]);

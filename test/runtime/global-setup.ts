@@ -1,15 +1,32 @@
 // Installs Chromium and starts the real single-node Kubernetes for the runtime suites (once per run) and tears it down afterwards,
 // failing the run when the teardown leaves processes, mounts, cgroups or namespaces behind.
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureChromium } from "../../ts/runtime/chromium-package.ts";
 import { nodeHandle, nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
 import { formatReport, readReport, reportFile, resetReport, writeReportTable } from "./report.ts";
+
+/** Suites that run everything on this machine: a run of only these starts no node. */
+const nodeFreeSuites = ["process-mode.runtime.test.ts", "ui-flow.runtime.test.ts", "env-contract.runtime.test.ts"];
+
+async function runNeedsNode(project: TestProject): Promise<boolean> {
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
+  const { testFiles } = await project.globTestFiles(filters);
+  return testFiles.some((file) => !nodeFreeSuites.includes(path.basename(file)));
+}
 
 export default async function setup(project: TestProject) {
   const started = Date.now();
   resetReport();
   // The browser the UI suites drive must be on the machine.
   await ensureChromium();
+  if (!(await runNeedsNode(project))) {
+    console.log("runtime suite: only suites that need no node; none started");
+    return () => {
+      const entries = readReport();
+      if (entries.length > 0) console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+    };
+  }
   // OPENHANDS_NODE_REUSE=1 runs the suites on a node left up by `npm run node -- up` and leaves it up.
   const reuse = process.env.OPENHANDS_NODE_REUSE === "1";
   if (reuse && !nodeStatus().daemons.includes("kubelet")) throw new Error("OPENHANDS_NODE_REUSE=1 but no node runs (npm run node -- up)");

@@ -1,6 +1,7 @@
-// Turns a rendered container into a local command: the same args and environment, with only
-// addresses replaced (flag by flag, each of which must be present), Secret references filled
-// from test secrets, and ConfigMap volumes written to a directory and their mount paths rewritten.
+// Turns a rendered container into a local command: the same command, args and environment, with
+// only addresses replaced (flag by flag, each of which must be present), Secret references filled
+// from test secrets, ConfigMap volumes written to a directory, other volumes given local
+// directories, and mount paths in args and environment values rewritten to those directories.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { K8sObject } from "../lib/render.ts";
@@ -31,9 +32,13 @@ export interface LocalCommandOptions {
   secrets?: Record<string, Record<string, string>>;
   /** Directory under which mounted ConfigMaps are written (mount path kept below it). */
   filesRoot: string;
+  /** Mount path -> local directory for the container's other volumes (claims, emptyDirs). */
+  volumeDirs?: Record<string, string>;
 }
 
 export interface LocalCommand {
+  /** The container's `command` (empty when it uses the image's entrypoint). */
+  command: string[];
   args: string[];
   env: Record<string, string>;
 }
@@ -50,6 +55,7 @@ export function localCommand(objects: K8sObject[], deployment: K8sObject, contai
   const container = containerOf(deployment, containerName);
   const podSpec = (deployment.spec as { template: { spec: { volumes?: Volume[] } } }).template.spec;
   let args = [...(container.args ?? [])];
+  const pathMap: [string, string][] = Object.entries(options.volumeDirs ?? {});
 
   // Mounted ConfigMaps become files under filesRoot; args naming the mount path follow them.
   for (const mount of container.volumeMounts ?? []) {
@@ -62,7 +68,20 @@ export function localCommand(objects: K8sObject[], deployment: K8sObject, contai
     const items = volume.configMap.items ?? Object.keys(configMap.data ?? {}).map((key) => ({ key, path: key }));
     for (const item of items) writeFileSync(path.join(localDir, item.path), configMap.data?.[item.key] ?? "");
     args = args.map((arg) => arg.split(mount.mountPath + "/").join(localDir + "/"));
+    pathMap.push([mount.mountPath, localDir]);
   }
+  for (const [mountPath] of Object.entries(options.volumeDirs ?? {})) {
+    if (!(container.volumeMounts ?? []).some((m) => m.mountPath === mountPath)) throw new Error(`${containerName} mounts nothing at ${mountPath} (volumeDirs)`);
+  }
+  // A mount path as a whole value, or as an entry of a colon-separated list, or before a "/".
+  const localPath = (value: string) =>
+    value
+      .split(":")
+      .map((part) => {
+        const hit = pathMap.find(([mountPath]) => part === mountPath || part.startsWith(mountPath + "/"));
+        return hit ? hit[1] + part.slice(hit[0].length) : part;
+      })
+      .join(":");
 
   for (const [flag, value] of Object.entries(options.replaceFlags ?? {})) {
     const index = args.findIndex((arg) => arg.startsWith(`${flag}=`));
@@ -72,7 +91,7 @@ export function localCommand(objects: K8sObject[], deployment: K8sObject, contai
 
   const env: Record<string, string> = {};
   for (const entry of container.env ?? []) {
-    if (entry.value !== undefined) env[entry.name] = entry.value;
+    if (entry.value !== undefined) env[entry.name] = localPath(entry.value);
     const ref = entry.valueFrom?.secretKeyRef;
     if (ref) {
       const value = options.secrets?.[ref.name]?.[ref.key];
@@ -87,5 +106,5 @@ export function localCommand(objects: K8sObject[], deployment: K8sObject, contai
       env[entry.name] = value;
     }
   }
-  return { args, env };
+  return { command: [...(container.command ?? [])], args, env };
 }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { repoRoot } from "../lib/helm-binaries.ts";
 import { cachePath } from "./cache.ts";
 import { freePort } from "./ports.ts";
 import { startProcess, type StartedProcess } from "./process.ts";
@@ -19,63 +20,11 @@ export function appPaths(version = appVersion) {
 }
 
 /**
- * Two changes to upstream 1.11.0's process sandbox service, loaded through sitecustomize:
- * - it reports a sandbox as RUNNING only while its agent server is on a CPU, so an idle one
- *   looks STARTING forever; here a live process that is neither stopped nor a zombie counts
- *   as running, and the app's own health check then decides between RUNNING and ERROR;
- * - it gives a new agent server a fixed 30 s to answer /alive; on a busy 2-core machine its
- *   imports alone take longer, so the wait is raised to `agentServerStartSeconds`.
+ * The chart's fixes for upstream 1.11.0's process sandboxes (status, start wait, URL, browser
+ * tool), which the chart loads as sitecustomize in process mode: the harness loads the same
+ * file, so what runs here is what ships.
  */
-export const processSandboxPatch = `
-import importlib.abc, importlib.machinery, os, sys
-
-START_SECONDS = int(os.environ.get("RUNTIME_SUITE_AGENT_SERVER_START_SECONDS", "30"))
-
-TARGET = "openhands.app_server.sandbox.process_sandbox_service"
-
-def _patch(module):
-    import psutil
-    from openhands.app_server.sandbox.sandbox_models import SandboxStatus
-
-    def _get_process_status(self, process_info):
-        try:
-            process = psutil.Process(process_info.pid)
-            if not process.is_running():
-                return SandboxStatus.MISSING
-            status = process.status()
-            if status == psutil.STATUS_STOPPED:
-                return SandboxStatus.PAUSED
-            if status in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
-                return SandboxStatus.MISSING
-            return SandboxStatus.RUNNING
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            return SandboxStatus.MISSING
-
-    module.ProcessSandboxService._get_process_status = _get_process_status
-
-    original_wait = module.ProcessSandboxService._wait_for_server_ready
-    async def _wait_for_server_ready(self, port, timeout=30):
-        return await original_wait(self, port, max(timeout, START_SECONDS))
-    module.ProcessSandboxService._wait_for_server_ready = _wait_for_server_ready
-
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name != TARGET:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return spec
-        original = spec.loader.exec_module
-        def exec_module(module):
-            original(module)
-            _patch(module)
-        spec.loader.exec_module = exec_module
-        return spec
-
-sys.meta_path.insert(0, _Finder())
-`;
+export const processSandboxPatchFile = path.join(repoRoot, "files", "process-sandbox-sitecustomize.py");
 
 export interface LocalAppOptions {
   port?: number;
@@ -111,7 +60,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   mkdirSync(path.join(dir, "app", "frontend"), { recursive: true });
   symlinkSync(paths.frontendBuild, path.join(dir, "app", "frontend", "build"));
   mkdirSync(path.join(dir, "patches"));
-  writeFileSync(path.join(dir, "patches", "sitecustomize.py"), processSandboxPatch);
+  writeFileSync(path.join(dir, "patches", "sitecustomize.py"), readFileSync(processSandboxPatchFile, "utf8"));
   mkdirSync(path.join(dir, "tmp"));
   writeFileSync(path.join(dir, "hosts"), readFileSync("/etc/hosts", "utf8") + "\n127.0.0.1\thost.docker.internal\n");
 
@@ -124,7 +73,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     PYTHONPATH: path.join(dir, "patches"),
     // Process sandboxes report events (and so the title) to the app only through a webhook.
     OH_WEBHOOKS_0_BASE_URL: `http://127.0.0.1:${port}/api/v1/webhooks`,
-    RUNTIME_SUITE_AGENT_SERVER_START_SECONDS: String(options.agentServerStartSeconds ?? 180),
+    PROCESS_SANDBOX_START_SECONDS: String(options.agentServerStartSeconds ?? 180),
     // LiteLLM would otherwise try to download its model price list at start.
     LITELLM_LOCAL_MODEL_COST_MAP: "True",
     ...options.env,
@@ -161,7 +110,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
  * unshare --fork ignores SIGTERM while it waits, so the app (the PID namespace's first process)
  * is signalled itself; when it exits the kernel ends every other process in the namespace.
  */
-async function stopNamespace(started: StartedProcess): Promise<void> {
+export async function stopNamespace(started: StartedProcess): Promise<void> {
   const unsharePid = started.child.pid;
   if (unsharePid !== undefined && started.child.exitCode === null) {
     const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);

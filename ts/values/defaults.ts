@@ -116,7 +116,8 @@ export const defaults: Values = {
       privileged: false,
     },
     process: {
-      ports: 5,
+      ports: 20,
+      startTimeoutSeconds: 120,
     },
     gateway: {
       enabled: true,

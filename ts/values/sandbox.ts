@@ -126,26 +126,37 @@ export interface Dind {
 /** Sandbox mode `process` (1.x). */
 export interface ProcessSandbox {
   /**
-   * How many agent-server ports, from 8000 up, the pod and the Service expose. Upstream hands
-   * the browser `http://localhost:<port>` for process sandboxes, which the UI turns into
-   * `<page host>:<port>`: the browser must reach these ports directly (port-forward or a LAN
-   * Service), one per running sandbox.
+   * How many agent-server ports, from 8000 up, the gateway forwards (`/sandbox/<port>` on the
+   * app's own host). Upstream gives each sandbox the first free port from 8000 and skips ports
+   * that were in use in the last minute, so leave room beyond the number of sandboxes that run.
    * @TJS-type integer
    * @minimum 1
-   * @maximum 50
+   * @maximum 1000
    */
   ports: number;
+  /**
+   * How long a new agent server may take to answer before the app gives up on it, in seconds.
+   * Upstream 1.11.0 allows 30, which its imports alone can exceed on a busy node.
+   * @TJS-type integer
+   * @minimum 30
+   * @maximum 3600
+   */
+  startTimeoutSeconds: number;
 }
 
 /**
- * The sandbox gateway (1.x with Docker sandboxes). OpenHands 1.x hands the browser a URL for
- * each sandbox port and the browser connects to it directly; the app server calls the same URL
- * itself. The gateway, an nginx in the pod, makes those URLs reachable through the chart's
- * Service: it forwards only the ports sandboxes publish (the pod's ephemeral port range,
- * 40000-49999), never the Docker API, the app's own port or anything else in the pod.
+ * The sandbox gateway (1.x with Docker or process sandboxes). OpenHands 1.x hands the browser a
+ * URL for each sandbox port and the browser connects to it directly; the app server calls the
+ * same URL itself. The gateway, an nginx in the pod, makes those URLs reachable through the
+ * chart's Service: it forwards only the ports sandboxes use (for Docker the pod's ephemeral
+ * port range, 40000-49999, where the daemon publishes them; for processes the agent-server
+ * ports from 8000), never the Docker API, the app's own port or anything else in the pod.
  */
 export interface SandboxGateway {
-  /** Run the gateway. It applies to 1.x with `dind`; 0.x and `process` mode never use it. */
+  /**
+   * Run the gateway. It applies to 1.x with `dind`, `remoteDocker` and `process`; 0.x never uses
+   * it. `process` mode needs it: its sandboxes are reachable through nothing else.
+   */
   enabled: boolean;
   /**
    * How a sandbox port appears in the browser's URL. `path`: `<app URL>/sandbox/<port>/...` on the
