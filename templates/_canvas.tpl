@@ -117,6 +117,9 @@ session or secret key that would be lost or unknowable.
 {{- fail (printf "%s: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it. Remove it; Canvas keeps its LLM profiles in its own settings (docs/canvas.md)." $key) }}
 {{- end }}
 {{- end }}
+{{- if not (or $v.canvas.image.tag $v.canvas.image.digest) }}
+{{- fail "canvas.image.tag: empty, and canvas.image.digest too, so there is no Canvas image to run. Set a tag (the chart is checked against 1.20.0) or a digest." }}
+{{- end }}
 {{- if and (include "openhands.canvas.publicEntry" .) (not (include "openhands.hasSecret" (list . "canvasSessionKey"))) }}
 {{- fail (printf "canvas.sessionKey.existingSecret: with auth.mode %s the Service sends browsers to Canvas' key-free entry, where users paste the session key, so it must come from a Secret you can read (or externalSecrets.secrets.canvasSessionKey). Canvas 1.20.0 writes the key into every page of its own port, which only auth.mode oauth2Proxy guards." $v.auth.mode) }}
 {{- end }}

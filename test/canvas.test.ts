@@ -2,6 +2,9 @@
 // chart's sign-in, exposure guard and NetworkPolicy around it.
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { getObject, objectsOfKind, render, renderError, type K8sObject } from "../ts/lib/render.ts";
 import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
 import { clusterApiVersions, helms } from "../ts/lib/presets.ts";
@@ -218,7 +221,41 @@ describe("Canvas behind the chart's sign-in and NetworkPolicy", () => {
   });
 });
 
+describe("helm test with app canvas", () => {
+  /** Runs the test pod's script with a curl that answers /health with 200 and / with the given page. */
+  async function runHelmTest(page: string) {
+    const pod = getObject((await render({ values: canvas })).objects, "Pod", "openhands-test") as any;
+    const script: string = pod.spec.containers[0].command[2];
+    const bin = mkdtempSync(path.join(tmpdir(), "canvas-helm-test-"));
+    const pageFile = path.join(bin, "page.html");
+    writeFileSync(pageFile, page);
+    // Fake curl: -o <file> gets the body, -w prints the status code.
+    writeFileSync(
+      path.join(bin, "curl"),
+      `#!/bin/sh\nout=/dev/null; code=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift;; -w) code=200;; -s) ;; *) url="$1";; esac; shift; done\ncase "$url" in */health) echo '{"status":"ok"}' > "$out";; *) cat "${pageFile}" > "$out";; esac\n[ -n "$code" ] && printf 200\nexit 0\n`,
+    );
+    chmodSync(path.join(bin, "curl"), 0o755);
+    const tmp = mkdtempSync(path.join(tmpdir(), "canvas-helm-test-tmp-"));
+    return execa("sh", ["-c", script.replaceAll("/tmp/", `${tmp}/`)], { env: { PATH: `${bin}:${process.env.PATH}` }, reject: false });
+  }
+
+  it("app: canvas makes helm test fail when the Service's page carries the session key", async () => {
+    const leaking = await runHelmTest('<html><head><script>window.__AGENT_CANVAS_SESSION_API_KEY__="k"</script></head></html>');
+    expect(leaking.exitCode).toBe(1);
+    expect(leaking.stdout).toContain("hands out the session key without a sign-in");
+  });
+
+  it("app: canvas lets helm test pass when the page asks for the key instead", async () => {
+    const asking = await runHelmTest("<html><head><script>window.__AGENT_CANVAS_AUTH_REQUIRED__=true</script></head></html>");
+    expect({ code: asking.exitCode, out: asking.stdout }).toEqual({ code: 0, out: expect.stringContaining("carries no session key") });
+  });
+});
+
 describe("Canvas refusals", () => {
+  it("canvas.image.tag empty without canvas.image.digest is refused, naming canvas.image.tag", async () => {
+    expect(await renderError({ values: { ...canvas, canvas: { ...canvas.canvas, image: { tag: "" } } } })).toContain("canvas.image.tag: empty");
+  });
+
   it("app: canvas without canvas.sessionKey and without oauth2-proxy is refused, naming canvas.sessionKey.existingSecret", async () => {
     expect(await renderError({ values: { app: "canvas" } })).toContain("canvas.sessionKey.existingSecret: with auth.mode none the Service sends browsers to Canvas' key-free entry");
   });
