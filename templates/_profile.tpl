@@ -256,6 +256,10 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- $mode := $v.sandbox.mode }}
 {{- $table := include "openhands.modeTable" . | fromYaml }}
 {{- if eq $app.sandboxes "canvas.runtime" }}
+{{- /* dind is the default, so only another mode shows that someone chose one for the GUI server. */}}
+{{- if ne $mode "dind" }}
+{{- fail (printf "sandbox.mode: %s applies to the OpenHands GUI server (app: openhands); Canvas runs its agents per canvas.runtime (%s), so the mode would do nothing. Remove sandbox.mode." $mode $v.canvas.runtime) }}
+{{- end }}
 {{- $mode = $v.canvas.runtime }}
 {{- $table = include "openhands.canvasRuntimeTable" . | fromYaml }}
 {{- end }}

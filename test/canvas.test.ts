@@ -208,6 +208,16 @@ describe("Canvas behind the chart's sign-in and NetworkPolicy", () => {
     expect(policy.spec.ingress.flatMap((rule: any) => rule.ports.map((p: any) => p.port))).toEqual(["public"]);
   });
 
+  it("tunnel.enabled with auth.mode cloudflareAccess (ci/canvas-tunnel-values.yaml) reaches Canvas' key-free entry, both keys from External Secrets", async () => {
+    const objects = await objectsOf({}, ["ci/canvas-tunnel-values.yaml"]);
+    expect((getObject(objects, "Service", "openhands") as any).spec.ports.map((p: any) => p.targetPort)).toEqual(["public"]);
+    const env = envOf(appOf(objects));
+    expect(env.PUBLIC_MODE_PORT).toBe("8080");
+    expect(env.OH_SESSION_API_KEYS_0).toEqual(secretRef("canvas-session-key", "session-api-key"));
+    expect(env.OH_SECRET_KEY).toEqual(secretRef("canvas-secret-key", "secret-key"));
+    expect(podOf(objects).containers.map((c) => c.name)).toEqual(["canvas"]);
+  });
+
   it("ingress.enabled with app canvas and no sign-in is refused by the exposure guard", async () => {
     const error = await renderError({ values: { ...canvas, ingress: { enabled: true, hosts: [{ host: "canvas.example.com", paths: [{ path: "/", pathType: "Prefix" }] }] } } });
     expect(error).toContain("ingress.enabled");
@@ -262,6 +272,10 @@ describe("Canvas refusals", () => {
 
   it("canvas.persistence.enabled false without canvas.secretKey is refused, naming canvas.secretKey.existingSecret", async () => {
     expect(await renderError({ values: { ...canvas, canvas: { ...canvas.canvas, persistence: { enabled: false } } } })).toContain("canvas.secretKey.existingSecret: canvas.persistence.enabled is false");
+  });
+
+  it("sandbox.mode other than the default with app canvas is refused, naming sandbox.mode", async () => {
+    expect(await renderError({ values: { ...canvas, sandbox: { mode: "process" } } })).toContain("sandbox.mode: process applies to the OpenHands GUI server (app: openhands)");
   });
 
   const guiOnly: [string, Record<string, unknown>][] = [
