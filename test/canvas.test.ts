@@ -242,7 +242,7 @@ describe("helm test with app canvas", () => {
     // Fake curl: -o <file> gets the body, -w prints the status code.
     writeFileSync(
       path.join(bin, "curl"),
-      `#!/bin/sh\nout=/dev/null; code=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift;; -w) code=200;; -s) ;; *) url="$1";; esac; shift; done\ncase "$url" in */health) echo '{"status":"ok"}' > "$out";; *) cat "${pageFile}" > "$out";; esac\n[ -n "$code" ] && printf 200\nexit 0\n`,
+      `#!/bin/sh\nout=/dev/null; code=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift;; -w) code=200; shift;; --max-redirs) shift;; -s|-sL) ;; *) url="$1";; esac; shift; done\ncase "$url" in */health) echo '{"status":"ok"}' > "$out";; *) cat "${pageFile}" > "$out";; esac\n[ -n "$code" ] && printf 200\nexit 0\n`,
     );
     chmodSync(path.join(bin, "curl"), 0o755);
     const tmp = mkdtempSync(path.join(tmpdir(), "canvas-helm-test-tmp-"));
@@ -253,6 +253,11 @@ describe("helm test with app canvas", () => {
     const leaking = await runHelmTest('<html><head><script>window.__AGENT_CANVAS_SESSION_API_KEY__="k"</script></head></html>');
     expect(leaking.exitCode).toBe(1);
     expect(leaking.stdout).toContain("hands out the session key without a sign-in");
+  });
+
+  it("app: canvas makes helm test fail when the Service's page is not Canvas' key-free page", async () => {
+    const other = await runHelmTest("<html><head></head><body>Moved</body></html>");
+    expect({ code: other.exitCode, out: other.stdout }).toEqual({ code: 1, out: expect.stringContaining("is not Canvas' key-free page") });
   });
 
   it("app: canvas lets helm test pass when the page asks for the key instead", async () => {
