@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
+import { serverDeployment } from "../../ts/lib/workload.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
@@ -488,6 +489,23 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     await session.page.reload();
     await session.page.getByText(conversationTitle).first().waitFor({ timeout: 30_000 });
     await session.shot("title");
+  });
+
+  step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
+    const app = serverDeployment(rendered).spec.template.spec.containers.find((c) => c.name === "openhands")!;
+    const shared = (app.env ?? []).find((e) => e.name === "SANDBOX_VOLUMES")?.value?.split(":")[0];
+    expect(shared, "SANDBOX_VOLUMES names the shared workspace").toBeTruthy();
+    const [pod] = await pods();
+    const inDind = async (script: string) => (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { timeout: 60_000 })).stdout;
+    const sandboxes = (await inDind("docker ps -q --filter name=oh-agent-server-")).split("\n").filter(Boolean);
+    expect(sandboxes, "one running sandbox container").toHaveLength(1);
+    const own = await inDind(`docker exec ${sandboxes[0]} ls -a /home/openhands/.agent-server/conversations /home/openhands/.agent-server`);
+    expect(own.replaceAll("-", ""), `the sandbox's own conversations directory:\n${own}`).toContain(conversationId.replaceAll("-", ""));
+    const workspace = (await inDind(`ls -a ${shared}`)).split("\n").filter(Boolean);
+    expect(workspace, `the shared workspace ${shared}`).toContain("project");
+    expect(workspace, `the shared workspace ${shared}`).not.toContain("conversations");
+    expect(workspace, `the shared workspace ${shared}`).not.toContain("bash_events");
+    entry.notes.push(`shared workspace ${shared} holds ${workspace.filter((f) => !f.startsWith(".")).join(", ")}; the conversation is in its sandbox`);
   });
 
   step("after the pod is deleted, its successor keeps the conversation, its events and the settings, and the conversation resumes", async () => {
