@@ -253,7 +253,10 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     if (!pod) return "no pod";
     const inDind = (script: string) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { reject: false, timeout: 30_000 });
     const { stdout: containers } = await inDind("docker ps -a; for c in $(docker ps -aq); do echo \"--- $c\"; docker logs --tail 40 $c 2>&1; done");
-    const { stdout: app } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "80"], { reject: false });
+    // The app's whole log goes to its own file; here only its lines that are not SQL statements.
+    const { stdout: appLog } = await k(["logs", "-n", namespace, pod, "-c", "openhands"], { reject: false });
+    writeFileSync(path.join(reportDir, `conversation-${name}-app.log`), appLog);
+    const app = appLog.split("\n").filter((l) => !/^\s{20,}|^\[[^\]]*\]\s+INFO\s+(\[cached|\[generated|SELECT|INSERT|UPDATE|BEGIN|COMMIT)/.test(l)).slice(-120).join("\n");
     const { stdout: proxy } = await k(["logs", "-n", namespace, pod, "-c", "oauth2-proxy", "--tail", "20"], { reject: false });
     return `--- sandbox containers\n${containers}\n--- app log\n${app}\n--- oauth2-proxy log\n${proxy}`;
   };
