@@ -38,6 +38,7 @@ import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "..
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
+import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
 
 interface ConversationPreset {
@@ -121,6 +122,7 @@ function throughIngress(standIn: IngressStandIn, host: string, pathname: string)
 describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: name, set = [] }) => {
   const preset = presets.find((p) => p.name === name);
   if (!preset) throw new Error(`conversationPresets names ${name}, which is not a preset`);
+  if (heldBy[name] !== "conversation") throw new Error(`conversationPresets names ${name}; test/runtime/coverage.ts must say the conversation suite holds it`);
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
