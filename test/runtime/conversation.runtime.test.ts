@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
-import { serverDeployment } from "../../ts/lib/workload.ts";
+import type { Deployment } from "../../ts/lib/workload.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
@@ -497,7 +497,7 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
   });
 
   step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
-    const app = serverDeployment(rendered).spec.template.spec.containers.find((c) => c.name === "openhands")!;
+    const app = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!;
     const shared = (app.env ?? []).find((e) => e.name === "SANDBOX_VOLUMES")?.value?.split(":")[0];
     expect(shared, "SANDBOX_VOLUMES names the shared workspace").toBeTruthy();
     const [pod] = await pods();
