@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { render, type K8sObject, type RenderOptions } from "../../ts/lib/render.ts";
 import { openBrowser, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { startProcessPod, type ProcessPod } from "../../ts/runtime/process-pod.ts";
 import { startReverseProxy, type ReverseProxy } from "../../ts/runtime/reverse-proxy.ts";
 import { selfSignedCert } from "../../ts/runtime/tls-cert.ts";
@@ -61,11 +62,8 @@ const cases: Case[] = [
 ];
 
 describe.each(cases)("sandbox mode process as rendered, $name", (c) => {
-  const seed = randomInt(1000, 9999);
-  const expectedOutput = `process-mode-${seed + 1}-marker`;
-  const title = `Process mode ${seed}`;
-  const apiKey = `sk-process-mode-${seed}`;
-  const modelName = "process-mode-model";
+  const title = `Process mode ${randomInt(1000, 9999)}`;
+  const marker = markerConversation("process-mode", title);
   const started = Date.now();
   let objects: K8sObject[];
   let llm: FakeLlm;
@@ -78,11 +76,7 @@ describe.each(cases)("sandbox mode process as rendered, $name", (c) => {
 
   beforeAll(async () => {
     ({ objects } = await render(c.render));
-    llm = await startFakeLlm({
-      command: `echo process-mode-$((${seed} + 1))-marker`,
-      finishMessage: (output) => `The sandbox computed ${output.match(/process-mode-(\d+)-marker/)?.[1] ?? "nothing"}`,
-      title,
-    });
+    llm = await startFakeLlm(marker.script);
     pod = await startProcessPod(objects);
     podReady = Date.now();
     exposure = await c.exposure();
@@ -102,13 +96,7 @@ describe.each(cases)("sandbox mode process as rendered, $name", (c) => {
   it("holds a conversation: the agent's command runs in its agent server and the output reaches the reply and the terminal", async () => {
     const secondsToReady = podReady ? (podReady - started) / 1000 : undefined;
     try {
-      result = await runUiFlow(session, {
-        appUrl: exposure.pageUrl,
-        llm: { model: `openai/${modelName}`, baseUrl: llm.baseUrl, apiKey },
-        message: "Please run the marker command.",
-        expectOutput: expectedOutput,
-        expectReply: `The sandbox computed ${seed + 1}`,
-      });
+      result = await runUiFlow(session, marker.uiFlow(exposure.pageUrl, llm.baseUrl));
       recordPreset({ preset: c.preset, suite: "process-mode", result: "passed", secondsToReady, secondsToFirstReply: result.timings["agent-replied"] / 1000 });
     } catch (error) {
       recordPreset({ preset: c.preset, suite: "process-mode", result: "failed", secondsToReady, detail: (error as Error).message.split("\n")[0] });
