@@ -2,13 +2,14 @@
 The app's environment, built per concern and merged in a fixed order (docs/environment.md):
 
   1. chart-set variables, each concern adding its own: generation, sandbox mode, gateway,
-     LLM, sandboxes (OH_AGENT_SERVER_ENV from sandbox.env), secrets (JWT)
+     LLM, sandboxes (OH_AGENT_SERVER_ENV from sandbox.env and the chart's per-sandbox state
+     paths), secrets (JWT)
   2. openhands.env (a map)
   3. openhands.extraEnv (a list of Kubernetes EnvVar entries)
 
 A name set by a later layer replaces the earlier entry where it stood, so every name renders
 once. Chart concerns never set the same name twice (the preflight refuses it), nor may
-extraEnv list a name twice, and OH_AGENT_SERVER_ENV comes from sandbox.env only.
+extraEnv list a name twice, and OH_AGENT_SERVER_ENV is the chart's whenever it sets it.
 
 Each concern is a YAML list of EnvVar entries.
 */}}
@@ -99,12 +100,38 @@ picker list Bedrock models.
 {{- toYaml $entries }}
 {{- end }}
 
-{{/* Variables for every sandbox (1.x): sandbox.env, passed as OH_AGENT_SERVER_ENV. */}}
+{{/* Variables for every sandbox (1.x), passed as OH_AGENT_SERVER_ENV: openhands.agentServerEnv. */}}
 {{- define "openhands.env.sandboxes" -}}
 {{- $env := dict }}
-{{- with .Values.sandbox.env }}{{ $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}{{ end }}
+{{- with include "openhands.agentServerEnv" . | fromJson }}{{ $_ := set $env "OH_AGENT_SERVER_ENV" (toJson .) }}{{ end }}
 {{- include "openhands.envList" $env }}
 {{- end }}
+
+{{/*
+What every 1.x sandbox gets on top of upstream's own variables (JSON map): sandbox.env over the
+chart's. Upstream keeps each agent server's conversations and command logs under /workspace
+(OH_CONVERSATIONS_PATH, OH_BASH_EVENTS_DIR), and at start an agent server loads every
+conversation it finds there. Where the shared workspace is mounted over those directories,
+each sandbox would load (and could resume) the others' conversations, which it cannot even
+decrypt; so the chart keeps them in the sandbox container's own filesystem, beside its user's
+home, and the shared workspace holds only the project files.
+*/}}
+{{- define "openhands.agentServerEnv" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- $env := dict }}
+{{- if and (eq $p.generation "v1") $p.daemonWorkspacePath }}
+{{- $sandboxPath := trimSuffix "/" .Values.persistence.workspace.sandboxPath }}
+{{- range $name, $dir := dict "OH_CONVERSATIONS_PATH" "conversations" "OH_BASH_EVENTS_DIR" "bash_events" }}
+{{- if hasPrefix (printf "%s/" $sandboxPath) (printf "/workspace/%s" $dir) }}
+{{- $_ := set $env $name (printf "%s/%s" (include "openhands.sandboxAgentStateDir" $) $dir) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- toJson (merge (deepCopy (.Values.sandbox.env | default dict)) $env) }}
+{{- end }}
+
+{{/* Where a sandbox keeps its agent server's own state when the workspace is shared: its user's home in the agent-server image. */}}
+{{- define "openhands.sandboxAgentStateDir" -}}/home/openhands/.agent-server{{- end }}
 
 {{/* Secrets the app reads itself. */}}
 {{- define "openhands.env.secrets" -}}

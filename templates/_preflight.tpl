@@ -104,14 +104,15 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- fail (printf "service.port: %s is taken inside the pod (%s is the app, %s the auth proxy), and browsers reach sandboxes on the same port as the app. Choose another service.port." $browserPort $appPort $proxyPort) }}
 {{- end }}
 {{- end }}
-{{- if .Values.sandbox.env }}
-{{- /* sandbox.env is the one source of OH_AGENT_SERVER_ENV: a second one would silently replace it. */}}
+{{- if include "openhands.agentServerEnv" . | fromJson }}
+{{- /* The chart's OH_AGENT_SERVER_ENV (sandbox.env and per-sandbox state paths): a second one would silently replace it. */}}
+{{- $why := "the chart builds OH_AGENT_SERVER_ENV from sandbox.env (and, with a shared workspace, each sandbox's own state paths). Put the sandbox variables in sandbox.env and remove this entry." }}
 {{- if hasKey .Values.openhands.env "OH_AGENT_SERVER_ENV" }}
-{{- fail "openhands.env.OH_AGENT_SERVER_ENV: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." }}
+{{- fail (printf "openhands.env.OH_AGENT_SERVER_ENV: %s" $why) }}
 {{- end }}
 {{- range $i, $env := .Values.openhands.extraEnv }}
 {{- if eq $env.name "OH_AGENT_SERVER_ENV" }}
-{{- fail (printf "openhands.extraEnv[%d]: the chart builds OH_AGENT_SERVER_ENV from sandbox.env, which is set. Put the sandbox variables in sandbox.env and remove this entry." $i) }}
+{{- fail (printf "openhands.extraEnv[%d]: %s" $i $why) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -301,6 +301,13 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- end }}
 {{- $_ := set $p "sandboxPortHost" $portHost }}
 {{- $_ := set $p "hostNetwork" (and (eq $p.docker "node") $v.sandbox.hostDocker.hostNetwork) }}
+{{- /*
+Whether 1.x sandboxes' webhooks reach the app. Upstream sends them to
+http://host.docker.internal:<app port>, which Docker maps to the daemon's own machine: the pod
+for the sidecar daemon, the node for the node's daemon (the app is there only with host
+networking), the daemon's machine for a remote one. Process sandboxes get the app's address.
+*/}}
+{{- $_ := set $p "webhooksReachApp" (or (ne $generation "v1") (has $p.docker (list "pod" "none")) $p.hostNetwork) }}
 {{- /* The workspace as the Docker daemon sees it (it resolves sandbox bind mounts on its own filesystem), or empty. */}}
 {{- $daemonWorkspace := "" }}
 {{- if and (eq $p.docker "pod") $p.workspaceClaim }}{{ $daemonWorkspace = $v.persistence.workspace.mountPath }}

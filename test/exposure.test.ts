@@ -92,8 +92,8 @@ describe("Ingress", () => {
 });
 
 describe("NOTES.txt", () => {
-  async function notes(values: string[]) {
-    const args = ["install", "openhands", repoRoot, "--dry-run=client", "--namespace", "ai", ...values.flatMap((v) => ["--set", v])];
+  async function notes(values: string[], valuesFiles: string[] = []) {
+    const args = ["install", "openhands", repoRoot, "--dry-run=client", "--namespace", "ai", ...valuesFiles.flatMap((f) => ["-f", f]), ...values.flatMap((v) => ["--set", v])];
     const { stdout } = await execa(helmBinary("helm4"), args);
     return stdout.slice(stdout.indexOf("NOTES:"));
   }
@@ -118,6 +118,23 @@ describe("NOTES.txt", () => {
   it("names the sign-in in use", async () => {
     const text = await notes(["auth.mode=external", "auth.external.description=Tailscale only"]);
     expect(text).toContain("Sign-in: Tailscale only (outside this chart).");
+  });
+
+  const webhookWarning = "WARNING: sandboxes send their webhooks to host.docker.internal, which is the Docker daemon's machine";
+  const hostDocker1x = ["sandbox.mode=hostDocker", "nodeSelector.kubernetes\\.io/hostname=node-1", "sandbox.hostDocker.nodeAddress=192.168.1.5", "auth.mode=external", "auth.external.description=LAN firewall"];
+
+  it("warns that remoteDocker sandboxes' webhooks never reach the app (ci/remote-docker-values.yaml)", async () => {
+    expect(await notes([], ["ci/remote-docker-values.yaml"])).toContain(webhookWarning);
+  });
+
+  it("warns the same for 1.x hostDocker without sandbox.hostDocker.hostNetwork, and not with it", async () => {
+    expect(await notes(hostDocker1x)).toContain(webhookWarning);
+    expect(await notes([...hostDocker1x, "sandbox.hostDocker.hostNetwork=true"])).not.toContain(webhookWarning);
+  });
+
+  it("does not warn where the webhooks land in the pod: dind and process sandboxes", async () => {
+    expect(await notes([])).not.toContain(webhookWarning);
+    expect(await notes([], ["ci/v1-process-values.yaml"])).not.toContain(webhookWarning);
   });
 
   it("warns that state is lost without a state volume", async () => {

@@ -201,7 +201,7 @@ describe.runIf(live)("the gateway config in a real nginx", () => {
     });
 
     it("refuses the app's own port, the Docker API port, the auth proxy's port and ports outside the sandbox range", () => {
-      for (const name of ["appPortThroughSandboxPath", "dockerPortThroughSandboxPath", "proxyPortThroughSandboxPath", "outOfRangeSandboxPath", "sandboxHostDockerPort"] as const) {
+      for (const name of ["appPortThroughSandboxPath", "dockerPortThroughSandboxPath", "proxyPortThroughSandboxPath", "outOfRangeSandboxPath", "sandboxHostDockerPort", "agentServerThroughEntry"] as const) {
         expect({ name, status: results[name].status, seen: results[name].seen }).toEqual({ name, status: 403, seen: undefined });
       }
     });
@@ -218,6 +218,27 @@ describe.runIf(live)("the gateway config in a real nginx", () => {
 
     it("serves <port>.<hostDomain> from that sandbox port", () => {
       expect(results.sandboxHost.seen).toMatchObject({ server: "sandbox-40123", path: "/api/conversations", host: "40123.sandbox.example.com" });
+    });
+  });
+
+  describe("routing requests in sandbox mode process", () => {
+    let results: Record<ProbeName, ProbeResult>;
+    beforeAll(async () => {
+      results = await probe({ sandbox: { mode: "process" } });
+    });
+
+    it("sends /sandbox/<port>/... to an agent-server port from 8000, without the prefix", () => {
+      expect(results.agentServerThroughEntry).toMatchObject({ status: 200, seen: { server: "agent-server-8000", path: "/alive" } });
+    });
+
+    it("refuses ports past sandbox.process.ports, Docker's sandbox range, the app's, the Docker API's and the auth proxy's", () => {
+      for (const name of ["agentServerPastPorts", "sandboxThroughEntry", "appPortThroughSandboxPath", "dockerPortThroughSandboxPath", "proxyPortThroughSandboxPath"] as const) {
+        expect({ name, status: results[name].status, seen: results[name].seen }).toEqual({ name, status: 403, seen: undefined });
+      }
+    });
+
+    it("sends everything else on the Service's entry to the app", () => {
+      expect(results.appThroughEntry.seen).toMatchObject({ server: "app", path: "/api/options/config" });
     });
   });
 

@@ -89,3 +89,53 @@ describe("persistence", () => {
     }
   });
 });
+
+describe("the shared workspace: each sandbox keeps its own agent state", () => {
+  const agentState = { OH_BASH_EVENTS_DIR: "/home/openhands/.agent-server/bash_events", OH_CONVERSATIONS_PATH: "/home/openhands/.agent-server/conversations" };
+  async function appEnv(values: Record<string, unknown>, valuesFiles: string[] = []) {
+    const { objects } = await render({ values, valuesFiles });
+    const app = serverDeployment(objects).spec.template.spec.containers.find((c: { name: string }) => c.name === "openhands")!;
+    const env = Object.fromEntries((app.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
+    return { env, agentServerEnv: env.OH_AGENT_SERVER_ENV === undefined ? undefined : (JSON.parse(env.OH_AGENT_SERVER_ENV) as Record<string, string>) };
+  }
+
+  it("by default every sandbox mounts the workspace claim at /workspace, and its conversations and command logs stay in the sandbox", async () => {
+    const { env, agentServerEnv } = await appEnv({});
+    expect(env.SANDBOX_VOLUMES).toBe("/opt/workspace_base:/workspace:rw");
+    expect(agentServerEnv).toEqual(agentState);
+  });
+
+  it("sandbox.env is merged over the chart's paths: the user's variables and the user's own paths win", async () => {
+    const { agentServerEnv } = await appEnv({ sandbox: { env: { GIT_AUTHOR_NAME: "bot", OH_BASH_EVENTS_DIR: "/workspace/bash_events" } } });
+    expect(agentServerEnv).toEqual({ ...agentState, GIT_AUTHOR_NAME: "bot", OH_BASH_EVENTS_DIR: "/workspace/bash_events" });
+  });
+
+  it("persistence.workspace.sandboxPath /workspace/project shares only the project: upstream's own paths stay", async () => {
+    const { env, agentServerEnv } = await appEnv({ persistence: { workspace: { sandboxPath: "/workspace/project" } } });
+    expect(env.SANDBOX_VOLUMES).toBe("/opt/workspace_base:/workspace/project:rw");
+    expect(agentServerEnv).toBeUndefined();
+  });
+
+  it("a sandboxPath above /workspace (/) covers the agent state too", async () => {
+    const { agentServerEnv } = await appEnv({ persistence: { workspace: { sandboxPath: "/" } } });
+    expect(agentServerEnv).toEqual(agentState);
+  });
+
+  it("without a workspace claim nothing is shared and nothing is set", async () => {
+    expect((await appEnv({ persistence: { workspace: { enabled: false } } })).agentServerEnv).toBeUndefined();
+  });
+
+  it("process sandboxes each run in their own directory: nothing is set", async () => {
+    expect((await appEnv({}, ["ci/v1-process-values.yaml"])).agentServerEnv).toBeUndefined();
+  });
+
+  it("remoteDocker shares the daemon machine's directory the same way", async () => {
+    const { env, agentServerEnv } = await appEnv({}, ["ci/remote-docker-values.yaml"]);
+    expect(env.SANDBOX_VOLUMES).toBe("/srv/openhands/workspace:/workspace:rw");
+    expect(agentServerEnv).toEqual(agentState);
+  });
+
+  it("0.x has no OH_AGENT_SERVER_ENV (and no agent server): nothing is set", async () => {
+    expect((await appEnv({}, ["ci/blog-dind-values.yaml"])).agentServerEnv).toBeUndefined();
+  });
+});

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
+import type { Deployment } from "../../ts/lib/workload.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
@@ -37,6 +38,7 @@ import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "..
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
+import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
 
 interface ConversationPreset {
@@ -120,6 +122,7 @@ function throughIngress(standIn: IngressStandIn, host: string, pathname: string)
 describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: name, set = [] }) => {
   const preset = presets.find((p) => p.name === name);
   if (!preset) throw new Error(`conversationPresets names ${name}, which is not a preset`);
+  if (heldBy[name] !== "conversation") throw new Error(`conversationPresets names ${name}; test/runtime/coverage.ts must say the conversation suite holds it`);
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
@@ -252,7 +255,10 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     if (!pod) return "no pod";
     const inDind = (script: string) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { reject: false, timeout: 30_000 });
     const { stdout: containers } = await inDind("docker ps -a; for c in $(docker ps -aq); do echo \"--- $c\"; docker logs --tail 40 $c 2>&1; done");
-    const { stdout: app } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "80"], { reject: false });
+    // The app's whole log goes to its own file; here only its lines that are not SQL statements.
+    const { stdout: appLog } = await k(["logs", "-n", namespace, pod, "-c", "openhands"], { reject: false });
+    writeFileSync(path.join(reportDir, `conversation-${name}-app.log`), appLog);
+    const app = appLog.split("\n").filter((l) => !/^\s{20,}|^\[[^\]]*\]\s+INFO\s+(\[cached|\[generated|SELECT|INSERT|UPDATE|BEGIN|COMMIT)/.test(l)).slice(-120).join("\n");
     const { stdout: proxy } = await k(["logs", "-n", namespace, pod, "-c", "oauth2-proxy", "--tail", "20"], { reject: false });
     return `--- sandbox containers\n${containers}\n--- app log\n${app}\n--- oauth2-proxy log\n${proxy}`;
   };
@@ -488,6 +494,23 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     await session.page.reload();
     await session.page.getByText(conversationTitle).first().waitFor({ timeout: 30_000 });
     await session.shot("title");
+  });
+
+  step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
+    const app = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!;
+    const shared = (app.env ?? []).find((e) => e.name === "SANDBOX_VOLUMES")?.value?.split(":")[0];
+    expect(shared, "SANDBOX_VOLUMES names the shared workspace").toBeTruthy();
+    const [pod] = await pods();
+    const inDind = async (script: string) => (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { timeout: 60_000 })).stdout;
+    const sandboxes = (await inDind("docker ps -q --filter name=oh-agent-server-")).split("\n").filter(Boolean);
+    expect(sandboxes, "one running sandbox container").toHaveLength(1);
+    const own = await inDind(`docker exec ${sandboxes[0]} ls -a /home/openhands/.agent-server/conversations /home/openhands/.agent-server`);
+    expect(own.replaceAll("-", ""), `the sandbox's own conversations directory:\n${own}`).toContain(conversationId.replaceAll("-", ""));
+    const workspace = (await inDind(`ls -a ${shared}`)).split("\n").filter(Boolean);
+    expect(workspace, `the shared workspace ${shared}`).toContain("project");
+    expect(workspace, `the shared workspace ${shared}`).not.toContain("conversations");
+    expect(workspace, `the shared workspace ${shared}`).not.toContain("bash_events");
+    entry.notes.push(`shared workspace ${shared} holds ${workspace.filter((f) => !f.startsWith(".")).join(", ")}; the conversation is in its sandbox`);
   });
 
   step("after the pod is deleted, its successor keeps the conversation, its events and the settings, and the conversation resumes", async () => {

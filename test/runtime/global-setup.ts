@@ -4,7 +4,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureChromium } from "../../ts/runtime/chromium-package.ts";
 import { nodeHandle, nodeStatus, startNode } from "../../ts/runtime/node/node.ts";
-import { formatReport, readReport, reportFile, resetReport, writeReportTable } from "./report.ts";
+import { formatNotRun, formatReport, readReport, reportFile, resetReport, writeReportTable } from "./report.ts";
 
 /** Suites that run everything on this machine: a run of only these starts no node. */
 const nodeFreeSuites = ["process-mode.runtime.test.ts", "ui-flow.runtime.test.ts", "env-contract.runtime.test.ts"];
@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
     const entries = readReport();
     if (entries.length > 0) {
       writeReportTable(entries);
-      console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n`);
+      console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n\n${formatNotRun()}\n`);
     }
     if (reuse) return;
     const stopping = Date.now();

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reportDir } from "../../ts/runtime/browser.ts";
+import { notRunRows } from "./coverage.ts";
 
 export const reportFile = path.join(reportDir, "presets.json");
 export const reportTable = path.join(reportDir, "presets.txt");
@@ -43,8 +44,13 @@ export function formatReport(entries: PresetResult[]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-/** Writes the table beside the JSON. */
+/** The presets this suite does not run, each with its reason (test/runtime/coverage.ts). */
+export function formatNotRun(): string {
+  return ["not run here:", ...notRunRows().map((r) => `  ${r.preset}: ${r.reason}`)].join("\n");
+}
+
+/** Writes the table beside the JSON, followed by the presets not run here. */
 export function writeReportTable(entries: PresetResult[]): void {
   mkdirSync(path.dirname(reportTable), { recursive: true });
-  writeFileSync(reportTable, formatReport(entries) + "\n");
+  writeFileSync(reportTable, `${formatReport(entries)}\n\n${formatNotRun()}\n`);
 }

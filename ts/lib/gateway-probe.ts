@@ -42,6 +42,9 @@ export const probeRequests = {
   dockerPortThroughSandboxPath: ["127.0.0.2", 3000, "/sandbox/2375/info", "openhands.example.com"],
   proxyPortThroughSandboxPath: ["127.0.0.2", 3000, "/sandbox/4180/ping", "openhands.example.com"],
   outOfRangeSandboxPath: ["127.0.0.2", 3000, "/sandbox/50000/", "openhands.example.com"],
+  // Process mode: agent servers on 8000 up (sandbox.process.ports of them, 20 by default).
+  agentServerThroughEntry: ["127.0.0.2", 3000, "/sandbox/8000/alive", "openhands.example.com"],
+  agentServerPastPorts: ["127.0.0.2", 3000, "/sandbox/8020/alive", "openhands.example.com"],
   appsOwnCallOnPort80: ["127.0.0.1", 80, "/sandbox/40123/api/file", "localhost"],
   portForwardOnLoopback3000: ["127.0.0.1", 3000, "/sandbox/40123/alive", "localhost"],
   appOnLoopback3000: ["127.0.0.1", 3000, "/", "localhost"],
@@ -73,10 +76,12 @@ async function main(): Promise<void> {
   // address, which the Service reaches (any address but 127.0.0.1 selects nginx's entry server).
   execFileSync("ip", ["link", "set", "lo", "up"]);
 
-  // Stand-ins: the app on 3001, a sandbox's agent server on 40123, and listeners the gateway
-  // must never reach (a Docker API on 2375, the auth proxy's port 4180, a port past the range).
+  // Stand-ins: the app on 3001, a Docker sandbox's agent server on 40123, a process sandbox's on
+  // 8000, and listeners the gateway must never reach (a Docker API on 2375, the auth proxy's
+  // port 4180, ports past the ranges).
   const servers = await Promise.all([
     standIn("app", 3001), standIn("sandbox-40123", 40123), standIn("docker-api", 2375), standIn("oauth2-proxy", 4180), standIn("sandbox-50000", 50000),
+    standIn("agent-server-8000", 8000), standIn("agent-server-8020", 8020),
   ]);
 
   const dir = mkdtempSync(path.join(tmpdir(), "gateway-"));

@@ -191,7 +191,11 @@ export interface WorkspacePersistence extends Persistence {
    */
   mountPath: string;
   /**
-   * Where sandboxes see the workspace.
+   * Where sandboxes see the workspace. Every sandbox mounts the same directory, so all
+   * conversations share `/workspace/project` (upstream's working directory); each sandbox's
+   * own conversations and command logs, which upstream also keeps under `/workspace`, are moved
+   * into the sandbox container (`OH_CONVERSATIONS_PATH`, `OH_BASH_EVENTS_DIR`), because an agent
+   * server loads every conversation it finds there (docs/persistence.md).
    * @pattern ^/[-_.+@/a-zA-Z0-9]*$
    * @maxLength 4096
    */

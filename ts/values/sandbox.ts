@@ -35,8 +35,9 @@ export interface Sandbox {
   limits: SandboxLimits;
   /**
    * Plain environment variables for every 1.x sandbox (`OH_AGENT_SERVER_ENV`); `LLM_*` variables
-   * of the app are forwarded by OpenHands itself. The only source of `OH_AGENT_SERVER_ENV`:
-   * setting that name in `openhands.env` or `extraEnv` beside it is refused. Never put
+   * of the app are forwarded by OpenHands itself. Merged over the chart's own entries (each
+   * sandbox's state paths when the workspace is shared, docs/persistence.md); setting
+   * `OH_AGENT_SERVER_ENV` in `openhands.env` or `extraEnv` beside them is refused. Never put
    * credentials here.
    */
   env: EnvMap;

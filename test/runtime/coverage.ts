@@ -1,0 +1,32 @@
+// What the runtime suite proves for each chart preset: the suite that holds it (a real
+// conversation, or for dind-cleanup the cleanup against the real daemon), or why it is not run
+// on this machine. Every preset is in exactly one of the two maps (test/runtime-coverage.test.ts),
+// and the runtime report lists the second with its reason, so a gap is never silent.
+
+/** Preset name to the runtime suite that runs it. */
+export const heldBy: Record<string, string> = {
+  default: "conversation",
+  "oauth2-proxy": "conversation",
+  "v1-dind-gateway": "conversation",
+  "v1-process": "process-mode",
+  "dind-cleanup": "dind-cleanup",
+};
+
+/** Preset name to the reason the runtime suite does not run it here. */
+export const notRunHere: Record<string, string> = {
+  "blog-dind": "OpenHands 0.28: the suite builds no 0.x app or 0.x runtime image yet",
+  lolice: "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image, and the node runs no Docker daemon",
+  "v0-kubernetes-runtime": "OpenHands 0.62's kubernetes runtime: the suite builds no 0.x app or runtime image yet",
+  "remote-docker": "needs a Docker daemon with TLS on another machine; its sandboxes would also send webhooks to host.docker.internal on that machine, which 1.11.0 hard-codes (docs/sandboxes.md)",
+  hardened: "process mode behind an Ingress with TLS is held by process-mode and oauth2-proxy's sign-in by sign-in; the whole preset on the node is not run",
+  "gateway-api": "needs a Gateway API implementation on the node; its oauth2-proxy and gateway are the oauth2-proxy preset's",
+  "network-policy": "its egress rules admit the internet but no private address, where the scripted LLM listens on the node's link",
+  "external-secrets-store": "needs the External Secrets operator and a secret store",
+  sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
+  tunnel: "cloudflared needs Cloudflare's edge",
+};
+
+/** Report rows for the presets the suite does not run here. */
+export function notRunRows(): { preset: string; reason: string }[] {
+  return Object.entries(notRunHere).map(([preset, reason]) => ({ preset, reason }));
+}
