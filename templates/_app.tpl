@@ -60,12 +60,13 @@
     {{- end }}
 {{- end }}
 
-{{/* An HTTP probe on the app's port: (list <probe values> <path>). */}}
+{{/* An HTTP probe: (list <probe values> <path>), on the port named http, or (list <probe values> <path> <port name>). */}}
 {{- define "openhands.httpProbe" -}}
 {{- $probe := index . 0 -}}
+{{- $port := "http" }}{{ if gt (len .) 2 }}{{ $port = index . 2 }}{{ end -}}
 httpGet:
   path: {{ index . 1 }}
-  port: http
+  port: {{ $port }}
 initialDelaySeconds: {{ int64 $probe.initialDelaySeconds }}
 periodSeconds: {{ int64 $probe.periodSeconds }}
 timeoutSeconds: {{ int64 $probe.timeoutSeconds }}

@@ -4,6 +4,13 @@ app fields (templates/_profile.tpl) decide its port, uid and probes; exposure, s
 the NetworkPolicy are the chart's own, as for the GUI server.
 */}}
 
+{{/* Where Canvas keeps its state and projects: fixed by its entrypoint and its UI. */}}
+{{- define "openhands.canvas.paths" -}}
+state: /home/openhands/.openhands
+home: /home/openhands
+projects: /projects
+{{- end }}
+
 {{/* True when the Service targets Canvas' key-free entry (no sign-in proxy in front of its own port). */}}
 {{- define "openhands.canvas.publicEntry" -}}
 {{- if eq (include "openhands.serviceTargetPort" .) "public" }}true{{ end }}
@@ -16,7 +23,16 @@ Canvas releases leave the agent server without a key.
 */}}
 {{- define "openhands.canvas.env" -}}
 {{- $c := .Values.canvas }}
+{{- $paths := include "openhands.canvas.paths" . | fromYaml }}
 {{- $env := dict }}
+{{- /* The entrypoint derives every state path from HOME, and the UI offers /projects only when HOME is this. */}}
+{{- $_ := set $env "HOME" $paths.home }}
+{{- /*
+The agent server merges a JSON file under its OH_* variables, by default
+workspace/openhands_agent_server_config.json below the working directory, which agents can
+write: point it at a path that can never exist.
+*/}}
+{{- $_ := set $env "OPENHANDS_AGENT_SERVER_CONFIG_PATH" "/dev/null/openhands_agent_server_config.json" }}
 {{- if include "openhands.canvas.publicEntry" . }}
 {{- /* A second Node server that never writes the key into its pages: the page asks for it. */}}
 {{- $_ := set $env "PUBLIC_MODE_PORT" (include "openhands.port" (list . "canvasPublic")) }}
@@ -39,9 +55,12 @@ Canvas releases leave the agent server without a key.
 {{- define "openhands.canvasContainer" -}}
 {{- $c := .Values.canvas -}}
 {{- $p := include "openhands.profile" . | fromYaml -}}
+{{- $paths := include "openhands.canvas.paths" . | fromYaml -}}
 - name: {{ $p.appContainer }}
   image: {{ include "openhands.imageRef" (list $c.image $c.image.tag $) | quote }}
   imagePullPolicy: {{ $c.image.pullPolicy | quote }}
+  # The UI starts conversations without a chosen folder in workspace/project, relative to here.
+  workingDir: {{ $paths.projects | quote }}
   ports:
     - name: http
       containerPort: {{ $p.appPort }}
@@ -57,7 +76,9 @@ Canvas releases leave the agent server without a key.
   {{- $values := get $c.probes $probe }}
   {{- if $values.enabled }}
   {{ $probe }}Probe:
-    {{- include "openhands.httpProbe" (list $values (get $p.probePaths $probe)) | nindent 4 }}
+    {{- /* Readiness follows the port the Service sends browsers to: the entrypoint watches only port 8000's server. */}}
+    {{- $port := ternary "public" "http" (and (eq $probe "readiness") (eq (include "openhands.canvas.publicEntry" $) "true")) }}
+    {{- include "openhands.httpProbe" (list $values (get $p.probePaths $probe) $port) | nindent 4 }}
   {{- end }}
   {{- end }}
   {{- with $c.resources }}
@@ -70,9 +91,9 @@ Canvas releases leave the agent server without a key.
   {{- end }}
   volumeMounts:
     - name: canvas-state
-      mountPath: {{ $c.persistence.mountPath | quote }}
+      mountPath: {{ $paths.state | quote }}
     - name: canvas-projects
-      mountPath: {{ $c.projects.mountPath | quote }}
+      mountPath: {{ $paths.projects | quote }}
 {{- end }}
 
 {{/* Canvas' volumes in the pod: its own claims, never the GUI server's. */}}

@@ -41,11 +41,31 @@ describe("app: canvas", () => {
     expect(serverDeployment(objects).metadata.labels!["app.kubernetes.io/version"]).toBe("1.20.0");
   });
 
-  it("canvas.probes probe /ready (startup, readiness) and /alive (liveness) on port 8000, with the timings in values", async () => {
+  it("canvas.probes probe /ready (startup) and /alive (liveness) on port 8000, with the timings in values", async () => {
     const app = appOf(await objectsOf({ ...canvas, canvas: { ...canvas.canvas, probes: { startup: { failureThreshold: 90 } } } }));
     expect(app.startupProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" }, failureThreshold: 90 });
     expect(app.livenessProbe).toMatchObject({ httpGet: { path: "/alive", port: "http" }, periodSeconds: 20 });
-    expect(app.readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" }, periodSeconds: 10 });
+  });
+
+  it("readiness probes /ready on the port the Service sends browsers to: the key-free entry (8080), or 8000 behind oauth2-proxy", async () => {
+    expect(appOf(await objectsOf(canvas)).readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "public" }, periodSeconds: 10 });
+    expect(appOf(await objectsOf({}, [preset])).readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" } });
+  });
+
+  it("keeps state at /home/openhands/.openhands and projects at /projects, its working directory, with HOME set to match", async () => {
+    const app = appOf(await objectsOf(canvas));
+    expect(mountsOf(app)).toMatchObject({ "canvas-state": "/home/openhands/.openhands", "canvas-projects": "/projects" });
+    expect(app.workingDir).toBe("/projects");
+    expect(envOf(app).HOME).toBe("/home/openhands");
+  });
+
+  it("points the agent server's config file at a path that cannot exist, so an agent cannot plant one in its working directory", async () => {
+    expect(envOf(appOf(await objectsOf(canvas))).OPENHANDS_AGENT_SERVER_CONFIG_PATH).toBe("/dev/null/openhands_agent_server_config.json");
+  });
+
+  it("refuses canvas.persistence.mountPath: Canvas keeps its state in one place only", async () => {
+    const message = await renderError({ values: { ...canvas, canvas: { ...canvas.canvas, persistence: { mountPath: "/data" } } } });
+    expect(message).toContain("at '/canvas/persistence': additional properties 'mountPath' not allowed");
   });
 
   it("canvas.probes.liveness.enabled false leaves the liveness probe out", async () => {

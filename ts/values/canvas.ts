@@ -33,10 +33,18 @@ export interface Canvas {
   secretKey: SecretKeyReference;
   /** Usage analytics Canvas sends to OpenHands (PostHog), from the page and the server. */
   telemetry: CanvasTelemetry;
-  /** Canvas' state: settings, LLM profiles, encrypted secrets, conversations, the automation database. Its own claim: the GUI server's is never used or changed. */
-  persistence: CanvasPersistence;
-  /** The projects directory (`/projects`) where agents keep the code they work on. */
-  projects: CanvasPersistence;
+  /**
+   * Canvas' state at `/home/openhands/.openhands` (the only place its entrypoint keeps it):
+   * settings, LLM profiles, encrypted secrets, conversations, the automation database. Its own
+   * claim: the GUI server's is never used or changed.
+   */
+  persistence: Persistence;
+  /**
+   * The projects directory `/projects` (the UI's folder picker opens there), also Canvas'
+   * working directory, so a conversation started without a folder keeps its files here
+   * (`/projects/workspace/project`) rather than on the container's own filesystem.
+   */
+  projects: Persistence;
   /** CPU and memory of the Canvas container. */
   resources?: Resources;
   /**
@@ -56,16 +64,6 @@ export interface CanvasTelemetry {
    * service's).
    */
   enabled: boolean;
-}
-
-/** A Canvas volume. */
-export interface CanvasPersistence extends Persistence {
-  /**
-   * Where the volume mounts in the Canvas container.
-   * @pattern ^/[-_.+@/a-zA-Z0-9]*$
-   * @maxLength 4096
-   */
-  mountPath: string;
 }
 
 /** The three probes of the Canvas container. */

@@ -94,7 +94,6 @@ export const defaults: Values = {
       volumeName: "",
       selector: {},
       dataSource: {},
-      mountPath: "/home/openhands/.openhands",
     },
     projects: {
       enabled: true,
@@ -108,7 +107,6 @@ export const defaults: Values = {
       volumeName: "",
       selector: {},
       dataSource: {},
-      mountPath: "/projects",
     },
     resources: {
       requests: {
