@@ -12,8 +12,8 @@
 {{- end }}
 
 {{- define "openhands.mode.hostDocker.env" -}}
-{{- if not .Values.sandbox.hostDocker.hostNetwork }}
-# The node's address, where its Docker daemon publishes sandbox ports (used as $(HOST_IP)).
+{{- if and (not .Values.sandbox.hostDocker.hostNetwork) (eq (include "openhands.generation" .) "v0") }}
+# The node's address, where its Docker daemon publishes the runtime's port ($(HOST_IP) in SANDBOX_LOCAL_RUNTIME_URL).
 - name: HOST_IP
   valueFrom:
     fieldRef:
