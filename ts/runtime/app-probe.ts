@@ -8,7 +8,7 @@ import path from "node:path";
 import { execa } from "execa";
 import type { K8sObject } from "../lib/render.ts";
 import { containerOf } from "./container-command.ts";
-import { appPaths } from "./local-app.ts";
+import { appVenv } from "./images.ts";
 
 /** The pod's own facts the downward API hands out (fieldRef paths). */
 export type PodFields = Record<string, string>;
@@ -76,7 +76,8 @@ export async function corsAdmits(env: Record<string, string>, origins: string[])
 async function probe(env: Record<string, string>, args: string[]): Promise<unknown> {
   const scratch = mkdtempSync(path.join(tmpdir(), "app-probe-"));
   try {
-    const python = path.join(appPaths().venv, "bin", "python");
+    // Built (once, cached) when no earlier suite of the run has built it.
+    const python = path.join(await appVenv(), "bin", "python");
     const result = await execa(python, [path.join(import.meta.dirname, "app-probe.py"), ...args], {
       env: { ...env, HOME: scratch, OH_PERSISTENCE_DIR: path.join(scratch, "state"), OPENHANDS_SUPPRESS_BANNER: "1", PATH: process.env.PATH ?? "/usr/bin:/bin" },
       extendEnv: false,
