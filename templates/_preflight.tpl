@@ -115,10 +115,6 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- $hostDocker := .Values.sandbox.hostDocker }}
-{{- if and (eq (include "openhands.profile" . | fromYaml).sandboxCallback "bridgeHostPort") (has $hostDocker.bridgeAddress (list $hostDocker.nodeAddress "0.0.0.0")) }}
-{{- fail (printf "sandbox.hostDocker.bridgeAddress: %s is every address or the node's own (sandbox.hostDocker.nodeAddress), so the app's port, without sign-in, would be published to every machine that reaches the node. Set the node's Docker bridge address (docker0, 172.17.0.1 by default), where sandboxes find host.docker.internal." $hostDocker.bridgeAddress) }}
-{{- end }}
 {{- if and .Values.sandbox.env (eq $generation "v0") }}
 {{- fail "sandbox.env: OpenHands 0.x has no way to pass variables to every sandbox (OH_AGENT_SERVER_ENV is 1.x). Remove sandbox.env or use a 1.x image." }}
 {{- end }}
