@@ -4,7 +4,7 @@
 {{- $p := include "openhands.profile" . | fromYaml -}}
 {{- $nonRoot := $p.appNonRoot -}}
 {{- $appPort := toString $p.appPort -}}
-- name: openhands
+- name: {{ $p.appContainer }}
   image: {{ include "openhands.imageRef" (list $oh.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ $oh.image.pullPolicy | quote }}
   {{- if $nonRoot }}
@@ -32,15 +32,15 @@
   {{- end }}
   {{- if $oh.probes.startup.enabled }}
   startupProbe:
-    {{- include "openhands.httpProbe" (list $oh.probes.startup) | nindent 4 }}
+    {{- include "openhands.httpProbe" (list $oh.probes.startup (get $p.probePaths "startup")) | nindent 4 }}
   {{- end }}
   {{- if $oh.probes.liveness.enabled }}
   livenessProbe:
-    {{- include "openhands.httpProbe" (list $oh.probes.liveness) | nindent 4 }}
+    {{- include "openhands.httpProbe" (list $oh.probes.liveness (get $p.probePaths "liveness")) | nindent 4 }}
   {{- end }}
   {{- if $oh.probes.readiness.enabled }}
   readinessProbe:
-    {{- include "openhands.httpProbe" (list $oh.probes.readiness) | nindent 4 }}
+    {{- include "openhands.httpProbe" (list $oh.probes.readiness (get $p.probePaths "readiness")) | nindent 4 }}
   {{- end }}
   {{- with $oh.resources }}
   resources:
@@ -65,12 +65,13 @@
     {{- end }}
 {{- end }}
 
-{{/* An HTTP probe on the app's health endpoint. Call with (list <probe values>). */}}
+{{/* An HTTP probe: (list <probe values> <path>), on the port named http, or (list <probe values> <path> <port name>). */}}
 {{- define "openhands.httpProbe" -}}
 {{- $probe := index . 0 -}}
+{{- $port := "http" }}{{ if gt (len .) 2 }}{{ $port = index . 2 }}{{ end -}}
 httpGet:
-  path: /health
-  port: http
+  path: {{ index . 1 }}
+  port: {{ $port }}
 initialDelaySeconds: {{ int64 $probe.initialDelaySeconds }}
 periodSeconds: {{ int64 $probe.periodSeconds }}
 timeoutSeconds: {{ int64 $probe.timeoutSeconds }}
@@ -124,8 +125,8 @@ Environment entries for the LLM credentials from their Secrets. Call with
 
 {{/* The app container's security context: the values', made non-root where the mode allows it. */}}
 {{- define "openhands.appSecurityContext" -}}
-{{- $oh := .Values.openhands }}
-{{- $security := deepCopy ($oh.securityContext | default dict) }}
+{{- $app := ternary .Values.canvas .Values.openhands (eq (include "openhands.profile" . | fromYaml).app "canvas") }}
+{{- $security := deepCopy ($app.securityContext | default dict) }}
 {{- if include "openhands.appNonRoot" . }}
 {{- $uid := int (include "openhands.appUid" .) }}
 {{- $security = merge $security (dict "runAsNonRoot" true "runAsUser" $uid "runAsGroup" $uid "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) }}
@@ -135,7 +136,7 @@ Environment entries for the LLM credentials from their Secrets. Call with
 
 {{/* True when the chart writes llm.* into the 1.x settings store before the app starts. */}}
 {{- define "openhands.seedsLlmSettings" -}}
-{{- if and (eq (include "openhands.generation" .) "v1") .Values.llm.model }}true{{ end }}
+{{- if and (eq (include "openhands.profile" . | fromYaml).app "openhands") (eq (include "openhands.generation" .) "v1") .Values.llm.model }}true{{ end }}
 {{- end }}
 
 {{/*

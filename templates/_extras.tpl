@@ -59,6 +59,7 @@ Docker sandboxes through it.
 {{/* Names of the containers the chart puts in the server pod (YAML list). */}}
 {{- define "openhands.chartContainerNameList" -}}
 - openhands
+- canvas
 - dind
 - oauth2-proxy
 - gateway

@@ -69,6 +69,11 @@ registry. Call with (list <image> <default tag> $).
 {{- default .Chart.AppVersion .Values.openhands.image.tag }}
 {{- end }}
 
+{{/* The image tag of the app the release runs (values.app): the version label and NOTES. */}}
+{{- define "openhands.runningAppTag" -}}
+{{- if eq (include "openhands.profile" . | fromYaml).app "canvas" }}{{ .Values.canvas.image.tag }}{{ else }}{{ include "openhands.appTag" . }}{{ end }}
+{{- end }}
+
 {{/* registry/repository of an image, the registry being global.imageRegistry when set. Call with (list <image> $). */}}
 {{- define "openhands.imageRepository" -}}
 {{- $image := index . 0 }}{{- $root := index . 1 }}
@@ -145,9 +150,9 @@ otherwise the major version in the app image tag.
 {{- (include "openhands.profile" . | fromYaml).podSecurity }}
 {{- end }}
 
-{{/* The container port the Service targets: the auth proxy when it is on, the app otherwise. */}}
+{{/* The container port the Service targets: the auth proxy when it is on, else the gateway, else the app's entry (the profile's appEntryPort). */}}
 {{- define "openhands.serviceTargetPort" -}}
-{{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else if include "openhands.gatewayEnabled" . }}gateway{{ else }}http{{ end }}
+{{- if eq .Values.auth.mode "oauth2Proxy" }}oauth2-proxy{{ else if include "openhands.gatewayEnabled" . }}gateway{{ else }}{{ (include "openhands.profile" . | fromYaml).appEntryPort }}{{ end }}
 {{- end }}
 
 {{/* True when sandbox hosts (<port>.<domain>) are routed to the gateway. */}}
@@ -180,10 +185,11 @@ otherwise the major version in the app image tag.
 True when the app runs as the image's non-root user: every mode without a local Docker
 socket (the profile's appUser).
 */}}
-{{/* The uid the app runs as without root: openhands.securityContext.runAsUser, or the image's openhands user. */}}
+{{/* The uid the app runs as without root: its securityContext.runAsUser, or its image's user (the profile's appUid). */}}
 {{- define "openhands.appUid" -}}
-{{- $security := .Values.openhands.securityContext | default dict }}
-{{- if hasKey $security "runAsUser" }}{{ int $security.runAsUser }}{{ else }}42420{{ end }}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- $security := (ternary .Values.canvas .Values.openhands (eq $p.app "canvas")).securityContext | default dict }}
+{{- if hasKey $security "runAsUser" }}{{ int $security.runAsUser }}{{ else }}{{ int $p.appUid }}{{ end }}
 {{- end }}
 
 {{- define "openhands.appNonRoot" -}}

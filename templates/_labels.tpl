@@ -24,7 +24,7 @@ labels must stay the chart's, and silently dropping a label would be worse than 
 {{- with $args.component }}{{ $_ := set $labels "app.kubernetes.io/component" . }}{{ end }}
 {{- if not $args.pod }}
 {{- $_ := set $labels "helm.sh/chart" (include "openhands.chart" $root) }}
-{{- $_ := set $labels "app.kubernetes.io/version" (include "openhands.labelValue" (include "openhands.appTag" $root)) }}
+{{- $_ := set $labels "app.kubernetes.io/version" (include "openhands.labelValue" (include "openhands.runningAppTag" $root)) }}
 {{- end }}
 {{- $labels = merge $labels ($args.own | default dict) }}
 {{- $reserved := include "openhands.chartLabelKeys" $root | fromJsonArray }}

@@ -11,7 +11,11 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
   args:
     - {{ printf "--http-address=0.0.0.0:%s" (include "openhands.port" (list . "oauth2Proxy")) | quote }}
     {{- /* The app, or with the sandbox gateway its loopback router, which passes the app's paths on. */}}
-    - {{ printf "--upstream=http://127.0.0.1:%s/" (include "openhands.port" (list . "app")) | quote }}
+    - {{ printf "--upstream=http://127.0.0.1:%d/" (int (include "openhands.profile" . | fromYaml).proxyUpstreamPort) | quote }}
+    {{- /* Paths that carry their own authentication (the profile's app row). */}}
+    {{- range (include "openhands.profile" . | fromYaml).unauthenticatedRoutes }}
+    - {{ printf "--skip-auth-route=%s" . | quote }}
+    {{- end }}
     - {{ printf "--provider=%s" $proxy.provider | quote }}
     {{- with $proxy.oidcIssuerUrl }}
     - {{ printf "--oidc-issuer-url=%s" . | quote }}

@@ -4,6 +4,7 @@ that names the keys at fault and says what to set instead.
 */}}
 {{- define "openhands.preflight" -}}
 {{- include "openhands.preflight.renamedKeys" . }}
+{{- include "openhands.preflight.canvas" . }}
 {{- include "openhands.preflight.sandbox" . }}
 {{- include "openhands.preflight.auth" . }}
 {{- include "openhands.preflight.extras" . }}

@@ -135,12 +135,80 @@ kubernetes:
 {{- end }}
 
 {{/*
+The app table: what differs between the chart's two apps (values.app). Every other template
+reads the profile's app fields instead of comparing values.app.
+
+Columns:
+  container     the app container's name
+  port          the named port (openhands.ports) the app serves on
+  entryPort     the container port the Service targets when no sign-in proxy is in front:
+                the GUI server's own, or Canvas' key-free entry (Canvas 1.20.0 writes its
+                session key into every page of its own port)
+  uid           the uid the app runs as without root (the GUI server's comes from
+                openhands.securityContext.runAsUser when set)
+  probePaths    the unauthenticated paths of its startup, liveness and readiness probes
+  sandboxes     what decides how agents run: sandbox.mode (the mode table above) or
+                canvas.runtime (openhands.canvasRuntimeTable)
+  unauthenticatedRoutes  paths oauth2-proxy lets through because they carry their own
+                authentication: Canvas' automation webhooks (HMAC per source). Only two
+                plain segments, so no dot segment or unrouted path (Canvas answers those with
+                its key-bearing page) is ever let through.
+*/}}
+{{- define "openhands.appTable" -}}
+openhands:
+  container: openhands
+  port: app
+  entryPort: http
+  uid: 42420
+  probePaths: {startup: /health, liveness: /health, readiness: /health}
+  sandboxes: sandbox.mode
+  unauthenticatedRoutes: []
+canvas:
+  container: canvas
+  port: canvas
+  entryPort: public
+  uid: 10001
+  probePaths: {startup: /ready, liveness: /alive, readiness: /ready}
+  sandboxes: canvas.runtime
+  unauthenticatedRoutes: ["^/api/automation/v1/events/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$"]
+{{- end }}
+
+{{/*
+Canvas runtimes, with the mode table's columns (the rest of the chart reads them from the
+profile as it reads a sandbox mode's). local: agents run in the Canvas container, so the
+pod is the sandbox; no Docker, no gateway, no GUI-server generation (both listed so the
+GUI server's image tag never refuses a Canvas release).
+*/}}
+{{- define "openhands.canvasRuntimeTable" -}}
+local:
+  hooks: []
+  generations: [v0, v1]
+  docker: none
+  appUser: image
+  workspace: none
+  workspaceMount: values
+  podSecurity: restricted
+  gateway: false
+  sandboxPorts: none
+  sandboxUrls: none
+  urlVariable: ""
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: false
+  sandboxImage: false
+  agentInPod: true
+  apiAccess: false
+  cleanup: none
+{{- end }}
+
+{{/*
 Named ports: the one place each port number is written.
   app              the app's port (3000), or appBehindGateway when the gateway takes it
   gateway          the sandbox gateway on the pod address (the Service's entry with the gateway)
   gatewayLoopback  the gateway's loopback router port the app calls sandbox URLs on
   sandboxHosts     the Service port for sandbox hosts (<port>.<hostDomain>) with host routing
   oauth2Proxy      the sign-in proxy
+  canvas           Agent Canvas' Node server (UI and API, writes the session key into its pages)
+  canvasPublic     Canvas' key-free entry (PUBLIC_MODE_PORT: the page asks for the key)
   processSandbox   the first agent-server port of sandbox mode process (8000, 8001, ...)
   portForward      the local port NOTES.txt suggests for kubectl port-forward
   dns              DNS, for the NetworkPolicy's egress
@@ -152,6 +220,8 @@ gateway: 3000
 gatewayLoopback: 80
 sandboxHosts: 8080
 oauth2Proxy: 4180
+canvas: 8000
+canvasPublic: 8080
 processSandbox: 8000
 portForward: 3000
 dns: 53
@@ -178,12 +248,31 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 
 {{- define "openhands.computeProfile" -}}
 {{- $v := .Values }}
+{{- $apps := include "openhands.appTable" . | fromYaml }}
+{{- if not (hasKey $apps $v.app) }}
+{{- fail (printf "app: %q is not an app of this chart; use one of %s." $v.app (keys $apps | sortAlpha | join ", ")) }}
+{{- end }}
+{{- $app := get $apps $v.app }}
 {{- $mode := $v.sandbox.mode }}
 {{- $table := include "openhands.modeTable" . | fromYaml }}
+{{- if eq $app.sandboxes "canvas.runtime" }}
+{{- /* dind is the default, so only another mode shows that someone chose one for the GUI server. */}}
+{{- if ne $mode "dind" }}
+{{- fail (printf "sandbox.mode: %s applies to the OpenHands GUI server (app: openhands); Canvas runs its agents per canvas.runtime (%s), so the mode would do nothing. Remove sandbox.mode." $mode $v.canvas.runtime) }}
+{{- end }}
+{{- $mode = $v.canvas.runtime }}
+{{- $table = include "openhands.canvasRuntimeTable" . | fromYaml }}
+{{- end }}
 {{- if not (hasKey $table $mode) }}
-{{- fail (printf "sandbox.mode: %q is not a sandbox mode; use one of %s." $mode (keys $table | sortAlpha | join ", ")) }}
+{{- fail (printf "%s: %q is not one of %s." $app.sandboxes $mode (keys $table | sortAlpha | join ", ")) }}
 {{- end }}
 {{- $p := deepCopy (get $table $mode) }}
+{{- $_ := set $p "app" $v.app }}
+{{- $_ := set $p "appContainer" $app.container }}
+{{- $_ := set $p "appEntryPort" $app.entryPort }}
+{{- $_ := set $p "appUid" (int $app.uid) }}
+{{- $_ := set $p "probePaths" $app.probePaths }}
+{{- $_ := set $p "unauthenticatedRoutes" $app.unauthenticatedRoutes }}
 {{- $generation := include "openhands.generation" . }}
 {{- $_ := set $p "mode" $mode }}
 {{- $_ := set $p "generation" $generation }}
@@ -200,7 +289,9 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- $_ := set $p "workspaceClaim" (and (eq $p.workspace "claim") $v.persistence.workspace.enabled) }}
 {{- if eq $p.workspaceMount "values" }}{{ $_ := set $p "workspaceMount" $v.persistence.workspace.mountPath }}{{ end }}
 {{- $ports := include "openhands.ports" . | fromYaml }}
-{{- $_ := set $p "appPort" (int (ternary $ports.appBehindGateway $ports.app $gateway)) }}
+{{- $_ := set $p "appPort" (int (ternary $ports.appBehindGateway (get $ports $app.port) $gateway)) }}
+{{- /* Where the sign-in proxy sends requests: the gateway's loopback router (which passes the app's paths on) or the app. */}}
+{{- $_ := set $p "proxyUpstreamPort" (int (ternary $ports.gateway $p.appPort $gateway)) }}
 {{- /* Where sandbox ports are, as the app and the gateway reach them: the daemon's published ports, or agent-server processes in the pod. */}}
 {{- $portHost := "" }}
 {{- if or (eq $p.docker "pod") (eq $p.sandboxPorts "agentServer") }}{{ $portHost = "127.0.0.1" }}

@@ -15,6 +15,8 @@ Each credential has roles (apiKey, clientId, ...) that name its keys.
   "llmApiKey" (dict "suffix" "llm-api-key" "existingSecret" $v.llm.apiKey.existingSecret "keys" (dict "apiKey" $v.llm.apiKey.key) "external" $es.llmApiKey "externalKeys" (dict "apiKey" $es.llmApiKey.secretKey) "remoteKeys" (dict "apiKey" $es.llmApiKey.remoteKey) "plaintextValue" $v.llm.apiKey.insecurePlaintextValue "plaintext" (dict "name" (include "openhands.suffixedName" (list . "llm")) "keys" (dict "apiKey" "api-key")))
   "jwtSecret" (dict "suffix" "jwt-secret" "existingSecret" $v.openhands.jwtSecret.existingSecret "keys" (dict "secret" $v.openhands.jwtSecret.key) "external" $es.jwtSecret "externalKeys" (dict "secret" $es.jwtSecret.secretKey) "remoteKeys" (dict "secret" $es.jwtSecret.remoteKey))
   "oauth2Proxy" (dict "suffix" "oauth2-proxy" "existingSecret" $v.auth.oauth2Proxy.existingSecret "keys" $oauth2 "external" $es.oauth2Proxy "externalKeys" $oauth2 "remoteKeys" (dict "clientId" $es.oauth2Proxy.clientIdRemoteKey "clientSecret" $es.oauth2Proxy.clientSecretRemoteKey "cookieSecret" $es.oauth2Proxy.cookieSecretRemoteKey))
+  "canvasSessionKey" (dict "suffix" "canvas-session-key" "existingSecret" $v.canvas.sessionKey.existingSecret "keys" (dict "key" $v.canvas.sessionKey.key) "external" $es.canvasSessionKey "externalKeys" (dict "key" $es.canvasSessionKey.secretKey) "remoteKeys" (dict "key" $es.canvasSessionKey.remoteKey))
+  "canvasSecretKey" (dict "suffix" "canvas-secret-key" "existingSecret" $v.canvas.secretKey.existingSecret "keys" (dict "key" $v.canvas.secretKey.key) "external" $es.canvasSecretKey "externalKeys" (dict "key" $es.canvasSecretKey.secretKey) "remoteKeys" (dict "key" $es.canvasSecretKey.remoteKey))
   "awsCredentials" (dict "suffix" "aws-credentials" "existingSecret" $v.llm.bedrock.existingSecret "keys" $aws "external" $es.awsCredentials "externalKeys" $aws "remoteKeys" (dict "accessKeyId" $es.awsCredentials.accessKeyIdRemoteKey "secretAccessKey" $es.awsCredentials.secretAccessKeyRemoteKey))
 }}
 {{- toYaml $credentials }}
@@ -22,7 +24,7 @@ Each credential has roles (apiKey, clientId, ...) that name its keys.
 
 {{/* The order ExternalSecrets render in. */}}
 {{- define "openhands.credentialOrder" -}}
-{{- list "tunnelToken" "llmApiKey" "jwtSecret" "oauth2Proxy" "awsCredentials" | toJson }}
+{{- list "tunnelToken" "llmApiKey" "jwtSecret" "oauth2Proxy" "awsCredentials" "canvasSessionKey" "canvasSecretKey" | toJson }}
 {{- end }}
 
 {{/*

@@ -109,6 +109,11 @@ const cases: BadValues[] = [
     key: "openhands.securityContext.runAsUser",
     message: "openhands.securityContext.runAsUser: sandbox mode dind starts the app through the image's entrypoint, which must run as root",
   },
+  { file: "unknown-app", key: "app" },
+  { file: "canvas-docker-runtime", key: "canvas.runtime" },
+  { file: "canvas-without-session-key", key: "canvas.sessionKey.existingSecret" },
+  { file: "canvas-with-gui-llm", key: "llm.model", message: "llm.model: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it." },
+  { file: "canvas-secret-key-on-emptydir", key: "canvas.secretKey.existingSecret" },
   // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
   ...renamedCases(),
 ];

@@ -94,6 +94,22 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
       },
     },
   },
+  { name: "Canvas with every container field", on: "canvas", values: { canvas: { resources: everyResource, securityContext: everySecurityField } } },
+  {
+    name: "External Secrets for the Canvas keys",
+    on: "canvas",
+    values: {
+      canvas: { sessionKey: { existingSecret: "" }, secretKey: { existingSecret: "" } },
+      externalSecrets: {
+        enabled: true,
+        storeRef: { name: "vault", kind: "ClusterSecretStore" },
+        secrets: {
+          canvasSessionKey: { enabled: true, targetName: "canvas-session", secretKey: "session", remoteKey: "canvas/session", property: "value" },
+          canvasSecretKey: { enabled: true, targetName: "canvas-secret", secretKey: "secret", remoteKey: "canvas/secret", property: "value" },
+        },
+      },
+    },
+  },
   { name: "tunnel with every resource", on: "tunnel", values: { tunnel: { resources: everyResource } } },
   { name: "docker cleanup with every resource", on: "dind-cleanup", values: { dockerCleanup: { resources: everyResource } } },
 ];

@@ -196,7 +196,8 @@ describe("numbers", () => {
     expect(manifest).not.toMatch(/\d\.\d+e\+\d+/);
     expect(serverDeployment(objects).spec.template.spec.terminationGracePeriodSeconds).toBe(1234567);
     for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
-      const app = serverDeployment(objects).spec.template.spec.containers.find((c) => c.name === "openhands") as any;
+      // The app container: the GUI server's, or Canvas' (app: canvas).
+      const app = serverDeployment(objects).spec.template.spec.containers.find((c) => c.name === "openhands" || c.name === "canvas") as any;
       if (app[probe]) expect(app[probe].periodSeconds).toBe(1234567);
     }
   });

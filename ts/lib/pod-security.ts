@@ -87,4 +87,6 @@ export const documentedLevel: Record<string, Level> = {
   remoteDocker: "restricted",
   kubernetes: "restricted",
   hostDocker: "privileged",
+  // Agent Canvas (app: canvas), by canvas.runtime.
+  "canvas:local": "restricted",
 };

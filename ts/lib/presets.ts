@@ -47,6 +47,8 @@ export async function renderPreset(name: string): Promise<K8sObject[]> {
 /** The Pod Security level the chart documents for a preset's sandbox mode (Sysbox counts apart). */
 export function presetLevel(preset: Preset): Level {
   const files = ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
+  const app = files.reduce((a, v) => v?.app ?? a, "openhands");
+  if (app === "canvas") return documentedLevel[`canvas:${files.reduce((r, v) => v?.canvas?.runtime ?? r, "local")}`];
   const mode = files.reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
   const sysbox = files.reduce((on, v) => v?.dind?.sysbox?.enabled ?? on, false);
   return documentedLevel[mode === "dind" && sysbox ? "dind+sysbox" : mode];

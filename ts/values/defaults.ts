@@ -6,6 +6,7 @@ export const defaults: Values = {
   global: {
     imageRegistry: "",
   },
+  app: "openhands",
   openhands: {
     image: {
       registry: "docker.openhands.dev",
@@ -44,6 +45,86 @@ export const defaults: Values = {
         periodSeconds: 10,
         timeoutSeconds: 5,
         failureThreshold: 30,
+      },
+      liveness: {
+        enabled: true,
+        initialDelaySeconds: 0,
+        periodSeconds: 20,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+      readiness: {
+        enabled: true,
+        initialDelaySeconds: 0,
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+    },
+  },
+  canvas: {
+    image: {
+      registry: "ghcr.io",
+      repository: "openhands/agent-canvas",
+      tag: "1.20.0",
+      digest: "",
+      pullPolicy: "IfNotPresent",
+    },
+    runtime: "local",
+    sessionKey: {
+      existingSecret: "",
+      key: "session-api-key",
+    },
+    secretKey: {
+      existingSecret: "",
+      key: "secret-key",
+    },
+    telemetry: {
+      enabled: false,
+    },
+    persistence: {
+      enabled: true,
+      existingClaim: "",
+      storageClass: "",
+      accessModes: [
+        "ReadWriteOnce",
+      ],
+      size: "5Gi",
+      annotations: {},
+      volumeName: "",
+      selector: {},
+      dataSource: {},
+    },
+    projects: {
+      enabled: true,
+      existingClaim: "",
+      storageClass: "",
+      accessModes: [
+        "ReadWriteOnce",
+      ],
+      size: "20Gi",
+      annotations: {},
+      volumeName: "",
+      selector: {},
+      dataSource: {},
+    },
+    resources: {
+      requests: {
+        cpu: "500m",
+        memory: "1Gi",
+      },
+      limits: {
+        memory: "4Gi",
+      },
+    },
+    securityContext: {},
+    probes: {
+      startup: {
+        enabled: true,
+        initialDelaySeconds: 5,
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 60,
       },
       liveness: {
         enabled: true,
@@ -434,6 +515,20 @@ export const defaults: Values = {
         enabled: false,
         targetName: "openhands-jwt",
         secretKey: "jwt-secret",
+        remoteKey: "",
+        property: "",
+      },
+      canvasSessionKey: {
+        enabled: false,
+        targetName: "canvas-session-key",
+        secretKey: "session-api-key",
+        remoteKey: "",
+        property: "",
+      },
+      canvasSecretKey: {
+        enabled: false,
+        targetName: "canvas-secret-key",
+        secretKey: "secret-key",
         remoteKey: "",
         property: "",
       },

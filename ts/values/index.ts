@@ -6,8 +6,10 @@ import type { LLM, Tunnel } from "./llm.ts";
 import type { DockerCleanup, ExternalSecrets } from "./operations.ts";
 import type { Image, KubernetesObject, Labels, Persistence, PodSecurityContext, StringMap } from "./common.ts";
 import type { OpenHands } from "./openhands.ts";
+import type { Canvas } from "./canvas.ts";
 
 export type * from "./auth.ts";
+export type * from "./canvas.ts";
 export type * from "./common.ts";
 export type * from "./exposure.ts";
 export type * from "./llm.ts";
@@ -20,8 +22,16 @@ export interface Values {
   /** Values shared with parent and sibling charts when this one is a dependency. */
   global?: Global;
 
+  /**
+   * The app the chart runs: `openhands`, the OpenHands GUI server (`openhands.*`, sandboxes
+   * per `sandbox.mode`), or `canvas`, Agent Canvas (`canvas.*`). Each keeps its state on its
+   * own claim; switching leaves the other's claim in place. See docs/canvas.md.
+   */
+  app: "openhands" | "canvas";
   /** The OpenHands server. */
   openhands: OpenHands;
+  /** Agent Canvas (`app: canvas`). */
+  canvas: Canvas;
   /** The LLM OpenHands starts with. */
   llm: LLM;
 

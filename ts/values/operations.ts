@@ -87,6 +87,10 @@ export interface ExternalSecretSet {
   llmApiKey: ExternalSecretEntry;
   /** The session key (`openhands.jwtSecret`). */
   jwtSecret: ExternalSecretEntry;
+  /** The Canvas session key (`canvas.sessionKey`). */
+  canvasSessionKey: ExternalSecretEntry;
+  /** The Canvas secret key (`canvas.secretKey`). */
+  canvasSecretKey: ExternalSecretEntry;
   /** oauth2-proxy's client ID, client secret and cookie secret (`auth.oauth2Proxy`), in the keys `auth.oauth2Proxy.secretKeys` names. */
   oauth2Proxy: ExternalOAuth2ProxySecrets;
 }

@@ -1,0 +1,151 @@
+{{/*
+Agent Canvas (app: canvas): its container, environment, volumes and refusals. The profile's
+app fields (templates/_profile.tpl) decide its port, uid and probes; exposure, sign-in and
+the NetworkPolicy are the chart's own, as for the GUI server.
+*/}}
+
+{{/* Where Canvas keeps its state and projects: fixed by its entrypoint and its UI. */}}
+{{- define "openhands.canvas.paths" -}}
+state: /home/openhands/.openhands
+home: /home/openhands
+projects: /projects
+{{- end }}
+
+{{/* True when the Service targets Canvas' key-free entry (no sign-in proxy in front of its own port). */}}
+{{- define "openhands.canvas.publicEntry" -}}
+{{- if eq (include "openhands.serviceTargetPort" .) "public" }}true{{ end }}
+{{- end }}
+
+{{/*
+Canvas' environment (a YAML list of EnvVar entries). Both keys come from Secrets only. The
+session key is set as OH_SESSION_API_KEYS_0 itself: with only LOCAL_BACKEND_API_KEY some
+Canvas releases leave the agent server without a key.
+*/}}
+{{- define "openhands.canvas.env" -}}
+{{- $c := .Values.canvas }}
+{{- $paths := include "openhands.canvas.paths" . | fromYaml }}
+{{- $env := dict }}
+{{- /* The entrypoint derives every state path from HOME, and the UI offers /projects only when HOME is this. */}}
+{{- $_ := set $env "HOME" $paths.home }}
+{{- /*
+The agent server merges a JSON file under its OH_* variables, by default
+workspace/openhands_agent_server_config.json below the working directory, which agents can
+write: point it at a path that can never exist.
+*/}}
+{{- $_ := set $env "OPENHANDS_AGENT_SERVER_CONFIG_PATH" "/dev/null/openhands_agent_server_config.json" }}
+{{- if include "openhands.canvas.publicEntry" . }}
+{{- /* A second Node server that never writes the key into its pages: the page asks for it. */}}
+{{- $_ := set $env "PUBLIC_MODE_PORT" (include "openhands.port" (list . "canvasPublic")) }}
+{{- end }}
+{{- if not $c.telemetry.enabled }}
+{{- /* The page's PostHog, the agent server's, the automation service's. */}}
+{{- $_ := set $env "AGENT_CANVAS_DISABLE_TELEMETRY" "1" }}
+{{- $_ := set $env "DO_NOT_TRACK" "1" }}
+{{- $_ := set $env "VITE_DO_NOT_TRACK" "1" }}
+{{- end }}
+{{- $entries := include "openhands.envList" $env | fromYamlArray }}
+{{- $session := include "openhands.secretRef" (list . "canvasSessionKey") | fromYaml }}
+{{- if $session.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "OH_SESSION_API_KEYS_0" $session "key") | fromYaml) }}{{ end }}
+{{- $secret := include "openhands.secretRef" (list . "canvasSecretKey") | fromYaml }}
+{{- if $secret.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "OH_SECRET_KEY" $secret "key") | fromYaml) }}{{ end }}
+{{- toYaml $entries }}
+{{- end }}
+
+{{/* The Canvas container. */}}
+{{- define "openhands.canvasContainer" -}}
+{{- $c := .Values.canvas -}}
+{{- $p := include "openhands.profile" . | fromYaml -}}
+{{- $paths := include "openhands.canvas.paths" . | fromYaml -}}
+- name: {{ $p.appContainer }}
+  image: {{ include "openhands.imageRef" (list $c.image $c.image.tag $) | quote }}
+  imagePullPolicy: {{ $c.image.pullPolicy | quote }}
+  # The UI starts conversations without a chosen folder in workspace/project, relative to here.
+  workingDir: {{ $paths.projects | quote }}
+  ports:
+    - name: http
+      containerPort: {{ $p.appPort }}
+      protocol: TCP
+    {{- if include "openhands.canvas.publicEntry" . }}
+    - name: public
+      containerPort: {{ include "openhands.port" (list . "canvasPublic") }}
+      protocol: TCP
+    {{- end }}
+  env:
+    {{- include "openhands.canvas.env" . | nindent 4 }}
+  {{- range $probe := list "startup" "liveness" "readiness" }}
+  {{- $values := get $c.probes $probe }}
+  {{- if $values.enabled }}
+  {{ $probe }}Probe:
+    {{- /* Readiness follows the port the Service sends browsers to: the entrypoint watches only port 8000's server. */}}
+    {{- $port := ternary "public" "http" (and (eq $probe "readiness") (eq (include "openhands.canvas.publicEntry" $) "true")) }}
+    {{- include "openhands.httpProbe" (list $values (get $p.probePaths $probe) $port) | nindent 4 }}
+  {{- end }}
+  {{- end }}
+  {{- with $c.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with include "openhands.appSecurityContext" . | fromYaml }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  volumeMounts:
+    - name: canvas-state
+      mountPath: {{ $paths.state | quote }}
+    - name: canvas-projects
+      mountPath: {{ $paths.projects | quote }}
+{{- end }}
+
+{{/* Canvas' volumes in the pod: its own claims, never the GUI server's. */}}
+{{- define "openhands.canvasVolumes" -}}
+{{- range list (list "canvas-state" .Values.canvas.persistence) (list "canvas-projects" .Values.canvas.projects) }}
+{{- $name := index . 0 }}{{- $persistence := index . 1 }}
+- name: {{ $name }}
+  {{- if $persistence.enabled }}
+  persistentVolumeClaim:
+    claimName: {{ include "openhands.claimName" (list $ $persistence $name) | quote }}
+  {{- else }}
+  emptyDir: {}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Refusals for app canvas: values of the GUI server that Canvas would silently ignore, and a
+session or secret key that would be lost or unknowable.
+*/}}
+{{- define "openhands.preflight.canvas" -}}
+{{- $v := .Values }}
+{{- if eq (include "openhands.profile" . | fromYaml).app "canvas" }}
+{{- $ignored := dict
+  "openhands.env" $v.openhands.env
+  "openhands.extraEnv" $v.openhands.extraEnv
+  "openhands.extraEnvFrom" $v.openhands.extraEnvFrom
+  "openhands.extraVolumes" $v.openhands.extraVolumes
+  "openhands.extraVolumeMounts" $v.openhands.extraVolumeMounts
+  "openhands.jwtSecret.existingSecret" $v.openhands.jwtSecret.existingSecret
+  "externalSecrets.secrets.jwtSecret.enabled" $v.externalSecrets.secrets.jwtSecret.enabled
+  "sandbox.env" $v.sandbox.env
+  "dockerCleanup.enabled" $v.dockerCleanup.enabled
+  "llm.model" $v.llm.model
+  "llm.apiKey.existingSecret" $v.llm.apiKey.existingSecret
+  "llm.apiKey.insecurePlaintextValue" $v.llm.apiKey.insecurePlaintextValue
+  "llm.bedrock.enabled" $v.llm.bedrock.enabled
+  "externalSecrets.secrets.llmApiKey.enabled" $v.externalSecrets.secrets.llmApiKey.enabled
+  "externalSecrets.secrets.awsCredentials.enabled" $v.externalSecrets.secrets.awsCredentials.enabled }}
+{{- range $key := keys $ignored | sortAlpha }}
+{{- if get $ignored $key }}
+{{- fail (printf "%s: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it. Remove it; Canvas keeps its LLM profiles in its own settings (docs/canvas.md)." $key) }}
+{{- end }}
+{{- end }}
+{{- if not (or $v.canvas.image.tag $v.canvas.image.digest) }}
+{{- fail "canvas.image.tag: empty, and canvas.image.digest too, so there is no Canvas image to run. Set a tag (the chart is checked against 1.20.0) or a digest." }}
+{{- end }}
+{{- if and (include "openhands.canvas.publicEntry" .) (not (include "openhands.hasSecret" (list . "canvasSessionKey"))) }}
+{{- fail (printf "canvas.sessionKey.existingSecret: with auth.mode %s the Service sends browsers to Canvas' key-free entry, where users paste the session key, so it must come from a Secret you can read (or externalSecrets.secrets.canvasSessionKey). Canvas 1.20.0 writes the key into every page of its own port, which only auth.mode oauth2Proxy guards." $v.auth.mode) }}
+{{- end }}
+{{- if and (not $v.canvas.persistence.enabled) (not (include "openhands.hasSecret" (list . "canvasSecretKey"))) }}
+{{- fail "canvas.secretKey.existingSecret: canvas.persistence.enabled is false, so the key Canvas generates to encrypt stored secrets would be lost with every pod and what it stored would become unreadable. Name a Secret holding the key (or externalSecrets.secrets.canvasSecretKey), or turn persistence on." }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,77 @@
+import type { ContainerSecurityContext, Image, Persistence, Probe, Resources } from "./common.ts";
+import type { SecretKeyReference } from "./openhands.ts";
+
+/**
+ * Agent Canvas (`app: canvas`), OpenHands' all-in-one app: the agent server, the automation
+ * service and the UI behind one Node server on port 8000, running as uid 10001. See
+ * docs/canvas.md.
+ */
+export interface Canvas {
+  /** The Canvas image. The chart is verified against the tag below; another tag may change the environment contract. */
+  image: Image;
+  /**
+   * Where agents run. `local`: in the Canvas container itself (the pod is the sandbox, Pod
+   * Security `restricted`). The Docker runtime (one container per conversation) is not yet
+   * supported by the chart.
+   */
+  runtime: "local";
+  /**
+   * The session key every API call and websocket carries (`X-Session-API-Key`, set as
+   * `OH_SESSION_API_KEYS_0`). Canvas 1.20.0 writes this key into every page its port 8000
+   * serves, so the chart sends browsers there only through `auth.mode: oauth2Proxy`; with any
+   * other mode the Service targets Canvas' key-free entry and users paste the key, which then
+   * must come from a Secret (refused otherwise). Without it Canvas generates one on its state
+   * volume. External Secrets can fill it (`externalSecrets.secrets.canvasSessionKey`).
+   */
+  sessionKey: SecretKeyReference;
+  /**
+   * The key that encrypts stored settings, LLM profiles and secrets (`OH_SECRET_KEY`).
+   * Without it Canvas generates one on its state volume (refused when that volume is an
+   * emptyDir). Set it at first install: changing it makes what was stored unreadable.
+   * External Secrets can fill it (`externalSecrets.secrets.canvasSecretKey`).
+   */
+  secretKey: SecretKeyReference;
+  /** Usage analytics Canvas sends to OpenHands (PostHog), from the page and the server. */
+  telemetry: CanvasTelemetry;
+  /**
+   * Canvas' state at `/home/openhands/.openhands` (the only place its entrypoint keeps it):
+   * settings, LLM profiles, encrypted secrets, conversations, the automation database. Its own
+   * claim: the GUI server's is never used or changed.
+   */
+  persistence: Persistence;
+  /**
+   * The projects directory `/projects` (the UI's folder picker opens there), also Canvas'
+   * working directory, so a conversation started without a folder keeps its files here
+   * (`/projects/workspace/project`) rather than on the container's own filesystem.
+   */
+  projects: Persistence;
+  /** CPU and memory of the Canvas container. */
+  resources?: Resources;
+  /**
+   * Security settings of the Canvas container, merged over the chart's (uid and gid 10001,
+   * no privilege escalation, every capability dropped).
+   */
+  securityContext?: ContainerSecurityContext;
+  /** Probes on Canvas' unauthenticated `/alive` (liveness) and `/ready` (startup, readiness), port 8000. */
+  probes: CanvasProbes;
+}
+
+/** Canvas telemetry. */
+export interface CanvasTelemetry {
+  /**
+   * Let Canvas send usage analytics. Off sets `AGENT_CANVAS_DISABLE_TELEMETRY=1` (the page's
+   * PostHog), `DO_NOT_TRACK=1` (the agent server's) and `VITE_DO_NOT_TRACK=1` (the automation
+   * service's).
+   */
+  enabled: boolean;
+}
+
+/** The three probes of the Canvas container. */
+export interface CanvasProbes {
+  /** Waits for the first start (database migration, tool preload) on `/ready`. */
+  startup: Probe;
+  /** Restarts the container when `/alive` stops answering. */
+  liveness: Probe;
+  /** Takes the pod out of the Service while `/ready` does not answer. */
+  readiness: Probe;
+}
