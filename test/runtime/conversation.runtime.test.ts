@@ -23,7 +23,7 @@ import type { WebSocket } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
-import { presetLevel, presets } from "../../ts/lib/presets.ts";
+import { presetLevel, presets, presetSandboxMode } from "../../ts/lib/presets.ts";
 import type { Deployment } from "../../ts/lib/workload.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
@@ -33,6 +33,8 @@ import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts"
 import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
+import { netnsPath, nodeName, stateDir as nodeStateDir } from "../../ts/runtime/node/layout.ts";
+import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
@@ -44,6 +46,8 @@ import { recordPreset } from "./report.ts";
 interface ConversationPreset {
   /** A preset of ts/lib/presets.ts (`default` or a ci/<name>-values.yaml). */
   preset: string;
+  /** Names the run when one preset runs more than once (default: the preset's name). */
+  variant?: string;
   /** Extra `--set` pairs for this run; `{issuer}` becomes the local OIDC issuer's URL. */
   set?: string[];
 }
@@ -62,11 +66,14 @@ export const conversationPresets: ConversationPreset[] = [
   { preset: "default" },
   { preset: "oauth2-proxy", set: ["auth.oauth2Proxy.oidcIssuerUrl={issuer}"] },
   { preset: "v1-dind-gateway", set: ["auth.oauth2Proxy.oidcIssuerUrl={issuer}", ...trustTheStandInCa] },
+  // The node's own Docker daemon, with the app in its own network namespace and on the node's.
+  { preset: "v1-host-docker" },
+  { preset: "v1-host-docker", variant: "v1-host-docker-host-network", set: ["sandbox.hostDocker.hostNetwork=true"] },
 ];
 
 const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
 const selected = requested?.includes("all") ? undefined : requested;
-const presetsToRun = selected ? conversationPresets.filter((p) => selected.includes(p.preset)) : conversationPresets;
+const presetsToRun = selected ? conversationPresets.filter((p) => selected.includes(p.variant ?? p.preset)) : conversationPresets;
 
 const suite = "conversation (real images)";
 /** The port `kubectl port-forward service/... 3000:3000` gives the user; sandbox URLs carry it. */
@@ -119,10 +126,13 @@ function throughIngress(standIn: IngressStandIn, host: string, pathname: string)
   });
 }
 
-describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: name, set = [] }) => {
-  const preset = presets.find((p) => p.name === name);
-  if (!preset) throw new Error(`conversationPresets names ${name}, which is not a preset`);
-  if (heldBy[name] !== "conversation") throw new Error(`conversationPresets names ${name}; test/runtime/coverage.ts must say the conversation suite holds it`);
+describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))("preset $name holds a conversation", ({ preset: presetName, name, set = [] }) => {
+  const preset = presets.find((p) => p.name === presetName);
+  if (!preset) throw new Error(`conversationPresets names ${presetName}, which is not a preset`);
+  if (heldBy[presetName] !== "conversation") throw new Error(`conversationPresets names ${presetName}; test/runtime/coverage.ts must say the conversation suite holds it`);
+  // Sandbox mode hostDocker: sandboxes are containers of a Docker daemon in the node's network
+  // namespace, whose socket the pod mounts; otherwise of the pod's DinD sidecar.
+  const onNodeDaemon = presetSandboxMode(preset) === "hostDocker";
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
@@ -143,6 +153,8 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
   /** The Ingress's wildcard sandbox domain (host routing), if any. */
   let sandboxDomain: string | undefined;
   let dockerDataPersists = false;
+  /** The node's own Docker daemon (hostDocker), in the node's network namespace. */
+  let nodeDaemon: DockerDaemon | undefined;
   let conversationId = "";
   const frames: { url: string; payload: string }[] = [];
   let repliesSoFar = 0;
@@ -249,11 +261,17 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
       stop = true;
     }
   };
-  /** The sandbox containers of the pod's Docker daemon with their last log lines, and the app's log. */
+  /** Runs a shell script beside the sandboxes' Docker daemon: in the pod's dind container, or on the node for hostDocker. */
+  const besideDaemon = async (script: string, options: { reject?: boolean; timeout?: number } = {}) => {
+    if (onNodeDaemon) return execa("sh", ["-c", script], { env: { ...process.env, DOCKER_HOST: nodeDaemon!.host }, reject: options.reject ?? true, timeout: options.timeout });
+    const [pod] = await pods();
+    return k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], options);
+  };
+  /** The sandbox containers of the Docker daemon with their last log lines, and the app's log. */
   const sandboxDiagnostics = async () => {
     const [pod] = await pods().catch(() => [] as string[]);
     if (!pod) return "no pod";
-    const inDind = (script: string) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { reject: false, timeout: 30_000 });
+    const inDind = (script: string) => besideDaemon(script, { reject: false, timeout: 30_000 });
     const { stdout: containers } = await inDind("docker ps -a; for c in $(docker ps -aq); do echo \"--- $c\"; docker logs --tail 40 $c 2>&1; done");
     // The app's whole log goes to its own file; here only its lines that are not SQL statements.
     const { stdout: appLog } = await k(["logs", "-n", namespace, pod, "-c", "openhands"], { reject: false });
@@ -270,6 +288,13 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
   /** The agent-server image in the (new) pod's daemon: kept on the docker-data claim, or loaded as a registry pull would bring it. */
   const ensureSandboxImage = async (pod: string, when: string) => {
     const agentServer = imageOf("agent-server");
+    if (onNodeDaemon) {
+      // The node's daemon outlives the pod, with its images and sandbox containers.
+      const listed = await besideDaemon("docker image ls --format '{{.Repository}}:{{.Tag}}'");
+      expect(listed.stdout.split("\n"), `${when}: the node's daemon keeps ${agentServer.ref}`).toContain(agentServer.ref);
+      entry.notes.push(`${when}: sandbox image kept by the node's daemon`);
+      return;
+    }
     const { stdout } = await eventually(
       () => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], { reject: false }),
       (r) => r.exitCode === 0,
@@ -330,8 +355,22 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     // The issuer reads its client list on each request; the client is added once the redirect URL is rendered.
     const clients: OidcClient[] = [];
     if (needsIssuer) issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
+    if (onNodeDaemon) {
+      nodeDaemon = await startDockerDaemon("node", { netns: netnsPath });
+      // Its data root is kept between runs (images load once); sandboxes of earlier runs are not.
+      await besideDaemon("ids=$(docker ps -aq); [ -z \"$ids\" ] || docker rm -f $ids");
+    }
+    // hostDocker: the daemon's socket, the node's address and name, and a node directory for projects.
+    const nodeDaemonArgs = onNodeDaemon
+      ? [
+          `sandbox.hostDocker.socketPath=${nodeDaemon!.socket}`,
+          `sandbox.hostDocker.nodeAddress=${inject("nodeIp")}`,
+          `sandbox.hostDocker.workspaceHostPath=${path.join(nodeStateDir, `workspace-${release}`)}`,
+          `nodeSelector.kubernetes\\.io/hostname=${nodeName}`,
+        ]
+      : [];
     const setArgs = [
-      ...set.flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
+      ...[...nodeDaemonArgs, ...set].flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
       "--set", `llm.model=openai/${modelName}`,
       "--set", `llm.baseUrl=${llm.baseUrl}`,
       "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
@@ -381,6 +420,8 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     await issuer?.close();
     await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
     await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
+    // Uninstalling leaves the node daemon's sandboxes running, as on a real node.
+    if (nodeDaemon) await nodeDaemon.stop();
   });
 
   /** Runs a step and keeps its failure for the report. */
@@ -414,7 +455,7 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     expect(await pods()).toHaveLength(1);
   });
 
-  step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
+  if (!onNodeDaemon) step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
     const [pod] = await pods();
     // The chart's postStart writes the `docker pull` client's output into the container's log.
     const clientError = /^Error response from daemon: .*/m;
@@ -424,13 +465,35 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     expect(restarts).toBe("0");
   });
 
-  step("loads the agent-server image into the pod's Docker daemon", async () => {
-    const [pod] = await pods();
-    const agentServer = imageOf("agent-server");
-    await loadIntoPodDocker(agentServer.tar, { namespace, name: pod, container: "dind" });
-    const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
-    expect(stdout.split("\n")).toContain(agentServer.ref);
-  });
+  if (!onNodeDaemon)
+    step("loads the agent-server image into the pod's Docker daemon", async () => {
+      const [pod] = await pods();
+      const agentServer = imageOf("agent-server");
+      await loadIntoPodDocker(agentServer.tar, { namespace, name: pod, container: "dind" });
+      const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
+      expect(stdout.split("\n")).toContain(agentServer.ref);
+    });
+
+  if (onNodeDaemon)
+    step("mounts the node daemon's socket and publishes the app's port on the node's Docker bridge only (or runs on the node's network)", async () => {
+      const agentServer = imageOf("agent-server");
+      await nodeDaemon!.load(agentServer.tar, agentServer.ref);
+      expect((await besideDaemon("docker image ls --format '{{.Repository}}:{{.Tag}}'")).stdout.split("\n")).toContain(agentServer.ref);
+      const [pod] = await pods();
+      // The app talks to the node's daemon through the mounted socket.
+      const info = await k(["exec", "-n", namespace, pod, "-c", "openhands", "--", "python3", "-c", "import docker; print(docker.from_env().info()['Name'])"]);
+      expect(info.stdout.trim(), "the daemon the app's Docker client reaches").toBe((await besideDaemon("docker info --format '{{.Name}}'")).stdout.trim());
+      const bridge = (await besideDaemon("docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}'")).stdout.trim();
+      const hostNetwork = (await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={.spec.hostNetwork}"])).stdout === "true";
+      // A sandbox's view: host.docker.internal (the bridge) answers on 3000 with the app's /health.
+      const fromSandboxNetwork = await besideDaemon(`docker run --rm --add-host host.docker.internal:host-gateway --entrypoint python3 ${agentServer.ref} -c "import urllib.request; print(urllib.request.urlopen('http://host.docker.internal:3000/health', timeout=10).status)"`, { reject: false, timeout: 120_000 });
+      expect(fromSandboxNetwork.stdout.trim(), `host.docker.internal:3000 from a container of the node's daemon (bridge ${bridge}): ${fromSandboxNetwork.stderr.slice(-300)}`).toBe("200");
+      // The node's own address does not carry the app's port without host networking.
+      const onNodeAddress = await fetch(`http://${inject("nodeIp")}:3000/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+      if (hostNetwork) expect(onNodeAddress, "hostNetwork: the app answers on the node's address").toBe(200);
+      else expect(onNodeAddress, `without hostNetwork the app's port is on ${bridge} only, not on the node's address`).toBe(0);
+      entry.notes.push(`node daemon: bridge ${bridge}, hostNetwork ${hostNetwork}, app on node address: ${onNodeAddress || "refused"}`);
+    });
 
   step("serves the UI at the release's entry point (signing in where oauth2-proxy is on) with the seeded LLM settings", async () => {
     await connect();
@@ -480,6 +543,7 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     // Over the sandbox URL the app hands out: through the page's host and the gateway, or a sandbox host.
     const socketHost = new URL(socketUrl).hostname;
     if (sandboxDomain) expect(socketHost.endsWith(`.${sandboxDomain}`), socketUrl).toBe(true);
+    else if (onNodeDaemon) expect(socketHost, "hostDocker: straight to the port the node's daemon published").toBe(inject("nodeIp"));
     else expect(socketHost).toBe(new URL(appUrl).hostname);
     const chats = llm.chatRequests();
     expect(chats.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
@@ -501,7 +565,7 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     const shared = (app.env ?? []).find((e) => e.name === "SANDBOX_VOLUMES")?.value?.split(":")[0];
     expect(shared, "SANDBOX_VOLUMES names the shared workspace").toBeTruthy();
     const [pod] = await pods();
-    const inDind = async (script: string) => (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { timeout: 60_000 })).stdout;
+    const inDind = async (script: string) => (await besideDaemon(script, { timeout: 60_000 })).stdout;
     const sandboxes = (await inDind("docker ps -q --filter name=oh-agent-server-")).split("\n").filter(Boolean);
     expect(sandboxes, "one running sandbox container").toHaveLength(1);
     const own = await inDind(`docker exec ${sandboxes[0]} ls -a /home/openhands/.agent-server/conversations /home/openhands/.agent-server`);
@@ -580,6 +644,19 @@ describe.each(presetsToRun)("preset $preset holds a conversation", ({ preset: na
     // The tab shows what the app handed out (the UI may put the page's host for localhost).
     expect(shown.url, shown.note).not.toBeNull();
     const vscodeUrl = new URL(shown.url!);
+    if (onNodeDaemon) {
+      // hostDocker: the node's address and the port its daemon published for the sandbox's VS Code.
+      expect(vscodeUrl.hostname).toBe(inject("nodeIp"));
+      expect(vscodeUrl.searchParams.get("tkn")).toBeTruthy();
+      expect(vscodeUrl.port).not.toBe(new URL(agent).port);
+      const sandbox = (await besideDaemon("docker ps -q --filter name=oh-agent-server-")).stdout.trim().split("\n")[0];
+      const published = (await besideDaemon(`docker port ${sandbox}`)).stdout;
+      expect(published, "the VS Code port is one the daemon publishes for the sandbox").toContain(`:${vscodeUrl.port}`);
+      expect(published).toContain(`:${new URL(agent).port}`);
+      const alive = await fetch(`${agent.replace(/\/$/, "")}/alive`, { signal: AbortSignal.timeout(10_000) });
+      expect(alive.status, "the agent server at its URL on the node's address").toBe(200);
+      return;
+    }
     if (sandboxDomain) {
       expect(vscodeUrl.hostname).toMatch(new RegExp(`^4\\d{4}\\.${sandboxDomain.replace(/\./g, "\\.")}$`));
     } else {

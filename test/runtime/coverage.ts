@@ -9,6 +9,7 @@ export const heldBy: Record<string, string> = {
   "oauth2-proxy": "conversation",
   "v1-dind-gateway": "conversation",
   "v1-process": "process-mode",
+  "v1-host-docker": "conversation",
   "dind-cleanup": "dind-cleanup",
 };
 

@@ -44,12 +44,19 @@ export async function renderPreset(name: string): Promise<K8sObject[]> {
   return (await render({ valuesFiles: [`ci/${name}-values.yaml`], apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects;
 }
 
+const presetValues = (preset: Preset) => ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
+
+/** The preset's `sandbox.mode`. */
+export function presetSandboxMode(preset: Preset): string {
+  return presetValues(preset).reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
+}
+
 /** The Pod Security level the chart documents for a preset's sandbox mode (Sysbox counts apart). */
 export function presetLevel(preset: Preset): Level {
-  const files = ["values.yaml", ...preset.valuesFiles].map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8")));
+  const files = presetValues(preset);
   const app = files.reduce((a, v) => v?.app ?? a, "openhands");
   if (app === "canvas") return documentedLevel[`canvas:${files.reduce((r, v) => v?.canvas?.runtime ?? r, "local")}`];
-  const mode = files.reduce((m, v) => v?.sandbox?.mode ?? m, "dind");
+  const mode = presetSandboxMode(preset);
   const sysbox = files.reduce((on, v) => v?.dind?.sysbox?.enabled ?? on, false);
   return documentedLevel[mode === "dind" && sysbox ? "dind+sysbox" : mode];
 }

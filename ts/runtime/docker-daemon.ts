@@ -1,5 +1,6 @@
 // A throwaway Docker daemon (Debian's docker.io) in its own network namespace, for checking
-// that the built images run. Nothing it starts is reachable from, or left on, the host.
+// that the built images run, or in the test node's namespace, as the node's own daemon that
+// `sandbox.mode: hostDocker` talks to. Nothing it starts is reachable from, or left on, the host.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +11,8 @@ import { ensureHostPackages, run } from "./image/host.ts";
 export interface DockerDaemon {
   /** DOCKER_HOST for this daemon. */
   host: string;
+  /** Its socket's path on the host. */
+  socket: string;
   /** Runs the Docker CLI against this daemon. */
   docker(args: string[], options?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
   /** Runs a command in the daemon's network namespace (where published ports are). */
@@ -21,26 +24,33 @@ export interface DockerDaemon {
 
 const dockerCli = "/usr/bin/docker";
 
-export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> {
+export interface DockerDaemonOptions {
+  /** A network namespace to join (its path, as /run/netns/<name>) instead of a new one of its own. */
+  netns?: string;
+}
+
+export async function startDockerDaemon(name = "images", options: DockerDaemonOptions = {}): Promise<DockerDaemon> {
   ensureHostPackages({ dockerd: "docker.io", unshare: "util-linux", nsenter: "util-linux", ip: "iproute2" });
   if (!existsSync(dockerCli)) throw new Error(`${dockerCli} (Debian's docker.io) is missing`);
   // Images stay loaded between runs; the runtime state is per process.
   const dataRoot = cacheDir("verify-docker", name);
-  const execRoot = `/run/openhands-chart-docker-${process.pid}`;
+  const execRoot = `/run/openhands-chart-docker-${name}-${process.pid}`;
   rmSync(execRoot, { recursive: true, force: true });
   mkdirSync(execRoot, { recursive: true });
   const socket = path.join(execRoot, "docker.sock");
   const pidfile = path.join(execRoot, "dockerd.pid");
   const logFile = path.join(dataRoot, "..", `${name}.dockerd.log`);
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}` };
-  // `unshare --net` rather than `ip netns exec`, which remounts /sys and hides the cgroup mounts.
+  // `unshare --net` / `nsenter --net` rather than `ip netns exec`, which remounts /sys and hides the cgroup mounts.
+  const namespace = options.netns ? ["nsenter", `--net=${options.netns}`, "--"] : ["unshare", "--net", "--fork", "--kill-child", "--"];
+  const loopback = options.netns ? "" : "ip link set lo up && ";
   const daemon: ChildProcess = spawn(
-    "unshare",
+    namespace[0],
     [
-      "--net", "--fork", "--kill-child", "--",
+      ...namespace.slice(1),
       "sh", "-c",
-      `ip link set lo up && exec dockerd --data-root "$1" --exec-root "$2" --pidfile "$3" --host "unix://$4" --cgroup-parent openhands-chart-images >>"$5" 2>&1`,
-      "sh", dataRoot, execRoot, pidfile, socket, logFile,
+      `${loopback}exec dockerd --data-root "$1" --exec-root "$2" --pidfile "$3" --host "unix://$4" --cgroup-parent "openhands-chart-$6" >>"$5" 2>&1`,
+      "sh", dataRoot, execRoot, pidfile, socket, logFile, name,
     ],
     { stdio: "ignore", detached: true },
   );
@@ -64,6 +74,7 @@ export async function startDockerDaemon(name = "images"): Promise<DockerDaemon> 
 
   return {
     host: env.DOCKER_HOST,
+    socket,
     docker,
     inNetns(command) {
       const r = spawnSync("nsenter", ["--net", "--target", String(dockerdPid()), "--", ...command], { encoding: "utf8" });
