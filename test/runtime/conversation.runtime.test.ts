@@ -34,7 +34,9 @@ import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../t
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { netnsPath, nodeName, stateDir as nodeStateDir } from "../../ts/runtime/node/layout.ts";
+import { inNode } from "../../ts/runtime/node/netns.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
+import { startRemoteMachine, type RemoteMachine } from "../../ts/runtime/node/remote-machine.ts";
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
@@ -69,6 +71,8 @@ export const conversationPresets: ConversationPreset[] = [
   // The node's own Docker daemon, with the app in its own network namespace and on the node's.
   { preset: "v1-host-docker" },
   { preset: "v1-host-docker", variant: "v1-host-docker-host-network", set: ["sandbox.hostDocker.hostNetwork=true"] },
+  // A daemon on another machine of the node's LAN, its sandboxes' webhooks through the callback NodePort.
+  { preset: "remote-docker" },
 ];
 
 const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
@@ -130,9 +134,13 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   const preset = presets.find((p) => p.name === presetName);
   if (!preset) throw new Error(`conversationPresets names ${presetName}, which is not a preset`);
   if (heldBy[presetName] !== "conversation") throw new Error(`conversationPresets names ${presetName}; test/runtime/coverage.ts must say the conversation suite holds it`);
-  // Sandbox mode hostDocker: sandboxes are containers of a Docker daemon in the node's network
-  // namespace, whose socket the pod mounts; otherwise of the pod's DinD sidecar.
-  const onNodeDaemon = presetSandboxMode(preset) === "hostDocker";
+  // Where the sandboxes' Docker daemon runs: the pod's DinD sidecar; for hostDocker the node's
+  // own daemon (in the node's network namespace, its socket mounted into the pod); for
+  // remoteDocker a daemon on another machine of the node's LAN, over TCP with TLS.
+  const mode = presetSandboxMode(preset);
+  const onNodeDaemon = mode === "hostDocker";
+  const onRemoteDaemon = mode === "remoteDocker";
+  const outsidePod = onNodeDaemon || onRemoteDaemon;
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
@@ -155,6 +163,9 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   let dockerDataPersists = false;
   /** The node's own Docker daemon (hostDocker), in the node's network namespace. */
   let nodeDaemon: DockerDaemon | undefined;
+  /** The other machine with its daemon (remoteDocker). */
+  let remote: RemoteMachine | undefined;
+  const outsideDaemon = () => nodeDaemon ?? remote!.daemon;
   let conversationId = "";
   const frames: { url: string; payload: string }[] = [];
   let repliesSoFar = 0;
@@ -261,9 +272,9 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       stop = true;
     }
   };
-  /** Runs a shell script beside the sandboxes' Docker daemon: in the pod's dind container, or on the node for hostDocker. */
+  /** Runs a shell script beside the sandboxes' Docker daemon: in the pod's dind container, or on this machine for a daemon outside the pod. */
   const besideDaemon = async (script: string, options: { reject?: boolean; timeout?: number } = {}) => {
-    if (onNodeDaemon) return execa("sh", ["-c", script], { env: { ...process.env, DOCKER_HOST: nodeDaemon!.host }, reject: options.reject ?? true, timeout: options.timeout });
+    if (outsidePod) return execa("sh", ["-c", script], { env: { ...process.env, DOCKER_HOST: outsideDaemon().host }, reject: options.reject ?? true, timeout: options.timeout });
     const [pod] = await pods();
     return k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], options);
   };
@@ -288,11 +299,11 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   /** The agent-server image in the (new) pod's daemon: kept on the docker-data claim, or loaded as a registry pull would bring it. */
   const ensureSandboxImage = async (pod: string, when: string) => {
     const agentServer = imageOf("agent-server");
-    if (onNodeDaemon) {
-      // The node's daemon outlives the pod, with its images and sandbox containers.
+    if (outsidePod) {
+      // A daemon outside the pod outlives it, with its images and sandbox containers.
       const listed = await besideDaemon("docker image ls --format '{{.Repository}}:{{.Tag}}'");
-      expect(listed.stdout.split("\n"), `${when}: the node's daemon keeps ${agentServer.ref}`).toContain(agentServer.ref);
-      entry.notes.push(`${when}: sandbox image kept by the node's daemon`);
+      expect(listed.stdout.split("\n"), `${when}: the daemon outside the pod keeps ${agentServer.ref}`).toContain(agentServer.ref);
+      entry.notes.push(`${when}: sandbox image kept by the daemon outside the pod`);
       return;
     }
     const { stdout } = await eventually(
@@ -355,11 +366,10 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     // The issuer reads its client list on each request; the client is added once the redirect URL is rendered.
     const clients: OidcClient[] = [];
     if (needsIssuer) issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
-    if (onNodeDaemon) {
-      nodeDaemon = await startDockerDaemon("node", { netns: netnsPath });
-      // Its data root is kept between runs (images load once); sandboxes of earlier runs are not.
-      await besideDaemon("ids=$(docker ps -aq); [ -z \"$ids\" ] || docker rm -f $ids");
-    }
+    if (onNodeDaemon) nodeDaemon = await startDockerDaemon("node", { netns: netnsPath });
+    if (onRemoteDaemon) remote = await startRemoteMachine();
+    // Its data root is kept between runs (images load once); sandboxes of earlier runs are not.
+    if (outsidePod) await besideDaemon("ids=$(docker ps -aq); [ -z \"$ids\" ] || docker rm -f $ids");
     // hostDocker: the daemon's socket, the node's address and name, and a node directory for projects.
     const nodeDaemonArgs = onNodeDaemon
       ? [
@@ -369,8 +379,18 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
           `nodeSelector.kubernetes\\.io/hostname=${nodeName}`,
         ]
       : [];
+    // remoteDocker: the other machine's daemon and published ports, a directory there for
+    // projects, and the node's address for the callback NodePort the preset names.
+    const remoteDaemonArgs = onRemoteDaemon
+      ? [
+          `sandbox.remoteDocker.host=${remote!.dockerHost}`,
+          `sandbox.remoteDocker.publishedHost=${remote!.ip}`,
+          `sandbox.remoteDocker.workspaceHostPath=${path.join(nodeStateDir, `workspace-${release}`)}`,
+          `sandbox.remoteDocker.callback.address=${inject("nodeIp")}`,
+        ]
+      : [];
     const setArgs = [
-      ...[...nodeDaemonArgs, ...set].flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
+      ...[...nodeDaemonArgs, ...remoteDaemonArgs, ...set].flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
       "--set", `llm.model=openai/${modelName}`,
       "--set", `llm.baseUrl=${llm.baseUrl}`,
       "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
@@ -420,8 +440,9 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     await issuer?.close();
     await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
     await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
-    // Uninstalling leaves the node daemon's sandboxes running, as on a real node.
+    // Uninstalling leaves a daemon's sandboxes outside the pod running, as on a real machine.
     if (nodeDaemon) await nodeDaemon.stop();
+    if (remote) await remote.stop();
   });
 
   /** Runs a step and keeps its failure for the report. */
@@ -447,6 +468,11 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     const secretRef = rendered.flatMap((o) => JSON.stringify(o).match(/"secretKeyRef":\{"name":"([^"]+)","key":"cookie-secret"\}/)?.slice(1) ?? [])[0];
     if (secretRef) await k(["create", "secret", "generic", secretRef, "-n", namespace, ...Object.entries(oauthClient).map(([key, v]) => `--from-literal=${key}=${v}`)]);
     if (cert) await k(["create", "configmap", "runtime-suite-ca", "-n", namespace, "--from-literal", `ca.crt=${cert.ca}`]);
+    // remoteDocker: the client certificate for the other machine's daemon, as sandbox.remoteDocker.tlsSecretName names it.
+    const tlsSecret = (getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.volumes ?? []).find((v) => v.name === "docker-tls") as { secret?: { secretName: string } } | undefined;
+    if (remote && tlsSecret?.secret) {
+      await k(["create", "secret", "generic", tlsSecret.secret.secretName, "-n", namespace, `--from-literal=ca.pem=${remote.tls.ca}`, `--from-literal=cert.pem=${remote.tls.client.cert}`, `--from-literal=key.pem=${remote.tls.client.key}`]);
+    }
     const installedAt = Date.now();
     const install = await helm(["install", release, ".", "-n", namespace, "--wait", "--timeout", "600s", ...values]);
     if (install.exitCode !== 0) throw new Error(`helm install failed after ${seconds(installedAt)}s:\n${install.all}\n${await diagnostics()}`);
@@ -455,7 +481,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     expect(await pods()).toHaveLength(1);
   });
 
-  if (!onNodeDaemon) step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
+  if (!outsidePod) step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
     const [pod] = await pods();
     // The chart's postStart writes the `docker pull` client's output into the container's log.
     const clientError = /^Error response from daemon: .*/m;
@@ -465,13 +491,47 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     expect(restarts).toBe("0");
   });
 
-  if (!onNodeDaemon)
+  if (!outsidePod)
     step("loads the agent-server image into the pod's Docker daemon", async () => {
       const [pod] = await pods();
       const agentServer = imageOf("agent-server");
       await loadIntoPodDocker(agentServer.tar, { namespace, name: pod, container: "dind" });
       const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
       expect(stdout.split("\n")).toContain(agentServer.ref);
+    });
+
+  if (onRemoteDaemon)
+    step("reaches the other machine's daemon over TLS; its containers reach the app's webhook routes on the callback Service and nothing else", async () => {
+      const agentServer = imageOf("agent-server");
+      await remote!.daemon.load(agentServer.tar, agentServer.ref);
+      const [pod] = await pods();
+      // The app's Docker client, with the Secret's client certificate, reaches the daemon at DOCKER_HOST.
+      const info = await k(["exec", "-n", namespace, pod, "-c", "openhands", "--", "python3", "-c", "import docker; print(docker.from_env().info()['Name'])"]);
+      expect(info.stdout.trim(), "the daemon the app's Docker client reaches").toBe((await besideDaemon("docker info --format '{{.Name}}'")).stdout.trim());
+      // Without the client certificate the daemon's TCP port refuses the request.
+      const anonymous = await besideDaemon(`docker run --rm --entrypoint python3 ${agentServer.ref} -c "import ssl, urllib.request; ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE; urllib.request.urlopen('https://${remote!.ip}:2376/info', context=ctx, timeout=10)"`, { reject: false, timeout: 120_000 });
+      expect(anonymous.exitCode, "the daemon answered a client without a certificate").not.toBe(0);
+      // A container of that daemon, as a sandbox sees the app: host.docker.internal is the callback address.
+      const env = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!.env ?? [];
+      const hostPort = env.find((e) => e.name === "OH_SANDBOX_HOST_PORT")?.value;
+      const extraHosts = JSON.parse(env.find((e) => e.name === "OH_SANDBOX_EXTRA_HOSTS")?.value ?? "{}") as Record<string, string>;
+      expect(extraHosts["host.docker.internal"], "OH_SANDBOX_EXTRA_HOSTS maps host.docker.internal to the callback address").toBe(inject("nodeIp"));
+      const probe = (method: string, pathname: string) =>
+        besideDaemon(
+          `docker run --rm --add-host host.docker.internal:${extraHosts["host.docker.internal"]} --entrypoint python3 ${agentServer.ref} -c "import urllib.request, urllib.error
+try:
+    r = urllib.request.urlopen(urllib.request.Request('http://host.docker.internal:${hostPort}${pathname}', method='${method}', data=b'{}' if '${method}' == 'POST' else None, headers={'content-type': 'application/json'}), timeout=10); print(r.status)
+except urllib.error.HTTPError as e:
+    print(e.code)"`,
+          { reject: false, timeout: 120_000 },
+        ).then((r) => Number(r.stdout.trim()) || 0);
+      // The webhook route reaches the app, which wants the sandbox's session key.
+      expect(await probe("POST", "/api/v1/webhooks/conversations"), "a webhook without the sandbox's key").toBe(401);
+      for (const pathname of ["/api/v1/settings", "/mcp/mcp", "/api/v1/webhooks/secrets", "/"]) {
+        const status = await probe("GET", pathname);
+        expect([403, 404], `${pathname} through the callback listener answered ${status}`).toContain(status);
+      }
+      entry.notes.push(`remote daemon ${remote!.dockerHost}; callback host.docker.internal -> ${extraHosts["host.docker.internal"]}:${hostPort}`);
     });
 
   if (onNodeDaemon)
@@ -483,8 +543,13 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       // The app talks to the node's daemon through the mounted socket.
       const info = await k(["exec", "-n", namespace, pod, "-c", "openhands", "--", "python3", "-c", "import docker; print(docker.from_env().info()['Name'])"]);
       expect(info.stdout.trim(), "the daemon the app's Docker client reaches").toBe((await besideDaemon("docker info --format '{{.Name}}'")).stdout.trim());
-      const bridge = (await besideDaemon("docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}'")).stdout.trim();
+      // The daemon's bridge (docker0 in the node's namespace) is where the chart binds the app's hostPort.
+      const bridge = (await inNode("ip", ["-4", "-o", "addr", "show", "docker0"])).stdout.match(/inet (\d+\.\d+\.\d+\.\d+)/)?.[1];
+      const app = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!;
+      const published = (app.ports as { containerPort: number; hostPort?: number; hostIP?: string }[] | undefined)?.find((p) => p.hostPort === 3000);
       const hostNetwork = (await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={.spec.hostNetwork}"])).stdout === "true";
+      if (hostNetwork) expect(published, "with host networking the app's port needs no hostPort").toBeUndefined();
+      else expect(published?.hostIP, "the app's hostPort is bound to the daemon's bridge address").toBe(bridge);
       // A sandbox's view: host.docker.internal (the bridge) answers on 3000 with the app's /health.
       const fromSandboxNetwork = await besideDaemon(`docker run --rm --add-host host.docker.internal:host-gateway --entrypoint python3 ${agentServer.ref} -c "import urllib.request; print(urllib.request.urlopen('http://host.docker.internal:3000/health', timeout=10).status)"`, { reject: false, timeout: 120_000 });
       expect(fromSandboxNetwork.stdout.trim(), `host.docker.internal:3000 from a container of the node's daemon (bridge ${bridge}): ${fromSandboxNetwork.stderr.slice(-300)}`).toBe("200");

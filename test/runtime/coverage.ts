@@ -10,15 +10,15 @@ export const heldBy: Record<string, string> = {
   "v1-dind-gateway": "conversation",
   "v1-process": "process-mode",
   "v1-host-docker": "conversation",
+  "remote-docker": "conversation",
   "dind-cleanup": "dind-cleanup",
 };
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
   "blog-dind": "OpenHands 0.28: the suite builds no 0.x app or 0.x runtime image yet",
-  lolice: "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image, and the node runs no Docker daemon",
+  lolice: "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image yet (the node's Docker daemon and the socket wiring are held by v1-host-docker)",
   "v0-kubernetes-runtime": "OpenHands 0.62's kubernetes runtime: the suite builds no 0.x app or runtime image yet",
-  "remote-docker": "needs a Docker daemon with TLS on another machine; its sandboxes would also send webhooks to host.docker.internal on that machine, which 1.11.0 hard-codes (docs/sandboxes.md)",
   hardened: "process mode behind an Ingress with TLS is held by process-mode and oauth2-proxy's sign-in by sign-in; the whole preset on the node is not run",
   "gateway-api": "needs a Gateway API implementation on the node; its oauth2-proxy and gateway are the oauth2-proxy preset's",
   "network-policy": "its egress rules admit the internet but no private address, where the scripted LLM listens on the node's link",

@@ -3,10 +3,11 @@
 // `sandbox.mode: hostDocker` talks to. Nothing it starts is reachable from, or left on, the host.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cacheDir } from "./image/cache.ts";
 import { ensureHostPackages, run } from "./image/host.ts";
+import type { MutualTls } from "./tls-cert.ts";
 
 export interface DockerDaemon {
   /** DOCKER_HOST for this daemon. */
@@ -27,6 +28,8 @@ const dockerCli = "/usr/bin/docker";
 export interface DockerDaemonOptions {
   /** A network namespace to join (its path, as /run/netns/<name>) instead of a new one of its own. */
   netns?: string;
+  /** Also listen on TCP with TLS client verification (port 2376 on every address of its namespace). */
+  tls?: MutualTls;
 }
 
 export async function startDockerDaemon(name = "images", options: DockerDaemonOptions = {}): Promise<DockerDaemon> {
@@ -44,13 +47,22 @@ export async function startDockerDaemon(name = "images", options: DockerDaemonOp
   // `unshare --net` / `nsenter --net` rather than `ip netns exec`, which remounts /sys and hides the cgroup mounts.
   const namespace = options.netns ? ["nsenter", `--net=${options.netns}`, "--"] : ["unshare", "--net", "--fork", "--kill-child", "--"];
   const loopback = options.netns ? "" : "ip link set lo up && ";
+  const tlsFlags: string[] = [];
+  if (options.tls) {
+    const tlsDir = path.join(execRoot, "tls");
+    mkdirSync(tlsDir, { recursive: true });
+    writeFileSync(path.join(tlsDir, "ca.pem"), options.tls.ca);
+    writeFileSync(path.join(tlsDir, "cert.pem"), options.tls.server.cert);
+    writeFileSync(path.join(tlsDir, "key.pem"), options.tls.server.key, { mode: 0o600 });
+    tlsFlags.push("--host", "tcp://0.0.0.0:2376", "--tlsverify", "--tlscacert", path.join(tlsDir, "ca.pem"), "--tlscert", path.join(tlsDir, "cert.pem"), "--tlskey", path.join(tlsDir, "key.pem"));
+  }
   const daemon: ChildProcess = spawn(
     namespace[0],
     [
       ...namespace.slice(1),
       "sh", "-c",
-      `${loopback}exec dockerd --data-root "$1" --exec-root "$2" --pidfile "$3" --host "unix://$4" --cgroup-parent "openhands-chart-$6" >>"$5" 2>&1`,
-      "sh", dataRoot, execRoot, pidfile, socket, logFile, name,
+      `${loopback}d=$1 e=$2 p=$3 s=$4 l=$5 n=$6; shift 6; exec dockerd --data-root "$d" --exec-root "$e" --pidfile "$p" --host "unix://$s" --cgroup-parent "openhands-chart-$n" "$@" >>"$l" 2>&1`,
+      "sh", dataRoot, execRoot, pidfile, socket, logFile, name, ...tlsFlags,
     ],
     { stdio: "ignore", detached: true },
   );

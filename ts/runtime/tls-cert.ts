@@ -51,3 +51,32 @@ export async function caSignedCert(hostnames: string[]): Promise<SignedCert> {
   await execa("openssl", ["x509", "-req", "-in", file("tls.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-out", file("tls.crt"), "-extfile", file("ext.cnf")]);
   return { key: readFileSync(file("tls.key"), "utf8"), cert: readFileSync(file("tls.crt"), "utf8"), ca: readFileSync(file("ca.crt"), "utf8") };
 }
+
+export interface MutualTls {
+  /** The CA both sides trust. */
+  ca: string;
+  server: TlsCert;
+  client: TlsCert;
+}
+
+/**
+ * A one-day CA with a server certificate for IP addresses and a client certificate: what
+ * `dockerd --tlsverify` and `docker --tlsverify` (DOCKER_CERT_PATH's ca.pem, cert.pem, key.pem) use.
+ */
+export async function mutualTls(serverIps: string[]): Promise<MutualTls> {
+  const dir = mkdtempSync(path.join(tmpdir(), "runtime-mtls-"));
+  const file = (name: string) => path.join(dir, name);
+  await execa("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", file("ca.key"), "-out", file("ca.crt"),
+    "-subj", "/CN=runtime-suite-docker-ca", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
+  const issue = async (name: string, subject: string, extensions: string[]): Promise<TlsCert> => {
+    await execa("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", file(`${name}.key`), "-out", file(`${name}.csr`), "-subj", `/CN=${subject}`]);
+    writeFileSync(file(`${name}.cnf`), [...extensions, "basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,keyEncipherment", "subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"].join("\n") + "\n");
+    await execa("openssl", ["x509", "-req", "-in", file(`${name}.csr`), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-out", file(`${name}.crt`), "-extfile", file(`${name}.cnf`)]);
+    return { key: readFileSync(file(`${name}.key`), "utf8"), cert: readFileSync(file(`${name}.crt`), "utf8") };
+  };
+  const server = await issue("server", serverIps[0], [`subjectAltName=${serverIps.map((ip) => `IP:${ip}`).join(",")}`, "extendedKeyUsage=serverAuth"]);
+  const client = await issue("client", "runtime-suite-client", ["extendedKeyUsage=clientAuth"]);
+  return { ca: readFileSync(file("ca.crt"), "utf8"), server, client };
+}
