@@ -27,7 +27,7 @@ Each concern is a YAML list of EnvVar entries.
 {{- /* The app's own CORS allowlist (without one it admits every origin, with credentials), which Docker sandboxes also get as theirs. */}}
 {{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- if gt (int $limits.startupGraceSeconds) 0 }}
-{{- $_ := set $env "SANDBOX_STARTUP_GRACE_SECONDS" (toString (int $limits.startupGraceSeconds)) }}
+{{- $_ := set $env (include "openhands.sandboxServiceVariable" (list . "STARTUP_GRACE_SECONDS")) (toString (int $limits.startupGraceSeconds)) }}
 {{- end }}
 {{- else }}
 {{- $_ := set $env "FILE_STORE" "local" }}
@@ -58,23 +58,40 @@ Each concern is a YAML list of EnvVar entries.
 {{- if include "openhands.v0Before" (list $ "0.38.0") }}
 {{- $_ := set $env "WORKSPACE_BASE" . }}
 {{- $_ := set $env "WORKSPACE_MOUNT_PATH" . }}
+{{- else if eq $p.sandboxService "injector" }}
+{{- /* Read-write is the mount's default mode. */}}
+{{- $_ := set $env "OH_SANDBOX_MOUNTS_0_HOST_PATH" . }}
+{{- $_ := set $env "OH_SANDBOX_MOUNTS_0_CONTAINER_PATH" $.Values.persistence.workspace.sandboxPath }}
 {{- else }}
 {{- $_ := set $env "SANDBOX_VOLUMES" (printf "%s:%s:rw" . $.Values.persistence.workspace.sandboxPath) }}
 {{- end }}
 {{- end }}
+{{- /* Where sandboxes call the app back (OH_WEB_URL; empty switches those calls off). */}}
+{{- if hasKey $p.urls "appForSandboxes" }}{{ $_ := set $env "OH_WEB_URL" $p.urls.appForSandboxes }}{{ end }}
 {{- concat $entries (include "openhands.envList" $env | fromYamlArray) | toYaml }}
 {{- end }}
 
-{{/* The sandbox gateway: sandboxes call the app inside the pod, past any sign-in. */}}
+{{/*
+The sandbox gateway: sandboxes send their webhooks to host.docker.internal at the app's own
+port behind the gateway, or at the gateway's callback listener for a remote daemon.
+*/}}
 {{- define "openhands.env.gateway" -}}
 {{- $p := include "openhands.profile" . | fromYaml }}
 {{- $env := dict }}
-{{- if $p.gateway }}
-{{- /* Sandboxes call the app at OH_WEB_URL (MCP, secrets) and send their webhooks to its own port. */}}
-{{- $_ := set $env "OH_WEB_URL" $p.urls.appForSandboxes }}
-{{- if $p.dockerSandboxes }}{{ $_ := set $env "SANDBOX_HOST_PORT" (toString $p.appPort) }}{{ end }}
+{{- if and $p.gateway $p.dockerSandboxes }}
+{{- $_ := set $env (include "openhands.sandboxServiceVariable" (list . "HOST_PORT")) (toString $p.sandboxHostPort) }}
 {{- end }}
 {{- include "openhands.envList" $env }}
+{{- end }}
+
+{{/*
+The name of a Docker sandbox service field's variable: SANDBOX_<FIELD> (upstream's legacy
+loader), or OH_SANDBOX_<FIELD> when the profile's sandboxService is injector (upstream then
+ignores the SANDBOX_* ones). Call with (list $ "<FIELD>").
+*/}}
+{{- define "openhands.sandboxServiceVariable" -}}
+{{- $p := include "openhands.profile" (index . 0) | fromYaml }}
+{{- printf "%sSANDBOX_%s" (ternary "OH_" "" (eq $p.sandboxService "injector")) (index . 1) }}
 {{- end }}
 
 {{/*

@@ -9,6 +9,10 @@ the NetworkPolicy admit exactly the ports listed here. YAML dict:
          proxy when traffic passes it, otherwise nothing
   peers  who inside the cluster may reach those ports (NetworkPolicy peers), when
          networkPolicy.enabled
+  callback  the remoteDocker callback listener's Service, or empty: {name, service, port,
+         targetPort, hostPort, address, from}. Not a way in to the app: it passes only the
+         sandboxes' webhook routes, which check a sandbox's session key (docs/exposure.md);
+         the NetworkPolicy admits its port from `from` only.
 */}}
 {{- define "openhands.exposures" -}}
 {{- $v := .Values }}
@@ -61,7 +65,14 @@ the NetworkPolicy admit exactly the ports listed here. YAML dict:
 {{- /* helm test's pod checks the Service from the release's namespace. */}}
 {{- $peers = append $peers (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/instance" .Release.Name "app.kubernetes.io/component" "test"))) }}
 {{- end }}
-{{- toYaml (dict "ways" $checked "lock" $lock "ports" $ports "peers" $peers) }}
+{{- $callback := dict }}
+{{- with $p.callback }}
+{{- $values := $v.sandbox.remoteDocker.callback }}
+{{- $from := list }}
+{{- range $values.allowFrom }}{{ $from = append $from (dict "ipBlock" (dict "cidr" .)) }}{{ end }}
+{{- $callback = dict "name" "callback" "service" $values.service "port" (int $values.port) "targetPort" "callback" "hostPort" .hostPort "address" .address "from" $from }}
+{{- end }}
+{{- toYaml (dict "ways" $checked "lock" $lock "ports" $ports "peers" $peers "callback" $callback) }}
 {{- end }}
 
 {{/*

@@ -9,7 +9,8 @@ is the router the app itself calls through the sandbox URLs: 127.0.0.1:3000 (whe
 kubectl port-forward lands), 127.0.0.1:80, and the browser's port when it is another.
 Only the pod's ephemeral ports 40000-49999 (pinned by a pod sysctl), where Docker
 publishes sandbox ports, or the agent-server ports from 8000 (process mode; the pinned
-range keeps other sockets off them) are forwarded.
+range keeps other sockets off them) are forwarded. With a remote daemon's callback listener
+(sandbox.remoteDocker.callback) the gateway also listens on 3002 for sandboxes' webhooks.
 */}}
 
 {{- define "openhands.gatewayEnabled" -}}
@@ -207,6 +208,37 @@ http {
         return 404;
     }
     {{- end }}
+    {{- with (include "openhands.profile" . | fromYaml).callback }}
+
+    # The callback listener: sandboxes of the remote Docker daemon send their webhooks here
+    # (Service {{ include "openhands.suffixedName" (list $ "callback") }}). Only the two webhook routes, which check the
+    # sandbox's session key, reach the app; never its other paths (its /api and /mcp carry
+    # the user's authority with no credential).
+    server {
+        listen {{ int $ports.callback }} default_server;
+        server_name _;
+
+        location ~ "^/api/v1/webhooks/(conversations|events/[0-9a-f]{32})$" {
+            limit_except POST {
+                deny all;
+            }
+            # Headers of their own: nothing of the browser's, and the caller's address as the
+            # app's rate limit sees it.
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header Cookie "";
+            proxy_set_header Upgrade "";
+            proxy_set_header Connection "";
+            # The normalised path, never the request's own spelling of it; no query.
+            proxy_pass http://127.0.0.1:{{ int $ports.appBehindGateway }}$uri;
+        }
+
+        location / {
+            return 404;
+        }
+    }
+    {{- end }}
     {{- if eq $gateway.routing "host" }}
 
     # Sandbox hosts: <port>.{{ $gateway.hostDomain }}. The app calls them too, so they sit
@@ -244,6 +276,11 @@ http {
     - name: gateway
       containerPort: {{ include "openhands.port" (list . "gateway") }}
       protocol: TCP
+    {{- if (include "openhands.profile" . | fromYaml).callback }}
+    - name: callback
+      containerPort: {{ include "openhands.port" (list . "callback") }}
+      protocol: TCP
+    {{- end }}
   readinessProbe:
     tcpSocket:
       port: gateway

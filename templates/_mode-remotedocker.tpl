@@ -12,15 +12,47 @@
 {{- if and $p.gateway (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" $p.sandboxPortHost)) }}
 {{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." $p.sandboxPortHost) }}
 {{- end }}
+{{- include "openhands.mode.remoteDocker.callbackPreflight" . }}
+{{- end }}
+
+{{/* Contradictions around the callback listener (sandbox.remoteDocker.callback). */}}
+{{- define "openhands.mode.remoteDocker.callbackPreflight" -}}
+{{- $callback := .Values.sandbox.remoteDocker.callback }}
+{{- $p := include "openhands.profile" . | fromYaml }}
+{{- if $callback.address }}
+{{- if ne $p.generation "v1" }}
+{{- fail (printf "sandbox.remoteDocker.callback.address: the callback listener carries the webhooks of OpenHands 1.x sandboxes; %s (0.x) has none, so it would only open a port. Remove sandbox.remoteDocker.callback.address." (include "openhands.appTag" .)) }}
+{{- end }}
+{{- if not $p.gateway }}
+{{- fail "sandbox.remoteDocker.callback.address: the callback listener is a server of the sandbox gateway, and sandbox.gateway.enabled is false. Turn the gateway on, or remove sandbox.remoteDocker.callback.address." }}
+{{- end }}
+{{- if and (eq $callback.service.type "NodePort") (not (gt (int $callback.service.nodePort) 0)) }}
+{{- fail "sandbox.remoteDocker.callback.service.nodePort: every sandbox keeps the callback URL it was created with, so a NodePort listener needs a fixed node port (for example 30302); a port Kubernetes picks would change when the Service is recreated." }}
+{{- end }}
+{{- if and (gt (int $callback.service.nodePort) 0) (ne .Values.service.type "ClusterIP") (eq (int $callback.service.nodePort) (int .Values.service.nodePort)) }}
+{{- fail (printf "sandbox.remoteDocker.callback.service.nodePort: %d is already service.nodePort, the app's Service; a node port serves one Service. Choose another." (int $callback.service.nodePort)) }}
+{{- end }}
+{{- if and .Values.networkPolicy.enabled (not $callback.allowFrom) }}
+{{- fail "sandbox.remoteDocker.callback.allowFrom: networkPolicy.enabled admits only listed peers, and no address range is listed for the callback listener, so every sandbox webhook would be dropped. List the Docker daemon machine's address (for example 192.168.10.20/32), and with externalTrafficPolicy Cluster the nodes' addresses too." }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "openhands.mode.remoteDocker.env" -}}
+{{- $p := include "openhands.profile" . | fromYaml }}
 - name: DOCKER_HOST
   value: {{ .Values.sandbox.remoteDocker.host | quote }}
 - name: DOCKER_TLS_VERIFY
   value: "1"
 - name: DOCKER_CERT_PATH
   value: {{ include "openhands.dockerCertPath" . | quote }}
+{{- with $p.callback }}
+{{- /* Sandboxes reach host.docker.internal at the callback listener: only the injector's fields set extra_hosts. */}}
+- name: OH_SANDBOX_KIND
+  value: DockerSandboxServiceInjector
+- name: OH_SANDBOX_EXTRA_HOSTS
+  value: {{ dict "host.docker.internal" .address | toJson | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "openhands.mode.remoteDocker.appMounts" -}}

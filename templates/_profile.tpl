@@ -23,8 +23,9 @@ Columns:
                   ingress (an Ingress per conversation), default (upstream's own default),
                   none (only through the gateway)
   urlVariable     the variable that carries the sandbox URL pattern: SANDBOX_CONTAINER_URL_PATTERN
-                  (upstream's, for Docker sandboxes) or PROCESS_SANDBOX_URL_PATTERN (read by the
-                  chart's files/process-sandbox-sitecustomize.py)
+                  (upstream's, for Docker sandboxes; OH_SANDBOX_CONTAINER_URL_PATTERN when the
+                  profile's sandboxService is injector) or PROCESS_SANDBOX_URL_PATTERN (read by
+                  the chart's files/process-sandbox-sitecustomize.py)
   stateVariable   where 1.x is told its state directory: OH_PERSISTENCE_DIR, or FILE_STORE_PATH
                   where agent servers inherit the app's environment (they would write their own
                   settings.json into OH_PERSISTENCE_DIR over the app's)
@@ -205,6 +206,7 @@ Named ports: the one place each port number is written.
   app              the app's port (3000), or appBehindGateway when the gateway takes it
   gateway          the sandbox gateway on the pod address (the Service's entry with the gateway)
   gatewayLoopback  the gateway's loopback router port the app calls sandbox URLs on
+  callback         the gateway's callback listener for a remote daemon's sandboxes (container port)
   sandboxHosts     the Service port for sandbox hosts (<port>.<hostDomain>) with host routing
   oauth2Proxy      the sign-in proxy
   canvas           Agent Canvas' Node server (UI and API, writes the session key into its pages)
@@ -218,6 +220,7 @@ app: 3000
 appBehindGateway: 3001
 gateway: 3000
 gatewayLoopback: 80
+callback: 3002
 sandboxHosts: 8080
 oauth2Proxy: 4180
 canvas: 8000
@@ -309,8 +312,31 @@ the app is with host networking, and otherwise the chart publishes the app's por
 node's Docker bridge address only (sandboxCallback: bridgeHostPort); the daemon's machine for
 a remote one, which never reaches the app. Process sandboxes get the app's address.
 */}}
-{{- $_ := set $p "sandboxCallback" (ternary "bridgeHostPort" "" (and (eq $generation "v1") (eq $p.docker "node") (not $p.hostNetwork))) }}
-{{- $_ := set $p "webhooksReachApp" (not (and (eq $generation "v1") (eq $p.docker "remote"))) }}
+{{- $remoteV1 := and (eq $generation "v1") (eq $p.docker "remote") }}
+{{- /*
+A remote daemon's sandboxes reach the app through the callback listener when
+sandbox.remoteDocker.callback.address is set (sandboxCallback: listener): host.docker.internal
+is mapped to that address in each sandbox, and their webhooks go to the listener's external
+port (callback.hostPort), the node port or the load balancer's.
+*/}}
+{{- $callback := dict }}
+{{- $remoteCallback := $v.sandbox.remoteDocker.callback }}
+{{- if and $remoteV1 $remoteCallback.address }}
+{{- $hostPort := ternary $remoteCallback.service.nodePort $remoteCallback.port (eq $remoteCallback.service.type "NodePort") }}
+{{- $callback = dict "address" $remoteCallback.address "hostPort" (int $hostPort) }}
+{{- end }}
+{{- $_ := set $p "callback" $callback }}
+{{- $_ := set $p "sandboxCallback" (ternary "bridgeHostPort" (ternary "listener" "" (not (empty $callback))) (and (eq $generation "v1") (eq $p.docker "node") (not $p.hostNetwork))) }}
+{{- $_ := set $p "webhooksReachApp" (or (not $remoteV1) (not (empty $callback))) }}
+{{- /*
+How the app is told its Docker sandbox service: legacy (SANDBOX_* variables) or injector
+(OH_SANDBOX_KIND and OH_SANDBOX_<FIELD>, the only way to set its extra_hosts; upstream then
+ignores the SANDBOX_* ones). The port sandboxes send their webhooks to: the app's own, or the
+callback listener's.
+*/}}
+{{- $_ := set $p "sandboxService" (ternary "injector" "legacy" (not (empty $callback))) }}
+{{- if eq $p.sandboxService "injector" }}{{ $_ := set $p "urlVariable" (printf "OH_%s" $p.urlVariable) }}{{ end }}
+{{- $_ := set $p "sandboxHostPort" (int (ternary (get $callback "hostPort" | default 0) $p.appPort (not (empty $callback)))) }}
 {{- /* The workspace as the Docker daemon sees it (it resolves sandbox bind mounts on its own filesystem), or empty. */}}
 {{- $daemonWorkspace := "" }}
 {{- if and (eq $p.docker "pod") $p.workspaceClaim }}{{ $daemonWorkspace = $v.persistence.workspace.mountPath }}
@@ -328,13 +354,21 @@ a remote one, which never reaches the app. Process sandboxes get the app's addre
 The URLs the app hands out. sandbox: SANDBOX_CONTAINER_URL_PATTERN (1.x), the URL of a
 sandbox port for the browser and the app. runtime: SANDBOX_LOCAL_RUNTIME_URL (0.x), where
 the app calls its runtime's published port. appForSandboxes: OH_WEB_URL, where sandboxes
-call the app back.
+call the app back (absent: not set). A remote daemon's sandboxes get an empty one: they
+cannot reach the app's unauthenticated /mcp route, and upstream then configures no MCP server
+(which would otherwise fail every agent's start), sends git tokens as static secrets and
+leaves the <HOST> line out of the prompt.
 */}}
-{{- $urls := dict "sandbox" "" "runtime" "" "appForSandboxes" "" }}
+{{- $urls := dict "sandbox" "" "runtime" "" }}
+{{- if $remoteV1 }}
+{{- $_ := set $urls "appForSandboxes" "" }}
+{{- end }}
 {{- if $gateway }}
 {{- $_ := set $urls "sandbox" (include "openhands.sandboxUrlPattern" .) }}
 {{- /* Inside the pod, past any sign-in: containers through the loopback alias, processes on loopback itself. */}}
+{{- if not $remoteV1 }}
 {{- $_ := set $urls "appForSandboxes" (printf "http://%s:%d" (ternary "127.0.0.1" "host.docker.internal" (eq $p.sandboxPorts "agentServer")) (int $ports.appBehindGateway)) }}
+{{- end }}
 {{- else if eq $p.sandboxUrls "node" }}
 {{- if eq $generation "v1" }}
 {{- $_ := set $urls "sandbox" (printf "http://%s:{port}" $v.sandbox.hostDocker.nodeAddress) }}

@@ -8,13 +8,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getObject, render, renderError, type K8sObject } from "../ts/lib/render.ts";
 import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 import { canUnshareNetwork, findNginx } from "../ts/lib/nginx.ts";
-import type { ProbeName, ProbeResult } from "../ts/lib/gateway-probe.ts";
+import { conversationHex, type ProbeName, type ProbeResult } from "../ts/lib/gateway-probe.ts";
 import { repoRoot } from "../ts/lib/helm-binaries.ts";
 
 const apiVersions = ["gateway.networking.k8s.io/v1/HTTPRoute"];
 const external = { mode: "external", external: { description: "test" } };
 const oauth2Proxy = { mode: "oauth2Proxy", oauth2Proxy: { existingSecret: "oauth", oidcIssuerUrl: "https://sso.example.com", emailDomains: ["*"] } };
 const hostRouting = { gateway: { routing: "host", hostDomain: "sandbox.example.com", tlsSecretName: "sandbox-wildcard-tls" } };
+/** A remote daemon whose sandboxes call back through the gateway's listener (as ci/remote-docker-values.yaml). */
+const remoteWithCallback = {
+  auth: external,
+  sandbox: {
+    mode: "remoteDocker",
+    remoteDocker: { host: "tcp://192.168.10.20:2376", tlsSecretName: "docker-tls", callback: { address: "192.168.10.5", service: { type: "NodePort", nodePort: 30302 } } },
+  },
+};
 
 async function objectsFor(values: Record<string, unknown>): Promise<K8sObject[]> {
   return (await render({ values, apiVersions })).objects;
@@ -166,6 +174,7 @@ describe.runIf(live)("the gateway config in a real nginx", () => {
     ["the default", {}],
     ["oauth2-proxy", { auth: oauth2Proxy }],
     ["host routing behind oauth2-proxy on a LoadBalancer port", { auth: oauth2Proxy, sandbox: hostRouting, service: { type: "LoadBalancer", port: 8443 } }],
+    ["remoteDocker with its callback listener", remoteWithCallback],
   ])("passes nginx -t for %s", async (_what, values) => {
     const file = await configFile(values, true);
     const result = await execa("unshare", ["--net", "--map-root-user", nginx!, "-t", "-c", file, "-p", path.dirname(file), "-g", "user root root;"], { reject: false });
@@ -258,6 +267,49 @@ describe.runIf(live)("the gateway config in a real nginx", () => {
     it("sandbox hosts and the app's own loopback calls still reach sandboxes, past the sign-in", () => {
       expect(results.sandboxHost.seen).toMatchObject({ server: "sandbox-40123" });
       expect(results.appsOwnCallOnPort80.seen).toMatchObject({ server: "sandbox-40123" });
+    });
+
+    it("opens no callback listener outside remoteDocker", () => {
+      expect(results.callbackConversations).toEqual({ status: 0 });
+    });
+  });
+
+  describe("remoteDocker's callback listener (sandbox.remoteDocker.callback)", () => {
+    let results: Record<ProbeName, ProbeResult>;
+    beforeAll(async () => {
+      results = await probe(remoteWithCallback);
+    });
+
+    it("passes POST /api/v1/webhooks/conversations and /events/<hex id> to the app, path and session key as sent", () => {
+      expect(results.callbackConversations).toMatchObject({ status: 200, seen: { server: "app", method: "POST", path: "/api/v1/webhooks/conversations" } });
+      expect(results.callbackEvents).toMatchObject({ status: 200, seen: { server: "app", method: "POST", path: `/api/v1/webhooks/events/${conversationHex}` } });
+    });
+
+    it("forwards no browser cookie and no query string", () => {
+      expect(results.callbackConversations.seen?.cookie).toBeUndefined();
+      expect(results.callbackEventsWithQuery.seen).toMatchObject({ server: "app", path: `/api/v1/webhooks/events/${conversationHex}` });
+    });
+
+    it("refuses other methods on the webhook routes", () => {
+      expect(results.callbackEventsRead).toEqual({ status: 403 });
+    });
+
+    it("refuses /mcp, the secrets webhook, the rest of /api, the UI and sandbox paths", () => {
+      for (const name of ["callbackMcp", "callbackSecrets", "callbackSettings", "callbackSettingsWritten", "callbackRoot", "callbackSandboxPath", "callbackEventsNotHex"] as const) {
+        expect(results[name], name).toEqual({ status: 404 });
+      }
+    });
+
+    it("judges the normalised path: dot segments and escapes never reach another route", () => {
+      expect(results.callbackDotSegments).toEqual({ status: 404 });
+      expect(results.callbackEncodedDotSegments.seen).toBeUndefined();
+      expect(results.callbackEncodedDotSegments.status).toBeGreaterThanOrEqual(400);
+      // An escaped spelling of a webhook route reaches it under its plain name.
+      expect(results.callbackEncodedPath).toMatchObject({ status: 200, seen: { server: "app", path: "/api/v1/webhooks/conversations" } });
+    });
+
+    it("keeps the gateway's own routes on the Service's entry", () => {
+      expect(results.appThroughEntry.seen).toMatchObject({ server: "app", path: "/api/options/config" });
     });
   });
 });

@@ -12,7 +12,8 @@ import path from "node:path";
 export interface Seen {
   /** Which stand-in server answered. */
   server: string;
-  /** The path that server received. */
+  /** The method and path that server received. */
+  method?: string;
   path: string;
   /** Upgrade and Connection headers as the server received them. */
   upgrade?: string;
@@ -22,6 +23,7 @@ export interface Seen {
 }
 
 export interface ProbeResult {
+  /** The HTTP status; 0 when nothing listens on the port. */
   status: number;
   seen?: Seen;
 }
@@ -31,7 +33,10 @@ export const signedInCookies = "theme=dark; _oauth2_proxy=session-secret; _oauth
 /** More sign-in cookies than the gateway strips one by one (split sessions): the header goes whole. */
 export const manySignInCookies = "a=1; _oauth2_proxy_0=s0; _oauth2_proxy_1=s1; _oauth2_proxy_2=s2; _oauth2_proxy_3=s3; _oauth2_proxy_4=s4; b=2";
 
-/** Requests the probe makes, by name: [listen address, port, path, Host header, extra headers]. */
+/** A conversation id as agent servers write it into webhook paths (UUID hex). */
+export const conversationHex = "0f3a5b7c9d1e4f60a1b2c3d4e5f60718";
+
+/** Requests the probe makes, by name: [listen address, port, path, Host header, extra headers, method (GET)]. */
 export const probeRequests = {
   appThroughEntry: ["127.0.0.2", 3000, "/api/options/config", "openhands.example.com"],
   sandboxThroughEntry: ["127.0.0.2", 3000, "/sandbox/40123/api/conversations/1/events?x=1", "openhands.example.com"],
@@ -66,7 +71,22 @@ export const probeRequests = {
   sandboxHostWithManyCookies: ["127.0.0.2", 3000, "/", "40123.sandbox.example.com", { Cookie: manySignInCookies }],
   sandboxHostWithOnlySignInCookie: ["127.0.0.2", 3000, "/", "40123.sandbox.example.com", { Cookie: "_oauth2_proxy=secret" }],
   appWithCookies: ["127.0.0.1", 3000, "/", "localhost", { Cookie: signedInCookies }],
-} as const satisfies Record<string, readonly [string, number, string, string, Record<string, string>?]>;
+  // remoteDocker's callback listener (port 3002 on the pod address): sandboxes' webhooks only.
+  callbackConversations: ["127.0.0.2", 3002, "/api/v1/webhooks/conversations", "192.168.10.5:30302", { Cookie: signedInCookies, "X-Session-API-Key": "k" }, "POST"],
+  callbackEvents: ["127.0.0.2", 3002, `/api/v1/webhooks/events/${conversationHex}`, "192.168.10.5:30302", { "X-Session-API-Key": "k" }, "POST"],
+  callbackEventsWithQuery: ["127.0.0.2", 3002, `/api/v1/webhooks/events/${conversationHex}?x=1`, "192.168.10.5:30302", {}, "POST"],
+  callbackEventsRead: ["127.0.0.2", 3002, `/api/v1/webhooks/events/${conversationHex}`, "192.168.10.5:30302", {}, "GET"],
+  callbackEventsNotHex: ["127.0.0.2", 3002, "/api/v1/webhooks/events/settings", "192.168.10.5:30302", {}, "POST"],
+  callbackMcp: ["127.0.0.2", 3002, "/mcp/mcp", "192.168.10.5:30302", {}, "POST"],
+  callbackSecrets: ["127.0.0.2", 3002, "/api/v1/webhooks/secrets", "192.168.10.5:30302", {}, "GET"],
+  callbackSettings: ["127.0.0.2", 3002, "/api/v1/settings", "192.168.10.5:30302", {}, "GET"],
+  callbackSettingsWritten: ["127.0.0.2", 3002, "/api/v1/settings", "192.168.10.5:30302", {}, "POST"],
+  callbackRoot: ["127.0.0.2", 3002, "/", "192.168.10.5:30302", {}, "GET"],
+  callbackSandboxPath: ["127.0.0.2", 3002, "/sandbox/40123/alive", "192.168.10.5:30302", {}, "GET"],
+  callbackDotSegments: ["127.0.0.2", 3002, "/api/v1/webhooks/conversations/../../settings", "192.168.10.5:30302", {}, "POST"],
+  callbackEncodedDotSegments: ["127.0.0.2", 3002, "/api/v1/webhooks/conversations/..%2F..%2Fsettings", "192.168.10.5:30302", {}, "POST"],
+  callbackEncodedPath: ["127.0.0.2", 3002, "/api/v1/webhooks/conversation%73", "192.168.10.5:30302", {}, "POST"],
+} as const satisfies Record<string, readonly [string, number, string, string, Record<string, string>?, string?]>;
 
 export type ProbeName = keyof typeof probeRequests;
 
@@ -96,8 +116,8 @@ async function main(): Promise<void> {
       throw new Error(`${(error as Error).message}: ${nginxErrors}`);
     });
     const results: Record<string, ProbeResult> = {};
-    for (const [name, [address, port, urlPath, host, headers]] of Object.entries(probeRequests)) {
-      results[name] = await request(address, port, urlPath, host, headers ?? {});
+    for (const [name, [address, port, urlPath, host, headers, method]] of Object.entries(probeRequests) as [string, readonly [string, number, string, string, Record<string, string>?, string?]][]) {
+      results[name] = await request(address, port, urlPath, host, headers ?? {}, method ?? "GET");
     }
     process.stdout.write(JSON.stringify(results));
   } finally {
@@ -108,7 +128,8 @@ async function main(): Promise<void> {
 
 function standIn(name: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    const seen: Seen = { server: name, path: req.url ?? "", upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, cookie: req.headers.cookie };
+    const seen: Seen = { server: name, method: req.method, path: req.url ?? "", upgrade: req.headers.upgrade, connection: req.headers.connection, host: req.headers.host, cookie: req.headers.cookie };
+    req.resume();
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(seen));
   });
@@ -121,9 +142,9 @@ function standIn(name: string, port: number): Promise<http.Server> {
   return new Promise((resolve) => server.listen(port, "0.0.0.0", () => resolve(server)));
 }
 
-function request(address: string, port: number, urlPath: string, host: string, headers: Record<string, string>): Promise<ProbeResult> {
+function request(address: string, port: number, urlPath: string, host: string, headers: Record<string, string>, method: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: address, port, path: urlPath, headers: { Host: host, ...headers }, timeout: 5000 });
+    const req = http.request({ host: address, port, method, path: urlPath, headers: { Host: host, ...headers }, timeout: 5000 });
     req.on("upgrade", (res, socket) => {
       socket.destroy();
       const seen = res.headers["x-seen"] ? (JSON.parse(Buffer.from(String(res.headers["x-seen"]), "base64").toString()) as Seen) : undefined;
@@ -143,8 +164,9 @@ function request(address: string, port: number, urlPath: string, host: string, h
       });
     });
     req.on("timeout", () => req.destroy(new Error(`timeout on ${address}:${port}${urlPath}`)));
-    req.on("error", reject);
-    req.end();
+    // A port the config does not listen on (the callback listener is off in most configs).
+    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNREFUSED" ? resolve({ status: 0 }) : reject(error)));
+    req.end(method === "POST" ? "{}" : undefined);
   });
 }
 

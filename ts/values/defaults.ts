@@ -175,6 +175,17 @@ export const defaults: Values = {
       tlsSecretName: "",
       publishedHost: "",
       workspaceHostPath: "",
+      callback: {
+        address: "",
+        port: 3002,
+        service: {
+          type: "NodePort",
+          nodePort: 0,
+          externalTrafficPolicy: "",
+          annotations: {},
+        },
+        allowFrom: [],
+      },
     },
     kubernetes: {
       namespace: "",

@@ -1,4 +1,5 @@
-import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Labels, Persistence, Resources } from "./common.ts";
+import type { ContainerSecurityContext, EnvMap, Image, KubernetesObject, Labels, Persistence, Resources, StringMap } from "./common.ts";
+import type { CIDR } from "./exposure.ts";
 import type { LocalObjectReference } from "./index.ts";
 
 /** Where and how OpenHands starts its sandboxes. */
@@ -234,12 +235,74 @@ export interface RemoteDocker {
   publishedHost: string;
   /**
    * A directory on the daemon's machine bind-mounted into sandboxes as the workspace
-   * (`SANDBOX_VOLUMES`). Empty gives sandboxes no shared workspace; the pod's workspace claim is
+   * (`SANDBOX_VOLUMES`, or `OH_SANDBOX_MOUNTS_0_*` with `callback.address`). Empty gives sandboxes no shared workspace; the pod's workspace claim is
    * not used in this mode (the daemon cannot see it).
    * @pattern ^$|^/[-_.+@/a-zA-Z0-9]*$
    * @maxLength 4096
    */
   workspaceHostPath: string;
+  /**
+   * 1.x: a listener through which sandboxes' webhooks reach the app from the daemon's machine.
+   * Without it they go to that machine itself and are lost: the app keeps no copy of events and
+   * gives conversations no titles.
+   */
+  callback: RemoteDockerCallback;
+}
+
+/**
+ * The callback listener of sandbox mode `remoteDocker` (1.x): a server of the sandbox gateway
+ * that passes only `POST /api/v1/webhooks/conversations` and
+ * `POST /api/v1/webhooks/events/<id>` (both carry the sandbox's session key) to the app, and a
+ * Service `<fullname>-callback` that publishes it. Sandboxes send their webhooks to
+ * `http://host.docker.internal:<port>`, and `host.docker.internal` is mapped to `address` in
+ * each sandbox. Both are fixed when a sandbox is created, so they must stay stable.
+ */
+export interface RemoteDockerCallback {
+  /**
+   * IPv4 address at which the daemon's machine reaches the listener: a node's address for
+   * `NodePort`, the load balancer's for `LoadBalancer`. Empty turns the listener off. Docker
+   * maps a name to an IP address only, so no DNS name.
+   * @pattern ^$|^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$
+   */
+  address: string;
+  /**
+   * The Service's port. Sandboxes call it with `LoadBalancer`; with `NodePort` they call
+   * `service.nodePort`.
+   * @TJS-type integer
+   * @minimum 1
+   * @maximum 65535
+   */
+  port: number;
+  /** The Service `<fullname>-callback`. */
+  service: RemoteDockerCallbackService;
+  /**
+   * Address ranges (CIDR) admitted to the listener by the chart's NetworkPolicy: the daemon's
+   * machine, as the pod sees it. With `externalTrafficPolicy: Cluster` a node port hands the pod
+   * the address of the node that took the connection, so list the nodes' addresses too, or use
+   * `Local`. Required when `networkPolicy.enabled`.
+   */
+  allowFrom: CIDR[];
+}
+
+/** The Service of the remoteDocker callback listener. */
+export interface RemoteDockerCallbackService {
+  /** `NodePort` (sandboxes call `address`:`nodePort`) or `LoadBalancer` (`address`:`port`). */
+  type: "NodePort" | "LoadBalancer";
+  /**
+   * The node port; required with `NodePort`, because every sandbox keeps the URL it was created
+   * with. 0 lets Kubernetes pick one (`LoadBalancer` only).
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 32767
+   */
+  nodePort: number;
+  /**
+   * `Local` keeps the caller's source address (for `allowFrom`) but answers only on the node
+   * running the pod; `Cluster` answers on every node. Empty leaves Kubernetes' default (`Cluster`).
+   */
+  externalTrafficPolicy: "" | "Cluster" | "Local";
+  /** Annotations of the Service (for example the address a load balancer controller should assign). */
+  annotations: StringMap;
 }
 
 /** The `[kubernetes]` section of OpenHands 0.45 to 0.62 (sandbox mode `kubernetes`). */
