@@ -627,8 +627,10 @@ except urllib.error.HTTPError as e:
 
   step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
     const app = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!;
-    const shared = (app.env ?? []).find((e) => e.name === "SANDBOX_VOLUMES")?.value?.split(":")[0];
-    expect(shared, "SANDBOX_VOLUMES names the shared workspace").toBeTruthy();
+    // The legacy SANDBOX_VOLUMES, or the Docker sandbox service's own mount (OH_SANDBOX_KIND).
+    const env = Object.fromEntries((app.env ?? []).map((e) => [e.name, e.value]));
+    const shared = env.SANDBOX_VOLUMES?.split(":")[0] ?? env.OH_SANDBOX_MOUNTS_0_HOST_PATH;
+    expect(shared, "SANDBOX_VOLUMES or OH_SANDBOX_MOUNTS_0_HOST_PATH names the shared workspace").toBeTruthy();
     const [pod] = await pods();
     const inDind = async (script: string) => (await besideDaemon(script, { timeout: 60_000 })).stdout;
     const sandboxes = (await inDind("docker ps -q --filter name=oh-agent-server-")).split("\n").filter(Boolean);
