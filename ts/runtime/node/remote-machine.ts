@@ -1,10 +1,12 @@
 // A second machine on the node's LAN, for sandbox mode remoteDocker: a network namespace
 // joined to the node's by a veth pair, with its own Docker daemon on TCP with TLS. Pods reach
 // it through the node (the CNI bridge masquerades them to the node's end of the link); its
-// containers reach the node's addresses (and so a NodePort) the same way back.
+// containers reach the node's addresses (and so a NodePort) the same way back, and the host
+// (where the scripted LLM listens) through the node, masqueraded as the node.
 import { execa } from "execa";
 import { startDockerDaemon, type DockerDaemon } from "../docker-daemon.ts";
 import { mutualTls, type MutualTls } from "../tls-cert.ts";
+import { network } from "./layout.ts";
 import { inNode } from "./netns.ts";
 
 export const remoteMachine = {
@@ -30,7 +32,11 @@ export interface RemoteMachine {
   stop(): Promise<void>;
 }
 
+/** The node masquerades the machine's traffic to the host, which has no route back to the link. */
+const masquerade = (action: "-A" | "-D") => ["-t", "nat", action, "POSTROUTING", "-s", `${remoteMachine.ip}/32`, "-o", network.nodeVeth, "-j", "MASQUERADE"];
+
 async function deleteNetns(): Promise<void> {
+  await inNode("iptables", masquerade("-D"), { reject: false });
   await execa("ip", ["netns", "delete", remoteMachine.netns], { reject: false });
   await inNode("ip", ["link", "delete", remoteMachine.nodeVeth], { reject: false });
 }
@@ -49,6 +55,7 @@ export async function startRemoteMachine(): Promise<RemoteMachine> {
   await remote("ip", "addr", "add", `${remoteMachine.ip}/${remoteMachine.prefix}`, "dev", remoteMachine.remoteVeth);
   await remote("ip", "link", "set", remoteMachine.remoteVeth, "up");
   await remote("ip", "route", "add", "default", "via", remoteMachine.nodeSideIp);
+  await inNode("iptables", masquerade("-A"));
   const tls = await mutualTls([remoteMachine.ip]);
   const daemon = await startDockerDaemon("remote", { netns: remoteNetnsPath, tls });
   return {
