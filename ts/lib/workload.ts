@@ -11,6 +11,7 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
+  workingDir?: string;
   args?: string[];
   env?: EnvVar[];
   restartPolicy?: string;
