@@ -24,6 +24,8 @@ export const notRunHere: Record<string, string> = {
   "external-secrets-store": "needs the External Secrets operator and a secret store",
   sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
   tunnel: "cloudflared needs Cloudflare's edge",
+  canvas: "Agent Canvas: the suite builds no Canvas image yet",
+  "canvas-tunnel": "cloudflared needs Cloudflare's edge (and the suite builds no Canvas image yet)",
 };
 
 /** Report rows for the presets the suite does not run here. */

@@ -15,6 +15,7 @@ export interface Container {
   args?: string[];
   env?: EnvVar[];
   restartPolicy?: string;
+  workingDir?: string;
   securityContext?: Record<string, unknown>;
   volumeMounts?: { name: string; mountPath: string }[];
   startupProbe?: Record<string, any>;
