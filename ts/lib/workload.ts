@@ -11,7 +11,6 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
-  workingDir?: string;
   args?: string[];
   env?: EnvVar[];
   restartPolicy?: string;
