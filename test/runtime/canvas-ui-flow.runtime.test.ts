@@ -34,6 +34,7 @@ let llm: FakeLlm;
 let chartEnv: ChartCanvasEnv;
 let canvas: LocalCanvas;
 let restarted: LocalCanvas | undefined;
+let rekeyed: LocalCanvas | undefined;
 let session: BrowserSession;
 let flow: ReturnType<typeof stepper>;
 let firstConversation: { id: string; url: string };
@@ -52,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await session?.close();
+  await rekeyed?.remove();
   await restarted?.remove();
   await canvas?.remove();
   await llm?.close();
@@ -59,6 +61,13 @@ afterAll(async () => {
 });
 
 const v = marker.uiFlow("", "");
+
+/** The agent server's settings, as the UI reads them (GET /api/settings, secrets redacted). */
+async function settingsByApi(app: LocalCanvas): Promise<{ llm_api_key_is_set: boolean; agent_settings: { llm: { api_key: string | null } } }> {
+  const response = await fetch(`${app.url}/api/settings`, { headers: { "X-Session-API-Key": sessionKey } });
+  if (!response.ok) throw new Error(`settings answered ${response.status}`);
+  return (await response.json()) as never;
+}
 
 /** What the agent server lists, through the same API and key the UI uses. */
 async function conversationsByApi(app: LocalCanvas): Promise<{ id: string; title: string | null; workspace?: { working_dir?: string } }[]> {
@@ -145,6 +154,7 @@ describe("Agent Canvas 1.20.0 UI on a local Canvas started like its image", () =
     expect(titles).toContain(marker.script.title);
     const rows = await flow.step("restarted-profiles", () => listLlmProfiles(session.page, restarted!.publicUrl));
     expect(rows.some((row) => row.includes(profile.name) && row.includes(profile.model))).toBe(true);
+    expect((await settingsByApi(restarted)).llm_api_key_is_set).toBe(true);
 
     // The stored key decrypts: a new conversation reaches the LLM with it.
     const before = llm.chatRequests().length;
@@ -153,5 +163,19 @@ describe("Agent Canvas 1.20.0 UI on a local Canvas started like its image", () =
     const after = llm.chatRequests().slice(before);
     expect(after.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
     for (const request of after) expect(request.apiKey).toBe(marker.apiKey);
+  });
+
+  it("cannot read the stored LLM key after a restart with another OH_SECRET_KEY, while the UI still lists the profile", async () => {
+    await restarted!.stop();
+    rekeyed = await startLocalCanvas({
+      sessionKey, secretKey: randomBytes(32).toString("hex"), chartEnv, home: canvas.home, ports: canvas.ports, name: "canvas-flow-rekeyed",
+    });
+    const settings = await settingsByApi(rekeyed);
+    expect(settings.llm_api_key_is_set).toBe(false);
+    expect(settings.agent_settings.llm.api_key).toBeNull();
+    await flow.step("rekeyed", () => openCanvas(session.page, rekeyed!.publicUrl));
+    const rows = await flow.step("rekeyed-profiles", () => listLlmProfiles(session.page, rekeyed!.publicUrl));
+    expect(rows.some((row) => row.includes(profile.name))).toBe(true);
+    expect(rekeyed.process.output()).toContain("Failed to decrypt secret value");
   });
 });
