@@ -168,6 +168,7 @@ export async function startLocalCanvas(options: LocalCanvasOptions): Promise<Loc
     ...options.env,
   };
   mkdirSync(env.TMPDIR);
+  // A venv or Python path of the calling shell must not reach the servers (Python reads empty as unset).
   for (const name of ["VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"]) env[name] = "";
 
   const name = options.name ?? `canvas-${ports.proxy}`;
