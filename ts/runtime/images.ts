@@ -3,7 +3,10 @@
 // comes from a container registry: Debian packages (debootstrap + apt), PyPI, the npm
 // registry and the release's UI source.
 //
-//   npm run images -- [--only app,agent-server,...] [--oauth2-proxy-binary PATH]
+//   npm run images -- [--only app,agent-server,canvas,...] [--oauth2-proxy-binary PATH]
+//
+// Without --only it builds the images of the default app (app: openhands); Agent Canvas'
+// image is built when named.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -17,10 +20,13 @@ import { chartImageRefs, tagOf } from "./image/refs.ts";
 import { baseSuite, copyBase, debianBase, runInRootfs, trimApt } from "./image/rootfs.ts";
 import * as spec from "./image/specs.ts";
 import { buildVenv, constraintsFromPoetryLock, copyVenvIntoRootfs } from "./image/venv.ts";
+import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./image/canvas.ts";
 import { repoRoot } from "../lib/helm-binaries.ts";
 
-export type ImageName = "agent-server" | "app" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
-export const imageNames: ImageName[] = ["agent-server", "app", "dind", "gateway", "helm-test", "oauth2-proxy"];
+export type ImageName = "agent-server" | "app" | "canvas" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "dind", "gateway", "helm-test", "oauth2-proxy"];
+/** What a build without `only` makes: the default app's images (Canvas' is large and built when named). */
+export const defaultImageNames: ImageName[] = imageNames.filter((name) => name !== "canvas");
 
 export interface BuiltImage {
   name: ImageName;
@@ -57,7 +63,7 @@ export function findUpstreamArchive(given?: string): string {
 export async function buildRuntimeImages(options: BuildOptions = {}): Promise<BuiltImage[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const refs = chartImageRefs();
-  const wanted = new Set(options.only ?? imageNames);
+  const wanted = new Set(options.only ?? defaultImageNames);
   const oauth2ProxyBinary = options.oauth2ProxyBinary ?? process.env.OAUTH2_PROXY_BINARY;
   if (wanted.has("oauth2-proxy") && !oauth2ProxyBinary) {
     if (options.only?.includes("oauth2-proxy")) throw new Error("oauth2-proxy: pass the binary (oauth2ProxyBinary or OAUTH2_PROXY_BINARY)");
@@ -68,6 +74,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
   const builders: Record<ImageName, () => Omit<BuiltImage, "seconds">> = {
     "agent-server": () => buildAgentServer(refs.agentServer, log),
     app: () => buildApp(refs.app, findUpstreamArchive(options.upstreamArchive), log),
+    canvas: () => buildCanvas(refs.canvas, log),
     dind: () =>
       buildDebianImage({ name: "dind", ref: refs.dind, packages: spec.dindPackages, recipe: "dind.sh", files: ["dockerd-entrypoint.sh"], config: spec.dindConfig }, log),
     gateway: () =>
@@ -167,6 +174,31 @@ function buildAgentServer(ref: string, say: (line: string) => void): Omit<BuiltI
       config: spec.agentServerConfig,
       inputs: { venv: key },
       hostSteps: (rootfs, log) => copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log),
+    },
+    say,
+  );
+}
+
+/** Agent Canvas the way its Dockerfile assembles it, on the agent-server base with Node. */
+function buildCanvas(ref: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const dir = cacheDir(`agent-canvas-${spec.canvasVersion}`);
+  const log = path.join(dir, "files.log");
+  writeFileSync(log, "");
+  const files = prepareCanvasFiles(log);
+  const { venv, key } = cachedVenv(`agent-canvas-${spec.canvasVersion}`, spec.canvasRequirements, canvasConstraints(), say);
+  return buildDebianImage(
+    {
+      name: "canvas",
+      ref,
+      packages: spec.canvasPackages,
+      recipe: "canvas.sh",
+      files: ["agent-server.sh"],
+      config: spec.canvasConfig,
+      inputs: { venv: key, ...files.key, defaultsEnv: files.defaultsEnv },
+      hostSteps: (rootfs, log) => {
+        copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log);
+        copyCanvasIntoRootfs(files, rootfs, log);
+      },
     },
     say,
   );

@@ -19,6 +19,7 @@ function imageRef(image: ImageValues, defaultTag: string): string {
 export interface ChartImageRefs {
   app: string;
   agentServer: string;
+  canvas: string;
   dind: string;
   gateway: string;
   oauth2Proxy: string;
@@ -31,6 +32,7 @@ export function chartImageRefs(root = repoRoot): ChartImageRefs {
   return {
     app: imageRef(values.openhands.image, String(chart.appVersion)),
     agentServer: imageRef(values.sandbox.image, ""),
+    canvas: imageRef(values.canvas.image, ""),
     dind: imageRef(values.dind.image, ""),
     gateway: imageRef(values.sandbox.gateway.image, ""),
     oauth2Proxy: imageRef(values.auth.oauth2Proxy.image, ""),

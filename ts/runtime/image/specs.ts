@@ -110,3 +110,50 @@ export const oauth2ProxyConfig: ImageConfig = {
   WorkingDir: "/home/nonroot",
   ExposedPorts: { "4180/tcp": {} },
 };
+
+/**
+ * Agent Canvas: the release, and the agent server and automation service its
+ * config/defaults.json pins. Everything runs from one venv at /agent-server/.venv, installed
+ * under the committed constraints in canvas/ (without them today's index resolves a newer
+ * fastmcp and mcp than the release was made with).
+ */
+export const canvasVersion = "1.20.0";
+export const canvasAgentServerVersion = "1.49.1";
+export const canvasAutomationVersion = "1.13.1";
+/** The integrity npm publishes for @openhands/agent-canvas@1.20.0. */
+export const canvasNpmSha512 = "sha512-uq28bmdMapsDN0ltp5ZHYm9xfuk7cHktNkd0NY38w/UTq25wJTqSKSPya+2+ky0+HpGX2vmn0uF3mHuNCoOb2w==";
+/** canvas/entrypoint.sh (see canvas/README.md). */
+export const canvasEntrypointSha256 = "71fd8b93445374bd59474b9c1c655b1e6abc1b6281704689c7c574dc6fb29d14";
+export const canvasRequirements = [
+  ...["openhands-agent-server", "openhands-sdk[boto3]", "openhands-tools", "openhands-workspace"].map((p) => `${p}==${canvasAgentServerVersion}`),
+  `openhands-automation==${canvasAutomationVersion}`,
+  // The release's own bound (config/defaults.json constraints.agentClientProtocol).
+  "agent-client-protocol<0.11",
+  // Automation presets run `uv venv` / `uv pip install`; the upstream base image ships uv 0.11.6.
+  "uv==0.11.6",
+];
+
+/** The agent-server base packages plus Node for the UI's static server. */
+export const canvasPackages = [...agentServerPackages, "nodejs"];
+
+export const canvasConfig: ImageConfig = {
+  Env: [
+    `PATH=${standardPath}`,
+    "LC_ALL=C.UTF-8",
+    "LANG=C.UTF-8",
+    "LOG_JSON=true",
+    "OH_ACP_SKILL_SOURCING=openhands_managed",
+    "CHROME_BIN=/usr/bin/chromium",
+    "PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium",
+    "CHROMIUM_FLAGS=--no-sandbox --disable-dev-shm-usage --disable-gpu",
+    // The npm package's UI is built for the site root (the official image rebuilds it for /canvas).
+    "AGENT_CANVAS_BASE_PATH=/",
+    "VITE_POSTHOG_API_KEY=",
+    // No openvscode-server in this image.
+    "OH_ENABLE_VSCODE=false",
+  ],
+  Entrypoint: ["/usr/bin/tini", "--", "/opt/agent-canvas/entrypoint.sh"],
+  User: "openhands",
+  WorkingDir: "/",
+  ExposedPorts: { "8000/tcp": {} },
+};
