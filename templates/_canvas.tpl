@@ -9,6 +9,7 @@ the NetworkPolicy are the chart's own, as for the GUI server.
 state: /home/openhands/.openhands
 home: /home/openhands
 projects: /projects
+workspace: /home/openhands/workspace
 {{- end }}
 
 {{/* True when the Service targets Canvas' key-free entry (no sign-in proxy in front of its own port). */}}
@@ -59,7 +60,8 @@ write: point it at a path that can never exist.
 - name: {{ $p.appContainer }}
   image: {{ include "openhands.imageRef" (list $c.image $c.image.tag $) | quote }}
   imagePullPolicy: {{ $c.image.pullPolicy | quote }}
-  # The UI starts conversations without a chosen folder in workspace/project, relative to here.
+  # The UI offers folders from here; a conversation started without one works in
+  # $HOME/workspace/project/<id>, which the projects claim holds too (below).
   workingDir: {{ $paths.projects | quote }}
   ports:
     - name: http
@@ -94,6 +96,11 @@ write: point it at a path that can never exist.
       mountPath: {{ $paths.state | quote }}
     - name: canvas-projects
       mountPath: {{ $paths.projects | quote }}
+    # Conversations started without a folder keep their files under $HOME/workspace: on the
+    # projects claim (as /projects/workspace), not in the container's writable layer.
+    - name: canvas-projects
+      mountPath: {{ $paths.workspace | quote }}
+      subPath: workspace
 {{- end }}
 
 {{/* Canvas' volumes in the pod: its own claims, never the GUI server's. */}}

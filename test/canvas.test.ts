@@ -54,7 +54,11 @@ describe("app: canvas", () => {
 
   it("keeps state at /home/openhands/.openhands and projects at /projects, its working directory, with HOME set to match", async () => {
     const app = appOf(await objectsOf(canvas));
-    expect(mountsOf(app)).toMatchObject({ "canvas-state": "/home/openhands/.openhands", "canvas-projects": "/projects" });
+    expect(app.volumeMounts).toEqual([
+      { name: "canvas-state", mountPath: "/home/openhands/.openhands" },
+      { name: "canvas-projects", mountPath: "/projects" },
+      { name: "canvas-projects", mountPath: "/home/openhands/workspace", subPath: "workspace" },
+    ]);
     expect(app.workingDir).toBe("/projects");
     expect(envOf(app).HOME).toBe("/home/openhands");
   });
@@ -110,7 +114,12 @@ describe("Canvas volumes", () => {
     const pod = podOf(objects);
     expect(volume(pod, "canvas-state").persistentVolumeClaim.claimName).toBe("openhands-canvas-state");
     expect(volume(pod, "canvas-projects").persistentVolumeClaim.claimName).toBe("openhands-canvas-projects");
-    expect(mountsOf(appOf(objects))).toEqual({ "canvas-state": "/home/openhands/.openhands", "canvas-projects": "/projects" });
+    // $HOME/workspace, where conversations started without a folder keep their files, is on the projects claim too.
+    expect(appOf(objects).volumeMounts).toEqual([
+        { name: "canvas-state", mountPath: "/home/openhands/.openhands" },
+        { name: "canvas-projects", mountPath: "/projects" },
+        { name: "canvas-projects", mountPath: "/home/openhands/workspace", subPath: "workspace" },
+      ]);
   });
 
   it("canvas.persistence.existingClaim mounts that claim and creates no state claim", async () => {

@@ -16,7 +16,7 @@ export interface Container {
   restartPolicy?: string;
   workingDir?: string;
   securityContext?: Record<string, unknown>;
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
   startupProbe?: Record<string, any>;
   livenessProbe?: Record<string, any>;
   readinessProbe?: Record<string, any>;
