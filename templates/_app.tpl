@@ -18,6 +18,11 @@
     - name: http
       containerPort: {{ $appPort }}
       protocol: TCP
+      {{- if eq $p.sandboxCallback "bridgeHostPort" }}
+      # Where the node's 1.x sandboxes send their webhooks (host.docker.internal), and only there.
+      hostPort: {{ $appPort }}
+      hostIP: {{ .Values.sandbox.hostDocker.bridgeAddress | quote }}
+      {{- end }}
   env:
     {{- /* Built per concern and layered under openhands.env and extraEnv (templates/_env.tpl). */}}
     {{- include "openhands.appEnv" . | nindent 4 }}

@@ -24,6 +24,8 @@ Each concern is a YAML list of EnvVar entries.
 {{- if eq $generation "v1" }}
 {{- /* OH_PERSISTENCE_DIR, or FILE_STORE_PATH where agent servers inherit the app's environment (the profile's stateVariable). */}}
 {{- $_ := set $env (include "openhands.profile" . | fromYaml).stateVariable (include "openhands.stateDir" .) }}
+{{- /* The app's own CORS allowlist (without one it admits every origin, with credentials), which Docker sandboxes also get as theirs. */}}
+{{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- if gt (int $limits.startupGraceSeconds) 0 }}
 {{- $_ := set $env "SANDBOX_STARTUP_GRACE_SECONDS" (toString (int $limits.startupGraceSeconds)) }}
 {{- end }}
@@ -68,10 +70,9 @@ Each concern is a YAML list of EnvVar entries.
 {{- $p := include "openhands.profile" . | fromYaml }}
 {{- $env := dict }}
 {{- if $p.gateway }}
-{{- /* Sandboxes call the app at OH_WEB_URL (webhooks, MCP) and send their webhooks to its own port. */}}
+{{- /* Sandboxes call the app at OH_WEB_URL (MCP, secrets) and send their webhooks to its own port. */}}
 {{- $_ := set $env "OH_WEB_URL" $p.urls.appForSandboxes }}
 {{- if $p.dockerSandboxes }}{{ $_ := set $env "SANDBOX_HOST_PORT" (toString $p.appPort) }}{{ end }}
-{{- $_ := set $env "PERMITTED_CORS_ORIGINS" (include "openhands.browserOrigins" .) }}
 {{- end }}
 {{- include "openhands.envList" $env }}
 {{- end }}

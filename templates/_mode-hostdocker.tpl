@@ -9,11 +9,15 @@
 {{- if and (eq (include "openhands.generation" .) "v1") (not .Values.sandbox.hostDocker.nodeAddress) }}
 {{- fail "sandbox.hostDocker.nodeAddress: with 1.x the browser and the app connect to sandbox ports that the node's daemon publishes, so the chart needs the node's address as they reach it (LAN IP or DNS name)." }}
 {{- end }}
+{{- $hostDocker := .Values.sandbox.hostDocker }}
+{{- if and (eq (include "openhands.profile" . | fromYaml).sandboxCallback "bridgeHostPort") (has $hostDocker.bridgeAddress (list $hostDocker.nodeAddress "0.0.0.0")) }}
+{{- fail (printf "sandbox.hostDocker.bridgeAddress: %s is every address or the node's own (sandbox.hostDocker.nodeAddress), so the app's port, without sign-in, would be published to every machine that reaches the node. Set the node's Docker bridge address (docker0, 172.17.0.1 by default), where sandboxes find host.docker.internal." $hostDocker.bridgeAddress) }}
+{{- end }}
 {{- end }}
 
 {{- define "openhands.mode.hostDocker.env" -}}
-{{- if not .Values.sandbox.hostDocker.hostNetwork }}
-# The node's address, where its Docker daemon publishes sandbox ports (used as $(HOST_IP)).
+{{- if and (not .Values.sandbox.hostDocker.hostNetwork) (eq (include "openhands.generation" .) "v0") }}
+# The node's address, where its Docker daemon publishes the runtime's port ($(HOST_IP) in SANDBOX_LOCAL_RUNTIME_URL).
 - name: HOST_IP
   valueFrom:
     fieldRef:

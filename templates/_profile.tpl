@@ -302,12 +302,15 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- $_ := set $p "sandboxPortHost" $portHost }}
 {{- $_ := set $p "hostNetwork" (and (eq $p.docker "node") $v.sandbox.hostDocker.hostNetwork) }}
 {{- /*
-Whether 1.x sandboxes' webhooks reach the app. Upstream sends them to
-http://host.docker.internal:<app port>, which Docker maps to the daemon's own machine: the pod
-for the sidecar daemon, the node for the node's daemon (the app is there only with host
-networking), the daemon's machine for a remote one. Process sandboxes get the app's address.
+Whether 1.x sandboxes' webhooks reach the app. Upstream sends them (and, without OH_WEB_URL,
+MCP and secret lookups) to http://host.docker.internal:<app port>, which Docker maps to the
+daemon's own machine: the pod for the sidecar daemon; the node for the node's daemon, where
+the app is with host networking, and otherwise the chart publishes the app's port on the
+node's Docker bridge address only (sandboxCallback: bridgeHostPort); the daemon's machine for
+a remote one, which never reaches the app. Process sandboxes get the app's address.
 */}}
-{{- $_ := set $p "webhooksReachApp" (or (ne $generation "v1") (has $p.docker (list "pod" "none")) $p.hostNetwork) }}
+{{- $_ := set $p "sandboxCallback" (ternary "bridgeHostPort" "" (and (eq $generation "v1") (eq $p.docker "node") (not $p.hostNetwork))) }}
+{{- $_ := set $p "webhooksReachApp" (not (and (eq $generation "v1") (eq $p.docker "remote"))) }}
 {{- /* The workspace as the Docker daemon sees it (it resolves sandbox bind mounts on its own filesystem), or empty. */}}
 {{- $daemonWorkspace := "" }}
 {{- if and (eq $p.docker "pod") $p.workspaceClaim }}{{ $daemonWorkspace = $v.persistence.workspace.mountPath }}

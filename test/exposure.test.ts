@@ -127,9 +127,18 @@ describe("NOTES.txt", () => {
     expect(await notes([], ["ci/remote-docker-values.yaml"])).toContain(webhookWarning);
   });
 
-  it("warns the same for 1.x hostDocker without sandbox.hostDocker.hostNetwork, and not with it", async () => {
-    expect(await notes(hostDocker1x)).toContain(webhookWarning);
+  it("does not warn for 1.x hostDocker: with host networking the app is on the node, without it on the node's Docker bridge", async () => {
+    expect(await notes(hostDocker1x)).not.toContain(webhookWarning);
     expect(await notes([...hostDocker1x, "sandbox.hostDocker.hostNetwork=true"])).not.toContain(webhookWarning);
+  });
+
+  it("with 1.x hostDocker, says where sandboxes reach the app, and warns when a NetworkPolicy may drop it", async () => {
+    const published = "Sandboxes on the node call the app at host.docker.internal:3000: the app's port is published on the node's Docker bridge address 172.17.0.1 only";
+    const dropped = "WARNING: the NetworkPolicy admits only the Service's port, so sandboxes' calls to port 3000 are dropped";
+    expect(await notes(hostDocker1x)).toContain(published);
+    expect(await notes(hostDocker1x)).not.toContain(dropped);
+    expect(await notes([...hostDocker1x, "networkPolicy.enabled=true"])).toContain(dropped);
+    expect(await notes([...hostDocker1x, "sandbox.hostDocker.hostNetwork=true"])).not.toContain(published);
   });
 
   it("does not warn where the webhooks land in the pod: dind and process sandboxes", async () => {

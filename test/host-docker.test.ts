@@ -83,6 +83,35 @@ describe("sandbox mode hostDocker", () => {
     expect(spec.affinity).toEqual(affinity);
   });
 
+  const v1 = { sandbox: { mode: "hostDocker", hostDocker: { nodeAddress: "192.168.1.5" } }, nodeSelector: { "kubernetes.io/hostname": "node-a" } };
+
+  it("with 1.x, publishes the app's port on the node's Docker bridge only (sandbox.hostDocker.bridgeAddress), where sandboxes' host.docker.internal points", async () => {
+    const spec = await pod(v1);
+    expect(container(spec, "openhands").ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP", hostPort: 3000, hostIP: "172.17.0.1" }]);
+    const custom = await pod({ ...v1, sandbox: { ...v1.sandbox, hostDocker: { ...v1.sandbox.hostDocker, bridgeAddress: "10.200.0.1" } } });
+    expect((container(custom, "openhands").ports![0] as { hostIP?: string }).hostIP).toBe("10.200.0.1");
+  });
+
+  it("publishes no hostPort with host networking (the app is on the node already) or with 0.x (whose runtimes call no webhook)", async () => {
+    const hostNet = await pod({ ...v1, sandbox: { ...v1.sandbox, hostDocker: { ...v1.sandbox.hostDocker, hostNetwork: true } } });
+    expect(container(hostNet, "openhands").ports![0]).not.toHaveProperty("hostPort");
+    expect(container(await pod(v0), "openhands").ports![0]).not.toHaveProperty("hostPort");
+  });
+
+  it("refuses a bridge address that would publish the app beyond the node: 0.0.0.0 or the node's own address", async () => {
+    for (const bridgeAddress of ["0.0.0.0", "192.168.1.5"]) {
+      const message = await renderError({ values: { ...v1, auth: nodeFirewall, sandbox: { ...v1.sandbox, hostDocker: { ...v1.sandbox.hostDocker, bridgeAddress } } } });
+      expect(message).toContain(`sandbox.hostDocker.bridgeAddress: ${bridgeAddress} is every address or the node's own (sandbox.hostDocker.nodeAddress)`);
+    }
+  });
+
+  it("gives 1.x the app's own CORS allowlist (without one upstream admits every origin)", async () => {
+    const env = envOf(container(await pod(v1), "openhands"));
+    expect(env.PERMITTED_CORS_ORIGINS).toBe("http://localhost:3000");
+    // HOST_IP is only for 0.x's runtime URL.
+    expect(env).not.toHaveProperty("HOST_IP");
+  });
+
   it("with 1.x, hands out the node's published ports at sandbox.hostDocker.nodeAddress, and needs that address", async () => {
     const values = { sandbox: { mode: "hostDocker", hostDocker: { nodeAddress: "192.168.1.5" } }, nodeSelector: { "kubernetes.io/hostname": "node-a" } };
     const spec = await pod(values);

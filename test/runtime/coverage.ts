@@ -24,6 +24,8 @@ export const notRunHere: Record<string, string> = {
   "external-secrets-store": "needs the External Secrets operator and a secret store",
   sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
   tunnel: "cloudflared needs Cloudflare's edge",
+  canvas: "no Canvas pod runs on the node yet; the images suite runs the Canvas image with this preset's environment, user and claims (keys, pages, probes)",
+  "canvas-tunnel": "cloudflared needs Cloudflare's edge; the images suite runs the Canvas image with this preset's environment (the key-free entry on 8080)",
 };
 
 /** Report rows for the presets the suite does not run here. */

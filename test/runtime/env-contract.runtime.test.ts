@@ -26,6 +26,8 @@ interface Contract {
   names: (string | RegExp)[];
   /** Why the release reads it, in a few words. */
   why: string;
+  /** Read by no program: another variable of the container refers to it as $(NAME). */
+  referenced?: true;
   evidence: (name: string) => Evidence[];
 }
 
@@ -132,6 +134,7 @@ const contracts: Contract[] = [
     evidence: (name) => [readsEnv("openhands-ai", name), { package: "openhands-ai", file: /controller\/agent_controller\.py$/, text: /from openhands\.core\.logger import LOG_ALL_EVENTS/ }],
   },
   { generation: "v0", names: ["DOCKER_HOST"], why: "the Docker SDK's docker.from_env()", evidence: () => [dockerFromEnv] },
+  { generation: "v0", names: ["HOST_IP"], why: "the node's address, which the kubelet puts into SANDBOX_LOCAL_RUNTIME_URL", referenced: true, evidence: () => [] },
   {
     generation: "v0",
     names: ["AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"],
@@ -187,6 +190,23 @@ const extraCases: { name: string; values: Record<string, unknown> }[] = [
     },
   },
   {
+    name: "1.11.0 on the node's Docker daemon without host networking",
+    values: {
+      sandbox: { mode: "hostDocker", hostDocker: { nodeAddress: "192.168.1.5", workspaceHostPath: "/srv/ws" } },
+      nodeSelector: { "kubernetes.io/hostname": "node-a" },
+      auth: { mode: "external", external: { description: "the LAN firewall" } },
+    },
+  },
+  {
+    name: "0.62 on the node's Docker daemon without host networking",
+    values: {
+      openhands: { image: { tag: "0.62" } },
+      sandbox: { mode: "hostDocker", image: runtime("0.62-nikolaik") },
+      nodeSelector: { "kubernetes.io/hostname": "node-a" },
+      auth: { mode: "external", external: { description: "the LAN firewall" } },
+    },
+  },
+  {
     name: "1.11.0 with sandbox env, startup grace, Bedrock and a JWT secret",
     values: {
       sandbox: { env: { FOO: "bar" }, limits: { startupGraceSeconds: 60 } },
@@ -214,6 +234,9 @@ describe("every variable the chart sets on the app is read by the OpenHands rele
       if (!contract) {
         unread.push(`${name}: no evidence that OpenHands ${release.version} reads it`);
         continue;
+      }
+      if (contract.referenced && !(app.env ?? []).some((e) => e.value?.includes(`$(${name})`))) {
+        unread.push(`${name} (${contract.why}): no variable refers to $(${name})`);
       }
       for (const e of contract.evidence(name)) {
         if (!found(e, release)) unread.push(`${name} (${contract.why}): ${e.text} not found in ${e.package} ${versionOf(e.package, release)}`);

@@ -7,7 +7,7 @@ import { nodeHandle, nodeStatus, startNode } from "../../ts/runtime/node/node.ts
 import { formatNotRun, formatReport, readReport, reportFile, resetReport, writeReportTable } from "./report.ts";
 
 /** Suites that run everything on this machine: a run of only these starts no node. */
-const nodeFreeSuites = ["process-mode.runtime.test.ts", "ui-flow.runtime.test.ts", "env-contract.runtime.test.ts", "images.runtime.test.ts"];
+const nodeFreeSuites = ["process-mode.runtime.test.ts", "ui-flow.runtime.test.ts", "env-contract.runtime.test.ts", "app-env-effects.runtime.test.ts", "images.runtime.test.ts"];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];

@@ -4,9 +4,9 @@
 // commands (Go's own module and build caches are outside the clone too).
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import { cachePath } from "./cache-root.ts";
 import { repoRoot } from "./helm-binaries.ts";
 
 export const versions = {
@@ -18,10 +18,8 @@ export const versions = {
   localPath: "v0.0.30",
 } as const;
 
-/** Root of the caches shared by every clone on this machine. */
-export const cacheRoot = process.env.OPENHANDS_CHART_CACHE ?? path.join(homedir(), ".cache", "openhands-chart");
-const binRoot = path.join(cacheRoot, "node-bin");
-const moduleRoot = path.join(cacheRoot, "go-modules");
+const binRoot = cachePath("node-bin");
+const moduleRoot = cachePath("go-modules");
 
 interface Component {
   /** Cache key: name and version. */

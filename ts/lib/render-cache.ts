@@ -7,9 +7,9 @@
 // worker, run and clone. OPENHANDS_RENDER_CACHE=off runs Helm every time.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, appendFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import { cachePath } from "./cache-root.ts";
 import { chartDigestCached } from "./chart-files.ts";
 import { helmBinary, type HelmName } from "./helm-binaries.ts";
 
@@ -20,8 +20,7 @@ export interface HelmResult {
 }
 
 /** Where entries live; `off` disables the cache. */
-export const renderCacheDir =
-  process.env.OPENHANDS_RENDER_CACHE ?? path.join(process.env.OPENHANDS_CHART_CACHE ?? path.join(homedir(), ".cache", "openhands-chart"), "render");
+export const renderCacheDir = process.env.OPENHANDS_RENDER_CACHE ?? cachePath("render");
 
 const enabled = renderCacheDir !== "off";
 /** Bump when the key's recipe changes, so older entries are never read. */

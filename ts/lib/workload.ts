@@ -11,10 +11,10 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
-  workingDir?: string;
   args?: string[];
   env?: EnvVar[];
   restartPolicy?: string;
+  workingDir?: string;
   securityContext?: Record<string, unknown>;
   volumeMounts?: { name: string; mountPath: string }[];
   startupProbe?: Record<string, any>;

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { repoRoot } from "../lib/helm-binaries.ts";
-import { cachePath } from "./cache.ts";
+import { cachePath } from "../lib/cache-root.ts";
 import { freePort } from "./ports.ts";
 import { startProcess, type StartedProcess } from "./process.ts";
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { cachePath } from "./cache.ts";
+import { cachePath } from "../lib/cache-root.ts";
 
 const modulePath = "github.com/oauth2-proxy/oauth2-proxy/v7";
 

@@ -3,7 +3,7 @@
 // check what a release really reads.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { cachePath } from "./cache.ts";
+import { cachePath } from "../lib/cache-root.ts";
 import { hostPython313, run } from "./image/host.ts";
 
 /** `<cache>/upstream-source/<package>-<version>`, holding the package's import roots. */

@@ -168,6 +168,7 @@ export const defaults: Values = {
       hostNetwork: false,
       workspaceHostPath: "",
       nodeAddress: "",
+      bridgeAddress: "172.17.0.1",
     },
     remoteDocker: {
       host: "",

@@ -372,4 +372,13 @@ export interface HostDocker {
    * @maxLength 253
    */
   nodeAddress: string;
+  /**
+   * 1.x without `hostNetwork`: the node's Docker bridge address (docker0, or the daemon's
+   * `host-gateway-ip`), which `host.docker.internal` names in every sandbox. 1.x sandboxes send
+   * their webhooks to `http://host.docker.internal:3000`, so the app's port is published there
+   * as a hostPort bound to this address only: the node and its containers reach it, other
+   * machines do not. Docker's default is 172.17.0.1; with another `bip`, set its address.
+   * @pattern ^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$
+   */
+  bridgeAddress: string;
 }

@@ -3,11 +3,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { cachePath } from "../../lib/cache-root.ts";
 
-export const cacheRoot = process.env.OPENHANDS_CHART_CACHE ?? path.join(process.env.HOME ?? "/root", ".cache", "openhands-chart");
-
+/** `cachePath(...parts)`, created. */
 export function cacheDir(...parts: string[]): string {
-  const dir = path.join(cacheRoot, ...parts);
+  const dir = cachePath(...parts);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -7,6 +7,17 @@ import { run } from "./host.ts";
 
 export const frontendNodeVersion = "22";
 
+/**
+ * The UI build's environment: the caller's, without what a test runner sets. The release's
+ * vite.config leaves its React Router plugin out when VITEST is set (and the build then fails
+ * with "React Router Vite plugin not found"), and NODE_ENV=test changes what Vite builds; the
+ * runtime suite builds the image from inside vitest on a machine without a cached UI.
+ */
+export function frontendBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([name]) => !name.startsWith("VITEST") && name !== "TEST" && name !== "NODE_ENV");
+  return { ...Object.fromEntries(kept), CI: "true", NODE_OPTIONS: "--max-old-space-size=4096" };
+}
+
 /** Extracts `<top>/frontend` from the release archive and builds it into `out`. */
 export function buildFrontend(archive: string, work: string, out: string, log: string): void {
   rmSync(work, { recursive: true, force: true });
@@ -17,11 +28,7 @@ export function buildFrontend(archive: string, work: string, out: string, log: s
   // Install scripts stay off: the release's `prepare` wants a git checkout, and no package
   // may fetch binaries from outside the registry.
   const script = "node --version && npm ci --ignore-scripts --no-audit --no-fund && npm run build";
-  run("npx", ["-y", "-p", `node@${frontendNodeVersion}`, "-c", script], {
-    cwd: top,
-    log,
-    env: { ...process.env, CI: "true", NODE_OPTIONS: "--max-old-space-size=4096" },
-  });
+  run("npx", ["-y", "-p", `node@${frontendNodeVersion}`, "-c", script], { cwd: top, log, env: frontendBuildEnv(process.env) });
   if (!existsSync(path.join(top, "build", "index.html"))) throw new Error(`frontend build wrote no build/index.html (log: ${log})`);
   rmSync(out, { recursive: true, force: true });
   run("cp", ["-a", path.join(top, "build"), out]);

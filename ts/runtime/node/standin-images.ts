@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { cacheRoot } from "../../lib/go-binaries.ts";
+import { cachePath } from "../../lib/cache-root.ts";
 import { writeDockerArchive, type ImageConfig } from "./image-archive.ts";
 
 const suite = "bookworm";
@@ -59,7 +59,7 @@ function hash(value: unknown): string {
 
 /** A Debian root file system with the stand-in programs (the Debian part cached outside the clone). */
 async function standinRootfs(): Promise<string> {
-  const dir = path.join(cacheRoot, "node-images", `standin-rootfs-${suite}-${hash(packages)}`);
+  const dir = cachePath("node-images", `standin-rootfs-${suite}-${hash(packages)}`);
   if (!existsSync(path.join(dir, ".complete"))) await debootstrap(dir);
   for (const [file, text] of Object.entries(scripts)) {
     writeFileSync(path.join(dir, file), text);
@@ -94,7 +94,7 @@ function roleOf(reference: string): Pick<ImageConfig, "cmd"> {
 export async function standinImagesTar(references: string[]): Promise<string> {
   const rootfs = await standinRootfs();
   const unique = [...new Set(references)].sort();
-  const tar = path.join(cacheRoot, "node-images", `standins-${hash({ packages, scripts, unique })}.tar`);
+  const tar = cachePath("node-images", `standins-${hash({ packages, scripts, unique })}.tar`);
   if (!existsSync(tar)) await writeDockerArchive(rootfs, unique.map((reference) => ({ reference, ...roleOf(reference) })), tar);
   return tar;
 }

@@ -3,11 +3,12 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { binaryPath, buildComponents, cacheRoot, components } from "../../lib/go-binaries.ts";
+import { binaryPath, buildComponents, components } from "../../lib/go-binaries.ts";
+import { cachePath } from "../../lib/cache-root.ts";
 import { writeDockerArchive } from "./image-archive.ts";
 import { systemImages } from "./layout.ts";
 
-const imageCache = path.join(cacheRoot, "node-images");
+const imageCache = cachePath("node-images");
 
 interface SystemImage {
   reference: string;

@@ -1,4 +1,5 @@
-// Heavy build outputs live outside the clone, keyed by version, so a fresh clone reuses them.
+// Heavy build outputs and the render cache live outside the clone, keyed by version, so a
+// fresh clone reuses them. OPENHANDS_CHART_CACHE moves the whole tree.
 import { homedir } from "node:os";
 import path from "node:path";
 
