@@ -26,7 +26,7 @@ export const notRunHere: Record<string, string> = {
   "external-secrets-store": "needs the External Secrets operator and a secret store",
   sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
   tunnel: "cloudflared needs Cloudflare's edge",
-  "canvas-tunnel": "cloudflared needs Cloudflare's edge (Canvas itself is held by the canvas suite)",
+  "canvas-tunnel": "cloudflared needs Cloudflare's edge; the images suite runs the Canvas image with this preset's environment (the key-free entry on 8080), and the canvas suite holds Canvas on the node",
 };
 
 /** Report rows for the presets the suite does not run here. */

@@ -2,6 +2,7 @@
 // renders by default, and each one really runs under a Docker daemon the way the pod runs it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -12,6 +13,7 @@ import { packageStaticBinary, type BuiltImage, type ImageName } from "../../ts/r
 import { privilegedRunFlags, startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { oauth2ProxyConfig } from "../../ts/runtime/image/specs.ts";
 import { chartImageRefs } from "../../ts/runtime/image/refs.ts";
+import { clusterApiVersions } from "../../ts/lib/presets.ts";
 
 let images: Map<ImageName, BuiltImage>;
 let daemon: DockerDaemon;
@@ -50,8 +52,9 @@ async function eventually<T>(what: string, seconds: number, check: () => T | und
   throw new Error(`${what} within ${seconds}s failed. ${last}\n${logs ? logs.stdout + logs.stderr : ""}`);
 }
 
-function httpGet(url: string): { code: string; body: string } {
-  const r = daemon.inNetns(["curl", "-s", "-m", "5", "-w", "\n%{http_code}", url]);
+function httpGet(url: string, headers: Record<string, string> = {}): { code: string; body: string } {
+  const flags = Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
+  const r = daemon.inNetns(["curl", "-s", "-m", "5", ...flags, "-w", "\n%{http_code}", url]);
   const lines = r.stdout.split("\n");
   return { code: lines.pop() ?? "", body: lines.join("\n") };
 }
@@ -62,7 +65,7 @@ function containerIp(id: string): string {
 
 beforeAll(async () => {
   // The build runs in its own process: its long synchronous steps would stall this worker.
-  const build = await execa("npx", ["tsx", "ts/runtime/images.ts", "--only", "agent-server,app,dind,gateway,helm-test"], { cwd: repoRoot, stderr: "inherit" });
+  const build = await execa("npx", ["tsx", "ts/runtime/images.ts", "--only", "agent-server,app,canvas,dind,gateway,helm-test"], { cwd: repoRoot, stderr: "inherit" });
   const built = JSON.parse(build.stdout) as BuiltImage[];
   images = new Map(built.map((i) => [i.name, i]));
   defaultRender = (await render({})).objects;
@@ -194,6 +197,199 @@ describe("the sandbox gateway", () => {
       return r.code === "200" ? r.code : undefined;
     }, id);
     expect(code).toBe("200");
+  });
+});
+
+describe("Agent Canvas (app: canvas)", () => {
+  const keyHeader = "X-Session-API-Key";
+
+  async function renderedCanvas(valuesFile: string) {
+    const { objects } = await render({ valuesFiles: [valuesFile], apiVersions: clusterApiVersions });
+    const service = objects.find((o) => o.kind === "Service" && o.metadata.name === "openhands") as any;
+    return { pod: podSpec(objects), canvas: container(objects, "canvas"), service };
+  }
+
+  /** A named port of the container (as a Service's targetPort or a probe names it). */
+  function portNumber(canvas: any, port: string | number): number {
+    if (typeof port === "number") return port;
+    const found = canvas.ports.find((p: any) => p.name === port);
+    if (!found) throw new Error(`the canvas container has no port named ${port}`);
+    return found.containerPort;
+  }
+
+  /**
+   * `docker run` flags for the container as the pod runs it: the rendered environment (the
+   * Secrets' values given here), user, group, fsGroup, capabilities, working directory, and
+   * each mount as an empty volume owned by the fsGroup, as a fresh claim is.
+   */
+  function podRunFlags(pod: any, canvas: any, secretValues: Record<string, string>, volumePrefix: string): string[] {
+    const env = canvas.env.flatMap((e: any) => {
+      const value = e.valueFrom ? secretValues[e.name] : e.value;
+      if (value === undefined) throw new Error(`no test value for the rendered ${e.name}`);
+      return ["-e", `${e.name}=${value}`];
+    });
+    const security = canvas.securityContext;
+    const fsGroup = pod.securityContext.fsGroup;
+    const mounts = canvas.volumeMounts.flatMap((m: any) => {
+      const volume = `${volumePrefix}-${m.name}`;
+      daemon.docker(["volume", "create", volume]);
+      daemon.docker(["run", "--rm", "--user", "0", "--entrypoint", "sh", "--mount", `type=volume,src=${volume},dst=/claim,volume-nocopy`,
+        image("canvas").ref, "-c", `chgrp ${fsGroup} /claim && chmod 2775 /claim`]);
+      return ["--mount", `type=volume,src=${volume},dst=${m.mountPath},volume-nocopy`];
+    });
+    return [
+      "--user", `${security.runAsUser}:${security.runAsGroup}`, "--group-add", String(fsGroup),
+      ...(security.capabilities?.drop?.includes("ALL") ? ["--cap-drop", "ALL"] : []),
+      ...(security.allowPrivilegeEscalation === false ? ["--security-opt", "no-new-privileges"] : []),
+      "-w", canvas.workingDir, ...mounts, ...env,
+    ];
+  }
+
+  /** Starts the image with `flags` and waits for port 8000's /ready (the agent server's, proxied). */
+  async function startCanvas(flags: string[]): Promise<{ id: string; ip: string }> {
+    const id = daemon.docker(["run", "-d", ...flags, image("canvas").ref]).stdout.trim();
+    const ip = containerIp(id);
+    await eventually("GET :8000/ready", 240, () => (httpGet(`http://${ip}:8000/ready`).code === "200" ? true : undefined), id);
+    return { id, ip };
+  }
+
+  function removeCanvas(id: string, volumePrefix?: string) {
+    daemon.docker(["rm", "-f", id], { allowFailure: true });
+    if (!volumePrefix) return;
+    const volumes = daemon.docker(["volume", "ls", "-q", "--filter", `name=${volumePrefix}-`]).stdout.split("\n").filter(Boolean);
+    if (volumes.length) daemon.docker(["volume", "rm", ...volumes], { allowFailure: true });
+  }
+
+  /** The page without the one script the static server injects before </head>; fails when there is none. */
+  function withoutInjectedScript(page: string): string {
+    const stripped = page.replace(/<script>(?:(?!<\/script>)[^])*<\/script>\n(?=<\/head>)/, "");
+    expect(stripped).not.toBe(page);
+    return stripped;
+  }
+
+  /** Every process in the container, as `uid command`. */
+  function processes(id: string): string[] {
+    return daemon.docker(["exec", id, "ps", "-eo", "uid=,args="]).stdout.split("\n").map((l) => l.trim()).filter((l) => l && !/\bps -eo\b/.test(l));
+  }
+
+  /** The agent server's and the automation service's API through port `port`: 401 without the key, 200 with it. */
+  function expectApiGuardedBy(ip: string, port: number, key: string) {
+    expect(httpGet(`http://${ip}:${port}/api/file/home`).code).toBe("401");
+    expect(httpGet(`http://${ip}:${port}/api/file/home`, { [keyHeader]: "not-the-key" }).code).toBe("401");
+    const home = httpGet(`http://${ip}:${port}/api/file/home`, { [keyHeader]: key });
+    expect(home.code).toBe("200");
+    expect(JSON.parse(home.body).home).toBe("/home/openhands");
+    expect(httpGet(`http://${ip}:${port}/api/automation/v1`).code).toBe("401");
+    expect(httpGet(`http://${ip}:${port}/api/automation/v1`, { [keyHeader]: "not-the-key" }).code).toBe("401");
+    const automations = httpGet(`http://${ip}:${port}/api/automation/v1`, { [keyHeader]: key });
+    expect(automations.code).toBe("200");
+    expect(JSON.parse(automations.body)).toMatchObject({ automations: [], total: 0 });
+  }
+
+  it("the image carries the reference ci/canvas-values.yaml renders for the canvas container", async () => {
+    const { canvas } = await renderedCanvas("ci/canvas-values.yaml");
+    expect(canvas.image).toBe(image("canvas").ref);
+    expect(chartImageRefs().canvas).toBe(image("canvas").ref);
+  });
+
+  it("started as the image alone: runs as 10001, keeps generated secret and session keys in /home/openhands/.openhands, and serves the UI on 8000 with the key both APIs require", async () => {
+    const { id, ip } = await startCanvas([]);
+    try {
+      expect(httpGet(`http://${ip}:8000/alive`).code).toBe("200");
+      const users = processes(id);
+      expect(users.some((l) => l.includes("openhands.agent_server"))).toBe(true);
+      expect(users.some((l) => l.includes("openhands.automation.app:app"))).toBe(true);
+      expect(users.some((l) => l.includes("/opt/agent-canvas/static-server.mjs"))).toBe(true);
+      expect(users.filter((l) => !l.startsWith("10001 "))).toEqual([]);
+      const state = daemon.docker(["exec", id, "sh", "-c",
+        "cd /home/openhands/.openhands/agent-canvas && stat -c '%n %u %a %s' secret-key.txt api-key.txt && echo && cat api-key.txt"]).stdout;
+      const [files, key] = state.split("\n\n");
+      expect(files.trim().split("\n")).toEqual(["secret-key.txt 10001 600 64", "api-key.txt 10001 600 64"]);
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+
+      const index = httpGet(`http://${ip}:8000/`);
+      expect(index.code).toBe("200");
+      expect(index.body).toContain(`window.__AGENT_CANVAS_SESSION_API_KEY__=${JSON.stringify(key)};`);
+      const file = daemon.docker(["exec", id, "cat", "/opt/agent-canvas/frontend/index.html"]).stdout;
+      expect(withoutInjectedScript(index.body)).toBe(file);
+      expect(file).toContain("<title>OpenHands</title>");
+      // A route of the single-page app gets the same page; its assets are served at the site root.
+      expect(httpGet(`http://${ip}:8000/conversations/check`).body).toContain(key);
+      const asset = /href="(\/assets\/manifest-[^"]+\.js)"/.exec(file)?.[1];
+      expect(httpGet(`http://${ip}:8000${asset}`).code).toBe("200");
+
+      expectApiGuardedBy(ip, 8000, key);
+      expect(httpGet(`http://${ip}:8000/api/automation/health`).code).toBe("200");
+    } finally {
+      removeCanvas(id);
+    }
+  });
+
+  it("started the way ci/canvas-values.yaml renders it (environment, user, working directory, empty claims): the probes answer and port 8000's page carries the Secret's session key", async () => {
+    const { pod, canvas, service } = await renderedCanvas("ci/canvas-values.yaml");
+    // oauth2-proxy stands in front: the Service does not reach Canvas' own ports.
+    expect(service.spec.ports.map((p: any) => p.targetPort)).toEqual(["oauth2-proxy"]);
+    expect(canvas.env.map((e: any) => e.name)).not.toContain("PUBLIC_MODE_PORT");
+    const sessionKey = randomBytes(32).toString("hex");
+    const secretKey = randomBytes(32).toString("hex");
+    const volumes = `canvas-oauth2-${process.pid}`;
+    const { id, ip } = await startCanvas(podRunFlags(pod, canvas, { OH_SESSION_API_KEYS_0: sessionKey, OH_SECRET_KEY: secretKey }, volumes));
+    try {
+      for (const probe of [canvas.startupProbe, canvas.livenessProbe, canvas.readinessProbe]) {
+        expect(httpGet(`http://${ip}:${portNumber(canvas, probe.httpGet.port)}${probe.httpGet.path}`).code).toBe("200");
+      }
+      expect(processes(id).filter((l) => !l.startsWith("10001 "))).toEqual([]);
+      const page = httpGet(`http://${ip}:8000/`);
+      expect(page.code).toBe("200");
+      expect(page.body).toContain(`window.__AGENT_CANVAS_SESSION_API_KEY__=${JSON.stringify(sessionKey)};`);
+      expect(page.body).toContain("window.__AGENT_CANVAS_DO_NOT_TRACK__=true;");
+      expectApiGuardedBy(ip, 8000, sessionKey);
+      // Both keys came from the environment: nothing generated one; the claim holds the state.
+      const state = daemon.docker(["exec", id, "sh", "-c", "cd /home/openhands/.openhands && ls -A agent-canvas; ls -d storage workspaces automation/automations.db; stat -c '%u %g' automation/automations.db"]).stdout;
+      expect(state).not.toMatch(/secret-key\.txt|api-key\.txt/);
+      expect(state).toContain("automation/automations.db");
+      expect(state.trim().split("\n").pop()).toBe("10001 10001");
+      expect(daemon.docker(["exec", id, "sh", "-c", "echo $HOME; pwd"]).stdout).toBe("/home/openhands\n/projects\n");
+    } finally {
+      removeCanvas(id, volumes);
+    }
+  });
+
+  it("started the way ci/canvas-tunnel-values.yaml renders it: the Service's target port serves the key-free page that asks for the key, port 8000's page carries it", async () => {
+    const { pod, canvas, service } = await renderedCanvas("ci/canvas-tunnel-values.yaml");
+    const target = portNumber(canvas, service.spec.ports[0].targetPort);
+    const publicPort = canvas.env.find((e: any) => e.name === "PUBLIC_MODE_PORT")?.value;
+    expect(String(target)).toBe(publicPort);
+    expect(target).not.toBe(8000);
+    const sessionKey = randomBytes(32).toString("hex");
+    const volumes = `canvas-tunnel-${process.pid}`;
+    const { id, ip } = await startCanvas(podRunFlags(pod, canvas, { OH_SESSION_API_KEYS_0: sessionKey, OH_SECRET_KEY: randomBytes(32).toString("hex") }, volumes));
+    try {
+      // The readiness probe follows the target port; startup and liveness stay on 8000.
+      await eventually(`GET :${target}/ready`, 60, () => (httpGet(`http://${ip}:${target}/ready`).code === "200" ? true : undefined), id);
+      for (const probe of [canvas.startupProbe, canvas.livenessProbe, canvas.readinessProbe]) {
+        expect(httpGet(`http://${ip}:${portNumber(canvas, probe.httpGet.port)}${probe.httpGet.path}`).code).toBe("200");
+      }
+      expect(portNumber(canvas, canvas.readinessProbe.httpGet.port)).toBe(target);
+
+      const keyFree = httpGet(`http://${ip}:${target}/`);
+      expect(keyFree.code).toBe("200");
+      expect(keyFree.body).not.toContain(sessionKey);
+      expect(keyFree.body).not.toContain("__AGENT_CANVAS_SESSION_API_KEY__");
+      expect(keyFree.body).toContain("window.__AGENT_CANVAS_AUTH_REQUIRED__=true;");
+      const file = daemon.docker(["exec", id, "cat", "/opt/agent-canvas/frontend/index.html"]).stdout;
+      expect(withoutInjectedScript(keyFree.body)).toBe(file);
+      expect(httpGet(`http://${ip}:${target}/conversations/check`).body).not.toContain(sessionKey);
+      // The page asks for the key; the APIs behind the key-free port still require it.
+      expectApiGuardedBy(ip, target, sessionKey);
+
+      const withKey = httpGet(`http://${ip}:8000/`);
+      expect(withKey.code).toBe("200");
+      expect(withKey.body).toContain(`window.__AGENT_CANVAS_SESSION_API_KEY__=${JSON.stringify(sessionKey)};`);
+      expect(processes(id).filter((l) => l.includes("static-server.mjs")).map((l) => / --port (\d+)/.exec(l)?.[1]).sort()).toEqual(["8000", String(target)].sort());
+    } finally {
+      removeCanvas(id, volumes);
+    }
   });
 });
 

@@ -21,6 +21,8 @@ test -x /usr/local/bin/uv
 if command -v openhands-agent-server; then exit 1; fi
 test -f /opt/agent-canvas/frontend/index.html
 bash -n /opt/agent-canvas/entrypoint.sh
+# The imports run offline: LiteLLM would otherwise try to fetch its model price list.
+export LITELLM_LOCAL_MODEL_COST_MAP=True OPENHANDS_SUPPRESS_BANNER=1
 node --input-type=module -e "await import('/opt/agent-canvas/static-server.mjs'); await import('/opt/agent-canvas/proxy-utils.mjs')"
 /agent-server/.venv/bin/python -c "import openhands.agent_server, openhands.automation, openhands.tools, openhands.workspace, uvicorn"
 PYTHONPATH=/opt/agent-canvas/tools /agent-server/.venv/bin/python -c "import canvas_ui_tool"
