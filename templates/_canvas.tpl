@@ -34,6 +34,8 @@ workspace/openhands_agent_server_config.json below the working directory, which 
 write: point it at a path that can never exist.
 */}}
 {{- $_ := set $env "OPENHANDS_AGENT_SERVER_CONFIG_PATH" "/dev/null/openhands_agent_server_config.json" }}
+{{- /* LiteLLM's price list from the package, not from the internet at every start (the agent server and the automation service). */}}
+{{- $_ := set $env "LITELLM_LOCAL_MODEL_COST_MAP" "True" }}
 {{- if include "openhands.canvas.publicEntry" . }}
 {{- /* A second Node server that never writes the key into its pages: the page asks for it. */}}
 {{- $_ := set $env "PUBLIC_MODE_PORT" (include "openhands.port" (list . "canvasPublic")) }}

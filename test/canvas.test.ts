@@ -67,6 +67,10 @@ describe("app: canvas", () => {
     expect(envOf(appOf(await objectsOf(canvas))).OPENHANDS_AGENT_SERVER_CONFIG_PATH).toBe("/dev/null/openhands_agent_server_config.json");
   });
 
+  it("keeps LiteLLM's price list to the installed package, so no start reaches out for it", async () => {
+    expect(envOf(appOf(await objectsOf(canvas))).LITELLM_LOCAL_MODEL_COST_MAP).toBe("True");
+  });
+
   it("refuses canvas.persistence.mountPath: Canvas keeps its state in one place only", async () => {
     const message = await renderError({ values: { ...canvas, canvas: { ...canvas.canvas, persistence: { mountPath: "/data" } } } });
     expect(message).toContain("at '/canvas/persistence': additional properties 'mountPath' not allowed");
