@@ -208,6 +208,12 @@ describe("preset canvas: Agent Canvas behind oauth2-proxy and an Ingress with TL
     }
   });
 
+  step("`helm test` passes: through the Service the sign-in refuses, and no page carries the key", async () => {
+    const result = await helm(["test", release, "-n", namespace, "--timeout", "300s", "--logs"]);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Phase:\s+Succeeded/);
+  });
+
   step("after signing in, the page comes with the session key and the app connects to its backend", async () => {
     const opened = await signInAndOpen("signed-in");
     expect(issuer.signIns).toContain(user.username);
