@@ -2,12 +2,12 @@
 // variables (expanded as the kubelet does) go to upstream's own code in the app's venv
 // (ts/runtime/app-probe.py). For 1.x Docker sandboxes: the container the app asks Docker for
 // when it starts one (a stand-in Docker client records it): where its webhooks go, what
-// host.docker.internal is in it, the workspace mount, the origins it accepts, the start grace.
-// For every 1.x mode: which origins the app's own CORS middleware admits. Needs no node.
+// host.docker.internal is in it, the workspace mount, the origins it accepts, the start grace,
+// and the MCP servers agents are given. For every 1.x mode: which origins the app's own CORS middleware admits. Needs no node.
 import { describe, expect, it } from "vitest";
 import { render, type K8sObject, type RenderOptions } from "../../ts/lib/render.ts";
 import { container, serverDeployment } from "../../ts/lib/workload.ts";
-import { corsAdmits, dockerSandboxStart, kubeletEnv, type DockerSandboxStart } from "../../ts/runtime/app-probe.ts";
+import { corsAdmits, dockerSandboxStart, kubeletEnv, mcpServers, type DockerSandboxStart } from "../../ts/runtime/app-probe.ts";
 
 const pod = { "status.podIP": "10.244.0.7", "status.hostIP": "192.168.1.5" };
 const lanFirewall = { mode: "external", external: { description: "the LAN firewall" } };
@@ -79,15 +79,43 @@ describe("1.x Docker sandboxes started by the real app from the chart's environm
     expect(ports[0]).not.toHaveProperty("hostPort");
   });
 
-  it("ci/remote-docker-values.yaml: host.docker.internal stays the daemon's machine (the NOTES warning's case)", async () => {
-    const { run } = await start({ valuesFiles: ["ci/remote-docker-values.yaml"] });
+  it("ci/remote-docker-values.yaml: webhooks go to the callback listener's node port, host.docker.internal is the listener's address, the daemon's directory is the workspace", async () => {
+    const { service, run } = await start({ valuesFiles: ["ci/remote-docker-values.yaml"] });
+    expect(service).toMatchObject({
+      kind: "DockerSandboxServiceInjector",
+      host_port: 30302,
+      container_url_pattern: "http://localhost:3000/sandbox/{port}",
+      startup_grace_seconds: 120,
+      web_url: "",
+    });
+    expect(run.environment.OH_WEBHOOKS_0_BASE_URL).toBe("http://host.docker.internal:30302/api/v1/webhooks");
+    expect(run.extra_hosts).toEqual({ "host.docker.internal": "192.168.10.5" });
+    expect(run.volumes).toEqual({ "/srv/openhands/workspace": { bind: "/workspace", mode: "rw" } });
+    // No app URL, so no CORS origin of it: only the browser's.
+    expect(Object.entries(run.environment).filter(([name]) => name.startsWith("OH_ALLOW_CORS_ORIGINS_")).map(([, origin]) => origin)).toEqual(["http://localhost:3000"]);
+  });
+
+  it("remoteDocker without the callback listener: host.docker.internal stays the daemon's machine (the NOTES warning's case)", async () => {
+    const { run } = await start({ values: { sandbox: { mode: "remoteDocker", remoteDocker: { host: "tcp://192.168.10.20:2376", tlsSecretName: "docker-tls" } }, auth: lanFirewall } });
     expect(run.extra_hosts).toEqual({ "host.docker.internal": "host-gateway" });
-    expect(run.environment.OH_WEBHOOKS_0_BASE_URL).toMatch(/^http:\/\/host\.docker\.internal:\d+\/api\/v1\/webhooks$/);
+    expect(run.environment.OH_WEBHOOKS_0_BASE_URL).toBe("http://host.docker.internal:3001/api/v1/webhooks");
   });
 
   it("sandbox.limits.startupGraceSeconds reaches the service, and openhands.env overrides it", async () => {
     expect((await start({ values: { sandbox: { limits: { startupGraceSeconds: 45 } } } })).service.startup_grace_seconds).toBe(45);
     expect((await start({ values: { openhands: { env: { SANDBOX_STARTUP_GRACE_SECONDS: "300" } } } })).service.startup_grace_seconds).toBe(300);
+  });
+});
+
+describe("the MCP server the app gives every agent (its own /mcp, which checks no credential)", () => {
+  it("remoteDocker (ci/remote-docker-values.yaml): none, since the daemon's machine must not reach /mcp and an unreachable one fails the agent's start", async () => {
+    const { env } = await appEnv({ valuesFiles: ["ci/remote-docker-values.yaml"] });
+    expect(await mcpServers(env)).toEqual({ web_url: "", servers: {} });
+  });
+
+  it("the check can fail: default values give agents the app's own server behind the gateway", async () => {
+    const { env } = await appEnv({});
+    expect(await mcpServers(env)).toEqual({ web_url: "http://host.docker.internal:3001", servers: { default: "http://host.docker.internal:3001/mcp/mcp" } });
   });
 });
 

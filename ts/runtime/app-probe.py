@@ -7,6 +7,9 @@
 #     Output: {"service": {...fields...}, "run": {...containers.run kwargs...}}.
 #   cors <origin>...: whether the app's CORS middleware admits each origin.
 #     Output: {"<origin>": true|false, ...}.
+#   mcp-servers: the app's own conversation service, as its injector builds it for a request,
+#     adds the MCP servers it configures every agent with (the default OpenHands server).
+#     Output: {"web_url": ..., "servers": {"<name>": "<url>", ...}}.
 import asyncio
 import json
 import sys
@@ -62,6 +65,20 @@ async def sandbox_start() -> dict:
     }
 
 
+async def mcp_servers() -> dict:
+    import uuid
+
+    from starlette.requests import Request
+
+    from openhands.app_server.config import get_app_conversation_service
+
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"", "state": {}})
+    async with get_app_conversation_service(State(), request) as service:
+        servers: dict = {}
+        await service._add_system_mcp_servers(servers, uuid.uuid4())
+    return {"web_url": service.web_url, "servers": {name: server.url for name, server in servers.items()}}
+
+
 def cors(origins: list[str]) -> dict:
     from openhands.app_server.middleware import LocalhostCORSMiddleware
 
@@ -71,6 +88,8 @@ def cors(origins: list[str]) -> dict:
 
 if sys.argv[1] == "sandbox-start":
     print(json.dumps(asyncio.run(sandbox_start())))
+elif sys.argv[1] == "mcp-servers":
+    print(json.dumps(asyncio.run(mcp_servers())))
 elif sys.argv[1] == "cors":
     print(json.dumps(cors(sys.argv[2:])))
 else:

@@ -1,7 +1,7 @@
 // What the real 1.11.0 app code does with a rendered app container's environment (as the
-// kubelet would hand it over): the container it asks Docker for when it starts a sandbox, and
-// the origins its CORS middleware admits (ts/runtime/app-probe.py). Needs the app's venv, not a
-// node.
+// kubelet would hand it over): the container it asks Docker for when it starts a sandbox, the
+// MCP servers it gives agents, and the origins its CORS middleware admits
+// (ts/runtime/app-probe.py). Needs the app's venv, not a node.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,6 +66,18 @@ export interface DockerSandboxStart {
 /** Runs the app's sandbox start with exactly `env` (plus a scratch HOME and state directory). */
 export async function dockerSandboxStart(env: Record<string, string>): Promise<DockerSandboxStart> {
   return (await probe(env, ["sandbox-start"])) as DockerSandboxStart;
+}
+
+export interface McpServers {
+  /** The URL the app's conversation service gives sandboxes for calling it back (null: none). */
+  web_url: string | null;
+  /** The MCP servers the app configures every agent with, by name: their URLs. */
+  servers: Record<string, string>;
+}
+
+/** The MCP servers the app's conversation service adds for every agent, with exactly `env`. */
+export async function mcpServers(env: Record<string, string>): Promise<McpServers> {
+  return (await probe(env, ["mcp-servers"])) as McpServers;
 }
 
 /** Whether the app's CORS middleware admits each origin, with exactly `env`. */
