@@ -104,6 +104,36 @@ const contracts: Contract[] = [
   },
   {
     generation: "v1",
+    names: ["OH_SANDBOX_KIND"],
+    why: "picks the class of AppServerConfig.sandbox, read from OH_<FIELD>_KIND",
+    evidence: () => [
+      { package: "openhands-ai", file: /app_server\/config\.py$/, text: /from_env\(AppServerConfig, 'OH'\)/ },
+      { package: "openhands-ai", file: /app_server\/config\.py$/, text: /^\s+sandbox: SandboxServiceInjector/m },
+      { package: "openhands-agent-server", file: /agent_server\/env_parser\.py$/, text: /os\.environ\.get\(f"\{key\}_KIND"/ },
+      { package: "openhands-ai", file: /sandbox\/docker_sandbox_service\.py$/, text: /^class DockerSandboxServiceInjector\(/m },
+    ],
+  },
+  {
+    generation: "v1",
+    names: ["OH_SANDBOX_CONTAINER_URL_PATTERN", "OH_SANDBOX_HOST_PORT", "OH_SANDBOX_EXTRA_HOSTS", "OH_SANDBOX_STARTUP_GRACE_SECONDS", /^OH_SANDBOX_MOUNTS_\d+_(HOST|CONTAINER)_PATH$/],
+    why: "fields of DockerSandboxServiceInjector (OH_SANDBOX_KIND), read from OH_SANDBOX_<FIELD>",
+    evidence: (name) => {
+      const mount = /^OH_SANDBOX_MOUNTS_\d+_(HOST|CONTAINER)_PATH$/.exec(name);
+      const field = mount ? "mounts" : lower(name, "OH_SANDBOX_");
+      return [
+        { package: "openhands-ai", file: /app_server\/config\.py$/, text: /from_env\(AppServerConfig, 'OH'\)/ },
+        { package: "openhands-ai", file: /sandbox\/docker_sandbox_service\.py$/, text: new RegExp(`^class DockerSandboxServiceInjector\\([^]*?^    ${field}: `, "m") },
+        ...(mount
+          ? [
+              { package: "openhands-agent-server" as const, file: /agent_server\/env_parser\.py$/, text: /^class ListEnvParser\(/m },
+              { package: "openhands-ai" as const, file: /sandbox\/docker_sandbox_service\.py$/, text: new RegExp(`^class VolumeMount\\([^]*?^    ${mount[1].toLowerCase()}_path: `, "m") },
+            ]
+          : []),
+      ];
+    },
+  },
+  {
+    generation: "v1",
     names: ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"],
     why: "the Docker SDK's docker.from_env()",
     evidence: () => [dockerFromEnv],
@@ -243,6 +273,25 @@ describe("every variable the chart sets on the app is read by the OpenHands rele
       }
     }
     expect(unread, `the chart sets variables OpenHands ${release.version} does not read`).toEqual([]);
+  });
+
+  it.each(cases)("$name: no legacy SANDBOX_* field variable beside OH_SANDBOX_KIND, which makes upstream ignore them", async ({ options }) => {
+    const { objects } = await render({ ...options, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" });
+    // 1.11.0 reads these only in its legacy block, `if config.sandbox is None:` (app_server/config.py).
+    const legacy = ["SANDBOX_HOST_PORT", "SANDBOX_CONTAINER_URL_PATTERN", "SANDBOX_STARTUP_GRACE_SECONDS", "SANDBOX_VOLUMES"];
+    // Every container of the server pod (Canvas' has no GUI server).
+    for (const c of serverDeployment(objects).spec.template.spec.containers) {
+      const names = (c.env ?? []).map((e: { name: string }) => e.name);
+      if (names.includes("OH_SANDBOX_KIND")) expect(names.filter((n: string) => legacy.includes(n)), c.name).toEqual([]);
+      else expect(names.filter((n: string) => n.startsWith("OH_SANDBOX_")), c.name).toEqual([]);
+    }
+  });
+
+  it("the legacy variables are read only while no sandbox kind is configured", () => {
+    const config = [...source("openhands-ai", "1.11.0")].find(([file]) => /app_server\/config\.py$/.test(file))![1];
+    const legacyBlock = config.slice(config.indexOf("if config.sandbox is None:"));
+    expect(config.indexOf("if config.sandbox is None:")).toBeGreaterThan(config.indexOf("from_env(AppServerConfig, 'OH')"));
+    expect(legacyBlock).toContain("os.getenv('SANDBOX_HOST_PORT')");
   });
 
   it("the evidence check fails for a variable upstream does not read", () => {
