@@ -58,6 +58,12 @@ const cases: BadValues[] = [
   { file: "cleanup-without-docker", key: "dockerCleanup.enabled" },
   { file: "sysbox-with-privileged", key: "dind.securityContext.privileged" },
   { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecretName" },
+  { file: "remote-docker-callback-dns-address", key: "sandbox.remoteDocker.callback.address" },
+  { file: "remote-docker-callback-with-v0", key: "sandbox.remoteDocker.callback.address", message: "sandbox.remoteDocker.callback.address: the callback listener carries the webhooks of OpenHands 1.x sandboxes; 0.62 (0.x) has none" },
+  { file: "remote-docker-callback-without-gateway", key: "sandbox.remoteDocker.callback.address", message: "sandbox.remoteDocker.callback.address: the callback listener is a server of the sandbox gateway, and sandbox.gateway.enabled is false." },
+  { file: "remote-docker-callback-without-node-port", key: "sandbox.remoteDocker.callback.service.nodePort", message: "sandbox.remoteDocker.callback.service.nodePort: every sandbox keeps the callback URL it was created with" },
+  { file: "remote-docker-callback-on-app-node-port", key: "sandbox.remoteDocker.callback.service.nodePort", message: "sandbox.remoteDocker.callback.service.nodePort: 30302 is already service.nodePort" },
+  { file: "remote-docker-callback-under-network-policy-without-allow-from", key: "sandbox.remoteDocker.callback.allowFrom", message: "sandbox.remoteDocker.callback.allowFrom: networkPolicy.enabled admits only listed peers" },
   { file: "gateway-host-routing-without-domain", key: "sandbox.gateway.hostDomain" },
   { file: "kubernetes-runtime-with-v1", key: "sandbox.mode" },
   {

@@ -123,8 +123,30 @@ describe("NOTES.txt", () => {
   const webhookWarning = "WARNING: sandboxes send their webhooks to host.docker.internal, which is the Docker daemon's machine";
   const hostDocker1x = ["sandbox.mode=hostDocker", "nodeSelector.kubernetes\\.io/hostname=node-1", "sandbox.hostDocker.nodeAddress=192.168.1.5", "auth.mode=external", "auth.external.description=LAN firewall"];
 
-  it("warns that remoteDocker sandboxes' webhooks never reach the app (ci/remote-docker-values.yaml)", async () => {
-    expect(await notes([], ["ci/remote-docker-values.yaml"])).toContain(webhookWarning);
+  const remoteDocker1x = ["sandbox.mode=remoteDocker", "sandbox.remoteDocker.host=tcp://192.168.10.20:2376", "sandbox.remoteDocker.tlsSecretName=docker-tls", "auth.mode=external", "auth.external.description=LAN firewall"];
+
+  it("warns that remoteDocker sandboxes' webhooks never reach the app without the callback listener, and how to open it", async () => {
+    const text = await notes(remoteDocker1x);
+    expect(text).toContain(webhookWarning);
+    expect(text).toContain("Set sandbox.remoteDocker.callback.address (with service.nodePort) to open the callback listener.");
+    expect(text).not.toContain("Sandbox callbacks:");
+  });
+
+  it("with the callback listener (ci/remote-docker-values.yaml), says where sandboxes call and what passes, and does not warn", async () => {
+    const text = await notes([], ["ci/remote-docker-values.yaml"]);
+    expect(text).not.toContain(webhookWarning);
+    expect(text).toContain(
+      "Sandbox callbacks: sandboxes send their webhooks to http://host.docker.internal:30302, with host.docker.internal mapped to 192.168.10.5: the NodePort Service openhands-callback must answer there. It passes only POST /api/v1/webhooks/conversations and /api/v1/webhooks/events/<id>",
+    );
+    // The listener is not a way in to the app: the exposure guard does not list it.
+    expect(text.split("\n").filter((line) => line.startsWith("  - ")).join("\n")).not.toMatch(/callback/i);
+  });
+
+  it("says what remoteDocker sandboxes lose without an app URL, with or without the listener", async () => {
+    const lost = "Sandboxes on the remote daemon get no OpenHands MCP server (OH_WEB_URL is empty";
+    expect(await notes(remoteDocker1x)).toContain(lost);
+    expect(await notes([], ["ci/remote-docker-values.yaml"])).toContain(lost);
+    expect(await notes([])).not.toContain(lost);
   });
 
   it("does not warn for 1.x hostDocker: with host networking the app is on the node, without it on the node's Docker bridge", async () => {

@@ -103,4 +103,20 @@ describe("NetworkPolicy", () => {
     expect(p.spec.egress).toHaveLength(2);
     expect(p.spec.egress[1]).toEqual(llm);
   });
+  it("admits remoteDocker's callback listener from sandbox.remoteDocker.callback.allowFrom only, beside the Service's port", async () => {
+    const { objects } = await render({
+      values: {
+        networkPolicy: { enabled: true },
+        auth: { mode: "external", external: { description: "LAN firewall" } },
+        sandbox: {
+          mode: "remoteDocker",
+          remoteDocker: { host: "tcp://192.168.10.20:2376", tlsSecretName: "docker-tls", callback: { address: "192.168.10.5", service: { type: "NodePort", nodePort: 30302 }, allowFrom: ["192.168.10.20/32", "192.168.10.0/28"] } },
+        },
+      },
+    });
+    const ingress = (getObject(objects, "NetworkPolicy", "openhands") as any).spec.ingress;
+    expect(ingress).toHaveLength(2);
+    expect(ingress[0].ports).toEqual([{ port: "gateway", protocol: "TCP" }]);
+    expect(ingress[1]).toEqual({ from: [{ ipBlock: { cidr: "192.168.10.20/32" } }, { ipBlock: { cidr: "192.168.10.0/28" } }], ports: [{ port: "callback", protocol: "TCP" }] });
+  });
 });

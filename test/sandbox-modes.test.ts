@@ -59,6 +59,81 @@ describe("sandbox mode remoteDocker", () => {
     expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands")).SANDBOX_CONTAINER_URL_PATTERN).toBe("http://192.168.1.20:{port}");
   });
 
+  it("1.x gives sandboxes an empty OH_WEB_URL (no MCP server, no secret lookups) with and without the gateway", async () => {
+    for (const gateway of [true, false]) {
+      const { objects } = await render({ values: { auth: firewall, sandbox: { ...remote, gateway: { enabled: gateway } } } });
+      expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands")).OH_WEB_URL, `gateway ${gateway}`).toBe("");
+    }
+  });
+
+  it("without the callback listener keeps upstream's legacy variables and opens no callback port", async () => {
+    const { objects } = await render({ values: { auth: firewall, sandbox: { ...remote, remoteDocker: { ...remote.remoteDocker, workspaceHostPath: "/srv/openhands" } } } });
+    const spec = serverDeployment(objects).spec.template.spec;
+    const env = envOf(container(spec, "openhands"));
+    expect(env).toMatchObject({ SANDBOX_HOST_PORT: "3001", SANDBOX_CONTAINER_URL_PATTERN: "http://localhost:3000/sandbox/{port}", SANDBOX_STARTUP_GRACE_SECONDS: "120", SANDBOX_VOLUMES: "/srv/openhands:/workspace:rw" });
+    expect(Object.keys(env).filter((name) => name.startsWith("OH_SANDBOX_"))).toEqual([]);
+    expect(objectsOfKind(objects, "Service").map((o) => o.metadata.name)).toEqual(["openhands"]);
+    expect((container(spec, "gateway") as any).ports.map((p: { name: string }) => p.name)).toEqual(["gateway"]);
+  });
+});
+
+describe("remoteDocker's callback listener (sandbox.remoteDocker.callback)", () => {
+  const callback = (values: Record<string, unknown>) => ({ ...remote, remoteDocker: { ...remote.remoteDocker, workspaceHostPath: "/srv/openhands", callback: values } });
+  const nodePort = { address: "192.168.1.5", service: { type: "NodePort", nodePort: 30302 } };
+
+  it("configures upstream's Docker sandbox service through OH_SANDBOX_*: the listener's node port, host.docker.internal at its address, the daemon's directory; no legacy SANDBOX_*", async () => {
+    const { objects } = await render({ values: { auth: firewall, sandbox: callback(nodePort) } });
+    const env = envOf(container(serverDeployment(objects).spec.template.spec, "openhands"));
+    expect(env).toMatchObject({
+      OH_SANDBOX_KIND: "DockerSandboxServiceInjector",
+      OH_SANDBOX_HOST_PORT: "30302",
+      OH_SANDBOX_EXTRA_HOSTS: '{"host.docker.internal":"192.168.1.5"}',
+      OH_SANDBOX_CONTAINER_URL_PATTERN: "http://localhost:3000/sandbox/{port}",
+      OH_SANDBOX_STARTUP_GRACE_SECONDS: "120",
+      OH_SANDBOX_MOUNTS_0_HOST_PATH: "/srv/openhands",
+      OH_SANDBOX_MOUNTS_0_CONTAINER_PATH: "/workspace",
+      OH_WEB_URL: "",
+    });
+    expect(Object.keys(env).filter((name) => name.startsWith("SANDBOX_"))).toEqual([]);
+  });
+
+  it("publishes only the gateway's callback port, as Service openhands-callback on the fixed node port", async () => {
+    const { objects } = await render({ values: { auth: firewall, sandbox: callback({ ...nodePort, service: { ...nodePort.service, externalTrafficPolicy: "Local", annotations: { "example.com/a": "b" } } }) } });
+    const service = getObject(objects, "Service", "openhands-callback") as any;
+    expect(service.spec).toMatchObject({ type: "NodePort", externalTrafficPolicy: "Local", ports: [{ name: "callback", port: 3002, targetPort: "callback", protocol: "TCP", nodePort: 30302 }] });
+    expect(service.spec.selector).toEqual((getObject(objects, "Service", "openhands") as any).spec.selector);
+    expect(service.metadata.annotations).toEqual({ "example.com/a": "b" });
+    const gateway = container(serverDeployment(objects).spec.template.spec, "gateway") as any;
+    expect(gateway.ports).toContainEqual({ name: "callback", containerPort: 3002, protocol: "TCP" });
+    const config = (getObject(objects, "ConfigMap", "openhands-gateway") as any).data["nginx.conf"];
+    expect(config).toContain("listen 3002 default_server;");
+    expect(config).toContain("proxy_pass http://127.0.0.1:3001$uri;");
+  });
+
+  it("with a LoadBalancer, sandboxes call the Service's own port", async () => {
+    const { objects } = await render({ values: { auth: firewall, sandbox: callback({ address: "192.168.1.240", port: 8099, service: { type: "LoadBalancer" } }) } });
+    expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands")).OH_SANDBOX_HOST_PORT).toBe("8099");
+    const service = getObject(objects, "Service", "openhands-callback") as any;
+    expect(service.spec).toMatchObject({ type: "LoadBalancer", ports: [{ port: 8099, targetPort: "callback" }] });
+    expect(service.spec.ports[0]).not.toHaveProperty("nodePort");
+  });
+
+  it.each([
+    ["with 0.x", { openhands: { image: { tag: "0.62" } }, sandbox: { ...callback(nodePort), image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.62-nikolaik" } } }, "sandbox.remoteDocker.callback.address: the callback listener carries the webhooks of OpenHands 1.x sandboxes"],
+    ["without the gateway", { sandbox: { ...callback(nodePort), gateway: { enabled: false } } }, "sandbox.remoteDocker.callback.address: the callback listener is a server of the sandbox gateway"],
+    ["as a NodePort without a fixed node port", { sandbox: callback({ address: "192.168.1.5" }) }, "sandbox.remoteDocker.callback.service.nodePort: every sandbox keeps the callback URL it was created with"],
+    ["on the app Service's node port", { sandbox: callback(nodePort), service: { type: "NodePort", nodePort: 30302 } }, "sandbox.remoteDocker.callback.service.nodePort: 30302 is already service.nodePort"],
+    ["under a NetworkPolicy without allowFrom", { sandbox: callback(nodePort), networkPolicy: { enabled: true } }, "sandbox.remoteDocker.callback.allowFrom: networkPolicy.enabled admits only listed peers"],
+  ])("is refused %s", async (_what, values, message) => {
+    expect(await renderError({ values: { auth: firewall, ...values } })).toContain(message);
+  });
+
+  it("refuses a DNS name as address (Docker maps host.docker.internal to an IP address only)", async () => {
+    expect(await renderError({ values: { auth: firewall, sandbox: callback({ ...nodePort, address: "node-a.lan" }) } })).toMatch(/sandbox[./]remoteDocker[./]callback[./]address/);
+  });
+});
+
+describe("sandbox mode remoteDocker refusals", () => {
   it.each([
     ["no TLS material", { remoteDocker: { host: "tcp://192.168.1.20:2376" } }, "sandbox.remoteDocker.tlsSecretName: a Docker daemon on TCP without TLS"],
     ["no daemon address", { remoteDocker: { tlsSecretName: "t" } }, "sandbox.remoteDocker.host: sandbox mode remoteDocker needs the daemon's address"],
