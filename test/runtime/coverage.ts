@@ -18,7 +18,7 @@ export const notRunHere: Record<string, string> = {
   "blog-dind": "OpenHands 0.28: the suite builds no 0.x app or 0.x runtime image yet",
   lolice: "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image, and the node runs no Docker daemon",
   "v0-kubernetes-runtime": "OpenHands 0.62's kubernetes runtime: the suite builds no 0.x app or runtime image yet",
-  "remote-docker": "needs a Docker daemon with TLS on another machine; its sandboxes would also send webhooks to host.docker.internal on that machine, which 1.11.0 hard-codes (docs/sandboxes.md)",
+  "remote-docker": "needs a Docker daemon with TLS on another machine, which reaches the callback listener's node port; app-env-effects and the gateway suite check the rendered callback wiring without one (docs/sandboxes.md)",
   hardened: "process mode behind an Ingress with TLS is held by process-mode and oauth2-proxy's sign-in by sign-in; the whole preset on the node is not run",
   "gateway-api": "needs a Gateway API implementation on the node; its oauth2-proxy and gateway are the oauth2-proxy preset's",
   "network-policy": "its egress rules admit the internet but no private address, where the scripted LLM listens on the node's link",
