@@ -12,13 +12,8 @@
 {{- if and $p.gateway (not (regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" $p.sandboxPortHost)) }}
 {{- fail (printf "sandbox.remoteDocker.publishedHost: the sandbox gateway forwards to the daemon's published ports by IP address, and %q is a name. Set publishedHost to the daemon machine's IP address." $p.sandboxPortHost) }}
 {{- end }}
-{{- include "openhands.mode.remoteDocker.callbackPreflight" . }}
-{{- end }}
-
-{{/* Contradictions around the callback listener (sandbox.remoteDocker.callback). */}}
-{{- define "openhands.mode.remoteDocker.callbackPreflight" -}}
-{{- $callback := .Values.sandbox.remoteDocker.callback }}
-{{- $p := include "openhands.profile" . | fromYaml }}
+{{- /* Contradictions around the callback listener (sandbox.remoteDocker.callback). */}}
+{{- $callback := $remote.callback }}
 {{- if $callback.address }}
 {{- if ne $p.generation "v1" }}
 {{- fail (printf "sandbox.remoteDocker.callback.address: the callback listener carries the webhooks of OpenHands 1.x sandboxes; %s (0.x) has none, so it would only open a port. Remove sandbox.remoteDocker.callback.address." (include "openhands.appTag" .)) }}
@@ -31,6 +26,17 @@
 {{- end }}
 {{- if and (gt (int $callback.service.nodePort) 0) (ne .Values.service.type "ClusterIP") (eq (int $callback.service.nodePort) (int .Values.service.nodePort)) }}
 {{- fail (printf "sandbox.remoteDocker.callback.service.nodePort: %d is already service.nodePort, the app's Service; a node port serves one Service. Choose another." (int $callback.service.nodePort)) }}
+{{- end }}
+{{- /* Upstream reads the legacy names only while no sandbox kind is set: an override there would do nothing. */}}
+{{- range $name := list "SANDBOX_HOST_PORT" "SANDBOX_CONTAINER_URL_PATTERN" "SANDBOX_STARTUP_GRACE_SECONDS" "SANDBOX_VOLUMES" }}
+{{- $instead := ternary "OH_SANDBOX_MOUNTS_<n>_HOST_PATH and OH_SANDBOX_MOUNTS_<n>_CONTAINER_PATH" (printf "OH_%s" $name) (eq $name "SANDBOX_VOLUMES") }}
+{{- $why := printf "with sandbox.remoteDocker.callback.address the app configures its Docker sandboxes from OH_SANDBOX_KIND and OH_SANDBOX_* variables, and OpenHands then ignores %s. Set %s instead." $name $instead }}
+{{- if hasKey ($.Values.openhands.env | default dict) $name }}
+{{- fail (printf "openhands.env.%s: %s" $name $why) }}
+{{- end }}
+{{- range $i, $entry := $.Values.openhands.extraEnv | default list }}
+{{- if eq $entry.name $name }}{{ fail (printf "openhands.extraEnv[%d]: %s" $i $why) }}{{ end }}
+{{- end }}
 {{- end }}
 {{- if and .Values.networkPolicy.enabled (not $callback.allowFrom) }}
 {{- fail "sandbox.remoteDocker.callback.allowFrom: networkPolicy.enabled admits only listed peers, and no address range is listed for the callback listener, so every sandbox webhook would be dropped. List the Docker daemon machine's address (for example 192.168.10.20/32), and with externalTrafficPolicy Cluster the nodes' addresses too." }}

@@ -63,6 +63,7 @@ const cases: BadValues[] = [
   { file: "remote-docker-callback-without-gateway", key: "sandbox.remoteDocker.callback.address", message: "sandbox.remoteDocker.callback.address: the callback listener is a server of the sandbox gateway, and sandbox.gateway.enabled is false." },
   { file: "remote-docker-callback-without-node-port", key: "sandbox.remoteDocker.callback.service.nodePort", message: "sandbox.remoteDocker.callback.service.nodePort: every sandbox keeps the callback URL it was created with" },
   { file: "remote-docker-callback-on-app-node-port", key: "sandbox.remoteDocker.callback.service.nodePort", message: "sandbox.remoteDocker.callback.service.nodePort: 30302 is already service.nodePort" },
+  { file: "remote-docker-callback-beside-legacy-variable", key: "openhands.env.SANDBOX_HOST_PORT", message: "openhands.env.SANDBOX_HOST_PORT: with sandbox.remoteDocker.callback.address the app configures its Docker sandboxes from OH_SANDBOX_KIND" },
   { file: "remote-docker-callback-under-network-policy-without-allow-from", key: "sandbox.remoteDocker.callback.allowFrom", message: "sandbox.remoteDocker.callback.allowFrom: networkPolicy.enabled admits only listed peers" },
   { file: "gateway-host-routing-without-domain", key: "sandbox.gateway.hostDomain" },
   { file: "kubernetes-runtime-with-v1", key: "sandbox.mode" },

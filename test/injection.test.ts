@@ -75,6 +75,11 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
     },
   },
   {
+    name: "remoteDocker's callback listener under a NetworkPolicy",
+    on: "remote-docker",
+    values: { networkPolicy: { enabled: true }, sandbox: { remoteDocker: { callback: { allowFrom: ["192.168.10.20/32"], service: { externalTrafficPolicy: "Local", annotations: { "example.com/lb": "x" } } } } } },
+  },
+  {
     name: "a LoadBalancer Service with every field",
     on: "oauth2-proxy",
     values: { service: { type: "LoadBalancer", loadBalancerIP: "192.0.2.1", loadBalancerClass: "example.com/lb", loadBalancerSourceRanges: ["10.0.0.0/8"], externalTrafficPolicy: "Local" } },

@@ -131,7 +131,8 @@ describe("the shared workspace: each sandbox keeps its own agent state", () => {
 
   it("remoteDocker shares the daemon machine's directory the same way", async () => {
     const { env, agentServerEnv } = await appEnv({}, ["ci/remote-docker-values.yaml"]);
-    expect(env.SANDBOX_VOLUMES).toBe("/srv/openhands/workspace:/workspace:rw");
+    // Through the callback listener's OH_SANDBOX_* variables (the mount's mode defaults to rw).
+    expect(env).toMatchObject({ OH_SANDBOX_MOUNTS_0_HOST_PATH: "/srv/openhands/workspace", OH_SANDBOX_MOUNTS_0_CONTAINER_PATH: "/workspace" });
     expect(agentServerEnv).toEqual(agentState);
   });
 

@@ -64,11 +64,22 @@ describe("remote-docker preset", () => {
     expect(envOf(container(spec, "openhands"))).toMatchObject({
       DOCKER_HOST: "tcp://192.168.10.20:2376",
       DOCKER_TLS_VERIFY: "1",
-      SANDBOX_VOLUMES: "/srv/openhands/workspace:/workspace:rw",
-      SANDBOX_CONTAINER_URL_PATTERN: "http://localhost:3000/sandbox/{port}",
+      OH_SANDBOX_MOUNTS_0_HOST_PATH: "/srv/openhands/workspace",
+      OH_SANDBOX_CONTAINER_URL_PATTERN: "http://localhost:3000/sandbox/{port}",
     });
     expect((getObject(objects, "ConfigMap", "openhands-gateway") as any).data["nginx.conf"]).toContain("proxy_pass http://192.168.10.20:$sandbox_port;");
     expect(podSecurityLevel(spec)).toBe("restricted");
+  });
+
+  it("sends sandboxes' webhooks to node port 30302 of 192.168.10.5, the callback listener, and gives them no app URL", async () => {
+    const objects = await renderPreset("remote-docker");
+    expect(envOf(container(serverDeployment(objects).spec.template.spec, "openhands"))).toMatchObject({
+      OH_SANDBOX_KIND: "DockerSandboxServiceInjector",
+      OH_SANDBOX_HOST_PORT: "30302",
+      OH_SANDBOX_EXTRA_HOSTS: '{"host.docker.internal":"192.168.10.5"}',
+      OH_WEB_URL: "",
+    });
+    expect((getObject(objects, "Service", "openhands-callback") as any).spec).toMatchObject({ type: "NodePort", ports: [{ port: 3002, targetPort: "callback", nodePort: 30302 }] });
   });
 });
 

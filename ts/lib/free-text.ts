@@ -19,7 +19,7 @@ export interface FreeTextTarget {
 
 /** The map key the value of a map target is stored under: its own per map, so maps that merge (labels) do not collide. */
 export function mapEntryKey(target: FreeTextTarget): string {
-  return `inj-${target.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50)}`;
+  return `inj-${target.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50).replace(/-+$/, "")}`;
 }
 
 /**
