@@ -2,6 +2,8 @@
 // release it targets: each name needs an entry below whose evidence is found in that release's
 // own source (the PyPI package, unpacked), or in the library that reads it. A variable with no
 // entry, or whose evidence a release lacks, fails: the chart must not render dead settings.
+import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../ts/lib/helm-binaries.ts";
@@ -9,13 +11,16 @@ import { render } from "../../ts/lib/render.ts";
 import { clusterApiVersions, presets } from "../../ts/lib/presets.ts";
 import { container, serverDeployment } from "../../ts/lib/workload.ts";
 import { pythonFiles, upstreamSource } from "../../ts/runtime/upstream-source.ts";
+import { canvasConstraints, canvasInputs, prepareCanvasFiles } from "../../ts/runtime/image/canvas.ts";
+import { canvasAgentServerVersion, canvasVersion } from "../../ts/runtime/image/specs.ts";
 
-type Generation = "v0" | "v1";
+type Generation = "v0" | "v1" | "canvas";
 
 /** A text that must occur in a file of the package (path matched by `file`). */
 interface Evidence {
   /** `chart`: the chart's own files/ (code the chart runs in the app, such as its sitecustomize). */
-  package: "openhands-ai" | "openhands-agent-server" | "litellm" | "botocore" | "chart";
+  /** `agent-canvas`: the Canvas image's own files (its entrypoint, the npm package's Node servers). */
+  package: "openhands-ai" | "openhands-agent-server" | "openhands-automation" | "litellm" | "botocore" | "chart" | "agent-canvas";
   file: RegExp;
   text: RegExp;
 }
@@ -51,7 +56,44 @@ const v0Field = (name: string, prefix: "" | "SANDBOX_" | "LLM_", file: RegExp): 
 
 const dockerFromEnv: Evidence = { package: "openhands-ai", file: /\.py$/, text: /docker\.from_env\(/ };
 
+const canvasScript = (name: string): Evidence => ({ package: "agent-canvas", file: /(entrypoint\.sh|static-server\.mjs)$/, text: new RegExp(`\\b${esc(name)}\\b`) });
+
 const contracts: Contract[] = [
+  // Agent Canvas: its entrypoint and Node server, the agent server 1.49.1 and LiteLLM it runs.
+  {
+    generation: "canvas",
+    names: ["HOME", "PUBLIC_MODE_PORT", "VITE_DO_NOT_TRACK"],
+    why: "read by the Canvas image's entrypoint",
+    evidence: (name) => [{ package: "agent-canvas", file: /entrypoint\.sh$/, text: new RegExp(`\\$\\{?${esc(name)}\\b`) }],
+  },
+  {
+    generation: "canvas",
+    names: ["AGENT_CANVAS_DISABLE_TELEMETRY"],
+    why: "read by Canvas' Node server, which then marks its pages do-not-track",
+    evidence: (name) => [{ package: "agent-canvas", file: /static-server\.mjs$/, text: new RegExp(`env\\.${esc(name)}\\b`) }],
+  },
+  {
+    generation: "canvas",
+    names: ["OPENHANDS_AGENT_SERVER_CONFIG_PATH", "DO_NOT_TRACK", "OH_SECRET_KEY"],
+    why: "read by the agent server",
+    evidence: (name) => [{ package: "openhands-agent-server", file: /\.py$/, text: new RegExp(`['"]${esc(name)}['"]`) }],
+  },
+  {
+    generation: "canvas",
+    names: ["OH_SESSION_API_KEYS_0"],
+    why: "the agent server's session_api_keys from OH_<FIELD>_<n>, and the entrypoint's key",
+    evidence: (name) => [
+      { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: /^\s+session_api_keys: /m },
+      canvasScript(name),
+    ],
+  },
+  {
+    generation: "canvas",
+    names: ["LITELLM_LOCAL_MODEL_COST_MAP"],
+    why: "read by LiteLLM at import",
+    evidence: (name) => [readsEnv("litellm", name)],
+  },
+
   // 1.x: the app server reads its settings with os.getenv, and AppServerConfig from OH_<FIELD>.
   {
     generation: "v1",
@@ -186,19 +228,37 @@ function releaseOf(tag: string): { generation: Generation; version: string } {
 }
 
 /** Library versions the releases' lock files pin (0.62.0's for 0.x, 1.11.0's for 1.x). */
-const libraries: Record<Generation, Record<"litellm" | "botocore" | "openhands-agent-server", string>> = {
-  v0: { litellm: "1.77.7", botocore: "1.39.13", "openhands-agent-server": "none" },
-  v1: { litellm: "1.84.1", botocore: "1.42.82", "openhands-agent-server": "1.34.0" },
+const libraries: Record<Generation, Record<"litellm" | "botocore" | "openhands-agent-server" | "openhands-automation", string>> = {
+  v0: { litellm: "1.77.7", botocore: "1.39.13", "openhands-agent-server": "none", "openhands-automation": "none" },
+  v1: { litellm: "1.84.1", botocore: "1.42.82", "openhands-agent-server": "1.34.0", "openhands-automation": "none" },
+  // Canvas 1.20.0's pins (ts/runtime/image/canvas/constraints-1.20.0.txt).
+  canvas: { litellm: canvasPin("litellm"), botocore: canvasPin("botocore"), "openhands-agent-server": canvasAgentServerVersion, "openhands-automation": canvasPin("openhands-automation") },
 };
 
 const sources = new Map<string, Map<string, string>>();
 function source(pkg: string, version: string): Map<string, string> {
   const key = `${pkg}-${version}`;
-  if (!sources.has(key)) sources.set(key, pythonFiles(pkg === "chart" ? path.join(repoRoot, "files") : upstreamSource(pkg, version)));
+  if (!sources.has(key)) sources.set(key, pkg === "agent-canvas" ? canvasScripts() : pythonFiles(pkg === "chart" ? path.join(repoRoot, "files") : upstreamSource(pkg, version)));
   return sources.get(key)!;
 }
 
+/** The version Canvas' constraints pin for a package. */
+function canvasPin(pkg: string): string {
+  const pin = canvasConstraints().split("\n").find((l) => l.toLowerCase().startsWith(`${pkg}==`));
+  if (!pin) throw new Error(`Canvas' constraints pin no ${pkg}`);
+  return pin.split("==")[1].trim();
+}
+
+/** The Canvas image's entrypoint and the npm package's Node scripts (the package from the npm registry, cached). */
+function canvasScripts(): Map<string, string> {
+  const files = new Map<string, string>([["entrypoint.sh", readFileSync(path.join(canvasInputs, "entrypoint.sh"), "utf8")]]);
+  const scripts = path.join(prepareCanvasFiles(path.join(tmpdir(), "env-contract-canvas.log")).packageDir, "scripts");
+  for (const file of readdirSync(scripts).filter((f) => f.endsWith(".mjs"))) files.set(`scripts/${file}`, readFileSync(path.join(scripts, file), "utf8"));
+  return files;
+}
+
 function versionOf(pkg: Evidence["package"], release: { generation: Generation; version: string }): string {
+  if (pkg === "agent-canvas") return canvasVersion;
   return pkg === "openhands-ai" ? release.version : pkg === "chart" ? "files" : libraries[release.generation][pkg];
 }
 
@@ -254,8 +314,10 @@ const cases = [
 describe("every variable the chart sets on the app is read by the OpenHands release it runs", () => {
   it.each(cases)("$name", async ({ options }) => {
     const { objects } = await render({ ...options, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" });
-    const app = container(serverDeployment(objects).spec.template.spec, "openhands");
-    const release = releaseOf(app.image!.split(":").pop()!);
+    const pod = serverDeployment(objects).spec.template.spec;
+    const canvas = pod.containers.some((c) => c.name === "canvas");
+    const app = container(pod, canvas ? "canvas" : "openhands");
+    const release = canvas ? { generation: "canvas" as const, version: canvasVersion } : releaseOf(app.image!.split(":").pop()!);
     const names = (app.env ?? []).map((e) => e.name);
     expect(names.length).toBeGreaterThan(0);
     const unread: string[] = [];
