@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
@@ -45,6 +45,7 @@ import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { eventually, k } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
+import { chainedSteps } from "./steps.ts";
 
 const presetName = "canvas";
 const preset = presets.find((p) => p.name === presetName)!;
@@ -112,22 +113,13 @@ async function signInAndOpen(step: string) {
   return flow.step(step, () => openCanvas(page, appUrl));
 }
 
-/** Runs a step and keeps its failure for the report; later steps build on earlier ones. */
-const step = (title: string, body: () => Promise<void>, timeout = 600_000) =>
-  it(title, async () => {
-    if (entry.failures.length > 0) throw new Error(`not run: an earlier step failed (${entry.failures[0]})`);
-    try {
-      await body();
-    } catch (error) {
-      entry.failures.push(`${title}: ${(error as Error).message.split("\n")[0]}`);
-      const [pod] = await pods().catch(() => [] as string[]);
-      if (pod) {
-        const { stdout } = await k(["logs", "-n", namespace, pod, "-c", "canvas", "--tail", "200"], { reject: false });
-        (error as Error).message += `\n--- canvas log ---\n${stdout}`;
-      }
-      throw error;
-    }
-  }, timeout);
+/** Runs a step and keeps its failure for the report, with the Canvas container's last log lines. */
+const step = chainedSteps(entry, async (_title, error) => {
+  const [pod] = await pods().catch(() => [] as string[]);
+  if (!pod) return;
+  const { stdout } = await k(["logs", "-n", namespace, pod, "-c", "canvas", "--tail", "200"], { reject: false });
+  error.message += `\n--- canvas log ---\n${stdout}`;
+});
 
 beforeAll(async () => {
   mkdirSync(reportDir, { recursive: true });

@@ -20,7 +20,7 @@ import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import type { WebSocket } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets, presetSandboxMode } from "../../ts/lib/presets.ts";
@@ -44,6 +44,7 @@ import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConv
 import { eventually, k } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
+import { chainedSteps } from "./steps.ts";
 
 interface ConversationPreset {
   /** A preset of ts/lib/presets.ts (`default` or a ci/<name>-values.yaml). */
@@ -445,21 +446,12 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     if (remote) await remote.stop();
   });
 
-  /** Runs a step and keeps its failure for the report. */
-  const step = (title: string, body: () => Promise<void>, timeout = 600_000) =>
-    it(title, async () => {
-      // Each step builds on the previous ones; after a failure the rest would only fail again (or delete evidence).
-      if (entry.failures.length > 0) throw new Error(`not run: an earlier step failed (${entry.failures[0]})`);
-      try {
-        await body();
-      } catch (error) {
-        entry.failures.push(`${title}: ${(error as Error).message.split("\n")[0]}`);
-        await session?.shot(`${title.replace(/\W+/g, "-").slice(0, 60)}-failed`).catch(() => undefined);
-        const details = await sandboxDiagnostics().catch((e) => String(e));
-        writeFileSync(path.join(reportDir, `conversation-${name}-failure.log`), `${title}\n${(error as Error).message}\n${details}\n`);
-        throw error;
-      }
-    }, timeout);
+  /** Runs a step and keeps its failure for the report, with a screenshot and the sandboxes' and app's logs. */
+  const step = chainedSteps(entry, async (title, error) => {
+    await session?.shot(`${title.replace(/\W+/g, "-").slice(0, 60)}-failed`).catch(() => undefined);
+    const details = await sandboxDiagnostics().catch((e) => String(e));
+    writeFileSync(path.join(reportDir, `conversation-${name}-failure.log`), `${title}\n${error.message}\n${details}\n`);
+  });
 
   step("installs with llm.* pointing at the scripted LLM and becomes Ready", async () => {
     await k(["create", "namespace", namespace]);

@@ -81,3 +81,26 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
     close: () => browser.close(),
   };
 }
+
+/**
+ * Runs the named steps of a browser flow: a screenshot after each (or after its failure), its
+ * time, and the browser's last log lines (less `noise`) in a failure's message.
+ */
+export function stepper(session: BrowserSession, label = "UI", noise?: RegExp) {
+  const timings: Record<string, number> = {};
+  const screenshots: string[] = [];
+  const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      const result = await action();
+      timings[name] = Date.now() - started;
+      screenshots.push(await session.shot(name));
+      return result;
+    } catch (error) {
+      screenshots.push(await session.shot(`${name}-failed`).catch(() => ""));
+      const log = session.log.filter((l) => !noise?.test(l)).slice(-30).join("\n");
+      throw new Error(`${label} step "${name}" failed at ${session.page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}`);
+    }
+  };
+  return { step, timings, screenshots };
+}

@@ -4,7 +4,7 @@
 // reply, and the conversation list. Selectors are the UI's own data-testid attributes, read
 // from the running UI (DOM dumps and screenshots under runtime-report/screenshots/).
 import type { Page, Response } from "playwright-core";
-import type { BrowserSession } from "./browser.ts";
+import { stepper as browserStepper, type BrowserSession } from "./browser.ts";
 
 /** The 1.20.0 UI's hooks, by step. */
 export const canvasSelectors = {
@@ -208,22 +208,5 @@ export async function listConversations(page: Page, url: string): Promise<string
   return (await titles.allTextContents()).map((t) => t.trim());
 }
 
-/** Runs one step with a screenshot after it (or after its failure) and the browser log in the error. */
-export function stepper(session: BrowserSession) {
-  const timings: Record<string, number> = {};
-  const screenshots: string[] = [];
-  const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    try {
-      const result = await action();
-      timings[name] = Date.now() - started;
-      screenshots.push(await session.shot(name));
-      return result;
-    } catch (error) {
-      screenshots.push(await session.shot(`${name}-failed`).catch(() => ""));
-      const log = session.log.filter((l) => !/ERR_NAME_NOT_RESOLVED|ERR_CERT_AUTHORITY_INVALID|\[DOM\]/.test(l)).slice(-30).join("\n");
-      throw new Error(`Canvas UI step "${name}" failed at ${session.page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}`);
-    }
-  };
-  return { step, timings, screenshots };
-}
+/** The flow's steps, with the page's expected noise (names it cannot resolve, the stand-in's certificate) left out of failures. */
+export const stepper = (session: BrowserSession) => browserStepper(session, "Canvas UI", /ERR_NAME_NOT_RESOLVED|ERR_CERT_AUTHORITY_INVALID|\[DOM\]/);

@@ -3,7 +3,7 @@
 // offers. Every step is screenshotted. Selectors are the UI's own data-testid attributes
 // (release source: frontend/src), listed in `uiSelectors` with where each comes from.
 import type { Page, Response } from "playwright-core";
-import type { BrowserSession } from "./browser.ts";
+import { stepper, type BrowserSession } from "./browser.ts";
 
 /** The 1.11.0 UI's hooks, by step. */
 export const uiSelectors = {
@@ -89,23 +89,8 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   const { page } = session;
   const appUrl = options.appUrl.replace(/\/$/, "");
   const timeout = options.conversationTimeoutMs ?? 300_000;
-  const timings: Record<string, number> = {};
-  const screenshots: string[] = [];
+  const { step, timings, screenshots } = stepper(session);
   const exposedUrls = watchExposedUrls(page);
-
-  const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    try {
-      const result = await action();
-      timings[name] = Date.now() - started;
-      screenshots.push(await session.shot(name));
-      return result;
-    } catch (error) {
-      screenshots.push(await session.shot(`${name}-failed`).catch(() => ""));
-      const log = session.log.slice(-30).join("\n");
-      throw new Error(`UI step "${name}" failed at ${page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}`);
-    }
-  };
 
   await answerConsentWhenAsked(page);
   await step("home", () => openHome(page, appUrl));
