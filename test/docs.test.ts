@@ -95,10 +95,17 @@ describe("migration guides", () => {
     expect(read("README.md")).toContain(`](${guide})`);
   });
 
+  it("docs/migrating-to-canvas.md says what does not carry over, and the README links it", () => {
+    const text = read("docs/migrating-to-canvas.md");
+    for (const lost of ["conversations, their events and titles", "LLM settings and the LLM API key"]) expect(text).toContain(lost);
+    expect(text).toContain("app: canvas");
+    expect(read("README.md")).toContain("](docs/migrating-to-canvas.md)");
+  });
+
   it("every value named in the guides exists in the values reference", () => {
     const keys = documentedKeys(schema, defaults);
-    for (const guide of ["docs/migrating-from-the-blog.md", "docs/migrating-from-lolice.md"]) {
-      const named = [...read(guide).matchAll(/`((?:openhands|sandbox|dind|persistence|ingress|auth|llm|tunnel|externalSecrets|dockerCleanup|service)\.[A-Za-z.]+)/g)].map((m) => m[1]);
+    for (const guide of ["docs/migrating-from-the-blog.md", "docs/migrating-from-lolice.md", "docs/migrating-to-canvas.md"]) {
+      const named = [...read(guide).matchAll(/`((?:openhands|sandbox|dind|persistence|ingress|auth|llm|tunnel|externalSecrets|dockerCleanup|service|canvas)\.[A-Za-z.]+)/g)].map((m) => m[1]);
       expect(named.length).toBeGreaterThan(5);
       for (const key of named) expect({ guide, key, known: keys.has(key) }).toEqual({ guide, key, known: true });
     }
