@@ -51,6 +51,11 @@ write: point it at a path that can never exist.
 {{- if $session.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "OH_SESSION_API_KEYS_0" $session "key") | fromYaml) }}{{ end }}
 {{- $secret := include "openhands.secretRef" (list . "canvasSecretKey") | fromYaml }}
 {{- if $secret.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "OH_SECRET_KEY" $secret "key") | fromYaml) }}{{ end }}
+{{- /* The automation service's database (SQLite on the state claim without it) and its key-value store's key (the store is off without it). */}}
+{{- range $id, $name := dict "canvasAutomationDatabaseUrl" "AUTOMATION_DB_URL" "canvasAutomationKvSecret" "AUTOMATION_KV_SECRET" }}
+{{- $ref := include "openhands.secretRef" (list $ $id) | fromYaml }}
+{{- if $ref.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list $name $ref "key") | fromYaml) }}{{ end }}
+{{- end }}
 {{- toYaml $entries }}
 {{- end }}
 

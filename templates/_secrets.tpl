@@ -17,6 +17,8 @@ Each credential has roles (apiKey, clientId, ...) that name its keys.
   "oauth2Proxy" (dict "suffix" "oauth2-proxy" "existingSecret" $v.auth.oauth2Proxy.existingSecret "keys" $oauth2 "external" $es.oauth2Proxy "externalKeys" $oauth2 "remoteKeys" (dict "clientId" $es.oauth2Proxy.clientIdRemoteKey "clientSecret" $es.oauth2Proxy.clientSecretRemoteKey "cookieSecret" $es.oauth2Proxy.cookieSecretRemoteKey))
   "canvasSessionKey" (dict "suffix" "canvas-session-key" "existingSecret" $v.canvas.sessionKey.existingSecret "keys" (dict "key" $v.canvas.sessionKey.key) "external" $es.canvasSessionKey "externalKeys" (dict "key" $es.canvasSessionKey.secretKey) "remoteKeys" (dict "key" $es.canvasSessionKey.remoteKey))
   "canvasSecretKey" (dict "suffix" "canvas-secret-key" "existingSecret" $v.canvas.secretKey.existingSecret "keys" (dict "key" $v.canvas.secretKey.key) "external" $es.canvasSecretKey "externalKeys" (dict "key" $es.canvasSecretKey.secretKey) "remoteKeys" (dict "key" $es.canvasSecretKey.remoteKey))
+  "canvasAutomationDatabaseUrl" (dict "suffix" "canvas-automation-database-url" "existingSecret" $v.canvas.automation.databaseUrl.existingSecret "keys" (dict "key" $v.canvas.automation.databaseUrl.key) "external" $es.canvasAutomationDatabaseUrl "externalKeys" (dict "key" $es.canvasAutomationDatabaseUrl.secretKey) "remoteKeys" (dict "key" $es.canvasAutomationDatabaseUrl.remoteKey))
+  "canvasAutomationKvSecret" (dict "suffix" "canvas-automation-kv-secret" "existingSecret" $v.canvas.automation.kvSecret.existingSecret "keys" (dict "key" $v.canvas.automation.kvSecret.key) "external" $es.canvasAutomationKvSecret "externalKeys" (dict "key" $es.canvasAutomationKvSecret.secretKey) "remoteKeys" (dict "key" $es.canvasAutomationKvSecret.remoteKey))
   "awsCredentials" (dict "suffix" "aws-credentials" "existingSecret" $v.llm.bedrock.existingSecret "keys" $aws "external" $es.awsCredentials "externalKeys" $aws "remoteKeys" (dict "accessKeyId" $es.awsCredentials.accessKeyIdRemoteKey "secretAccessKey" $es.awsCredentials.secretAccessKeyRemoteKey))
 }}
 {{- toYaml $credentials }}
@@ -24,7 +26,7 @@ Each credential has roles (apiKey, clientId, ...) that name its keys.
 
 {{/* The order ExternalSecrets render in. */}}
 {{- define "openhands.credentialOrder" -}}
-{{- list "tunnelToken" "llmApiKey" "jwtSecret" "oauth2Proxy" "awsCredentials" "canvasSessionKey" "canvasSecretKey" | toJson }}
+{{- list "tunnelToken" "llmApiKey" "jwtSecret" "oauth2Proxy" "awsCredentials" "canvasSessionKey" "canvasSecretKey" "canvasAutomationDatabaseUrl" "canvasAutomationKvSecret" | toJson }}
 {{- end }}
 
 {{/*

@@ -191,6 +191,40 @@ describe("Canvas keys and environment", () => {
     expect(env.OH_SECRET_KEY).toEqual(secretRef("canvas-secret-key", "secret-key"));
   });
 
+  it("canvas.automation.databaseUrl and kvSecret set AUTOMATION_DB_URL and AUTOMATION_KV_SECRET from the Secrets they name", async () => {
+    const env = envOf(appOf(await objectsOf({ ...canvas, canvas: { ...canvas.canvas, automation: { databaseUrl: { existingSecret: "automation-db" }, kvSecret: { existingSecret: "automation-kv", key: "k" } } } })));
+    expect(env.AUTOMATION_DB_URL).toEqual(secretRef("automation-db", "database-url"));
+    expect(env.AUTOMATION_KV_SECRET).toEqual(secretRef("automation-kv", "k"));
+  });
+
+  it("without canvas.automation values the automation service keeps SQLite on the state claim and no key-value store", async () => {
+    const env = envOf(appOf(await objectsOf(canvas)));
+    expect(env).not.toHaveProperty("AUTOMATION_DB_URL");
+    expect(env).not.toHaveProperty("AUTOMATION_KV_SECRET");
+  });
+
+  it("externalSecrets.secrets.canvasAutomationDatabaseUrl and canvasAutomationKvSecret render ExternalSecrets whose targets the Canvas env reads", async () => {
+    const objects = await objectsOf({
+      ...canvas,
+      externalSecrets: {
+        enabled: true,
+        storeRef: { name: "vault" },
+        secrets: {
+          canvasAutomationDatabaseUrl: { enabled: true, remoteKey: "canvas/automation-db" },
+          canvasAutomationKvSecret: { enabled: true, remoteKey: "canvas/automation-kv" },
+        },
+      },
+    });
+    const external = objectsOfKind(objects, "ExternalSecret") as any[];
+    expect(external.map((e) => [e.spec.target.name, e.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])])).toEqual([
+      ["canvas-automation-database-url", [["database-url", "canvas/automation-db"]]],
+      ["canvas-automation-kv-secret", [["kv-secret", "canvas/automation-kv"]]],
+    ]);
+    const env = envOf(appOf(objects));
+    expect(env.AUTOMATION_DB_URL).toEqual(secretRef("canvas-automation-database-url", "database-url"));
+    expect(env.AUTOMATION_KV_SECRET).toEqual(secretRef("canvas-automation-kv-secret", "kv-secret"));
+  });
+
   it("canvas.telemetry.enabled false (the default) sets AGENT_CANVAS_DISABLE_TELEMETRY, DO_NOT_TRACK and VITE_DO_NOT_TRACK to 1", async () => {
     expect(envOf(appOf(await objectsOf(canvas)))).toMatchObject({ AGENT_CANVAS_DISABLE_TELEMETRY: "1", DO_NOT_TRACK: "1", VITE_DO_NOT_TRACK: "1" });
   });

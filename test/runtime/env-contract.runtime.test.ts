@@ -62,7 +62,7 @@ const contracts: Contract[] = [
   // Agent Canvas: its entrypoint and Node server, the agent server 1.49.1 and LiteLLM it runs.
   {
     generation: "canvas",
-    names: ["HOME", "PUBLIC_MODE_PORT", "VITE_DO_NOT_TRACK"],
+    names: ["HOME", "PUBLIC_MODE_PORT", "VITE_DO_NOT_TRACK", "AUTOMATION_DB_URL"],
     why: "read by the Canvas image's entrypoint",
     evidence: (name) => [{ package: "agent-canvas", file: /entrypoint\.sh$/, text: new RegExp(`\\$\\{?${esc(name)}\\b`) }],
   },
@@ -85,6 +85,14 @@ const contracts: Contract[] = [
     evidence: (name) => [
       { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: /^\s+session_api_keys: /m },
       canvasScript(name),
+    ],
+  },
+  {
+    generation: "canvas",
+    names: ["AUTOMATION_KV_SECRET"],
+    why: "the automation service's KVSettings.kv_secret (prefix AUTOMATION_)",
+    evidence: () => [
+      { package: "openhands-automation", file: /automation\/config\.py$/, text: /class KVSettings\(BaseSettings\):[\s\S]*?kv_secret: str[\s\S]*?"env_prefix": "AUTOMATION_"/ },
     ],
   },
   {
@@ -305,6 +313,14 @@ const extraCases: { name: string; values: Record<string, unknown> }[] = [
     },
   },
 ];
+
+extraCases.push({
+  name: "Canvas with the automation database and key-value store from Secrets",
+  values: {
+    app: "canvas",
+    canvas: { sessionKey: { existingSecret: "canvas-keys" }, automation: { databaseUrl: { existingSecret: "automation" }, kvSecret: { existingSecret: "automation" } } },
+  },
+});
 
 const cases = [
   ...presets.map((p) => ({ name: `preset ${p.name}`, options: { valuesFiles: p.valuesFiles } })),

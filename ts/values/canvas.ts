@@ -33,6 +33,8 @@ export interface Canvas {
   secretKey: SecretKeyReference;
   /** Usage analytics Canvas sends to OpenHands (PostHog), from the page and the server. */
   telemetry: CanvasTelemetry;
+  /** The automation service (scheduled and event-driven agent runs): what it keeps out of values. */
+  automation: CanvasAutomation;
   /**
    * Canvas' state at `/home/openhands/.openhands` (the only place its entrypoint keeps it):
    * settings, LLM profiles, encrypted secrets, conversations, the automation database. Its own
@@ -54,6 +56,24 @@ export interface Canvas {
   securityContext?: ContainerSecurityContext;
   /** Probes on Canvas' unauthenticated `/alive` (liveness) and `/ready` (startup, readiness), port 8000. */
   probes: CanvasProbes;
+}
+
+/** Settings of Canvas' automation service that come from Secrets. */
+export interface CanvasAutomation {
+  /**
+   * A PostgreSQL URL for the automation database (`AUTOMATION_DB_URL`, for example
+   * `postgresql+asyncpg://user:password@db:5432/automations`). Without it the automation
+   * service keeps SQLite on the state claim. External Secrets can fill it
+   * (`externalSecrets.secrets.canvasAutomationDatabaseUrl`).
+   */
+  databaseUrl: SecretKeyReference;
+  /**
+   * The key that signs and encrypts the automations' key-value store (`AUTOMATION_KV_SECRET`).
+   * Without it the store is off and its API answers 503. Keep it stable: values stored under
+   * one key are unreadable under another. External Secrets can fill it
+   * (`externalSecrets.secrets.canvasAutomationKvSecret`).
+   */
+  kvSecret: SecretKeyReference;
 }
 
 /** Canvas telemetry. */

@@ -82,6 +82,16 @@ export const defaults: Values = {
     telemetry: {
       enabled: false,
     },
+    automation: {
+      databaseUrl: {
+        existingSecret: "",
+        key: "database-url",
+      },
+      kvSecret: {
+        existingSecret: "",
+        key: "kv-secret",
+      },
+    },
     persistence: {
       enabled: true,
       existingClaim: "",
@@ -540,6 +550,20 @@ export const defaults: Values = {
         enabled: false,
         targetName: "canvas-secret-key",
         secretKey: "secret-key",
+        remoteKey: "",
+        property: "",
+      },
+      canvasAutomationDatabaseUrl: {
+        enabled: false,
+        targetName: "canvas-automation-database-url",
+        secretKey: "database-url",
+        remoteKey: "",
+        property: "",
+      },
+      canvasAutomationKvSecret: {
+        enabled: false,
+        targetName: "canvas-automation-kv-secret",
+        secretKey: "kv-secret",
         remoteKey: "",
         property: "",
       },

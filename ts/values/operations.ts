@@ -91,6 +91,10 @@ export interface ExternalSecretSet {
   canvasSessionKey: ExternalSecretEntry;
   /** The Canvas secret key (`canvas.secretKey`). */
   canvasSecretKey: ExternalSecretEntry;
+  /** The Canvas automation database URL (`canvas.automation.databaseUrl`). */
+  canvasAutomationDatabaseUrl: ExternalSecretEntry;
+  /** The Canvas automation key-value store's key (`canvas.automation.kvSecret`). */
+  canvasAutomationKvSecret: ExternalSecretEntry;
   /** oauth2-proxy's client ID, client secret and cookie secret (`auth.oauth2Proxy`), in the keys `auth.oauth2Proxy.secretKeys` names. */
   oauth2Proxy: ExternalOAuth2ProxySecrets;
 }
