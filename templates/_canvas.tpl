@@ -46,7 +46,17 @@ write: point it at a path that can never exist.
 {{- $_ := set $env "DO_NOT_TRACK" "1" }}
 {{- $_ := set $env "VITE_DO_NOT_TRACK" "1" }}
 {{- end }}
+{{- /*
+Bedrock (llm.bedrock): LiteLLM in the agent server takes the region and boto's environment
+credentials for a `bedrock/` profile that names none (from the Secret, or the pod's IRSA role).
+*/}}
+{{- if and .Values.llm.bedrock.enabled .Values.llm.bedrock.region }}
+{{- $_ := set $env "AWS_REGION_NAME" .Values.llm.bedrock.region }}
+{{- end }}
 {{- $entries := include "openhands.envList" $env | fromYamlArray }}
+{{- if .Values.llm.bedrock.enabled }}
+{{- $entries = concat $entries (include "openhands.llmSecretEnv" (list . list (list "AWS_ACCESS_KEY_ID") (list "AWS_SECRET_ACCESS_KEY")) | fromYamlArray) }}
+{{- end }}
 {{- $session := include "openhands.secretRef" (list . "canvasSessionKey") | fromYaml }}
 {{- if $session.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list "OH_SESSION_API_KEYS_0" $session "key") | fromYaml) }}{{ end }}
 {{- $secret := include "openhands.secretRef" (list . "canvasSecretKey") | fromYaml }}
@@ -142,11 +152,10 @@ session or secret key that would be lost or unknowable.
   "sandbox.env" $v.sandbox.env
   "dockerCleanup.enabled" $v.dockerCleanup.enabled
   "llm.model" $v.llm.model
+  "llm.baseUrl" $v.llm.baseUrl
   "llm.apiKey.existingSecret" $v.llm.apiKey.existingSecret
   "llm.apiKey.insecurePlaintextValue" $v.llm.apiKey.insecurePlaintextValue
-  "llm.bedrock.enabled" $v.llm.bedrock.enabled
-  "externalSecrets.secrets.llmApiKey.enabled" $v.externalSecrets.secrets.llmApiKey.enabled
-  "externalSecrets.secrets.awsCredentials.enabled" $v.externalSecrets.secrets.awsCredentials.enabled }}
+  "externalSecrets.secrets.llmApiKey.enabled" $v.externalSecrets.secrets.llmApiKey.enabled }}
 {{- range $key := keys $ignored | sortAlpha }}
 {{- if get $ignored $key }}
 {{- fail (printf "%s: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it. Remove it; Canvas keeps its LLM profiles in its own settings (docs/canvas.md)." $key) }}

@@ -172,14 +172,15 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
 {{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}
 {{- end }}
-{{- if not (hasPrefix "bedrock/" $llm.model) }}
+{{- /* Canvas takes its model from a profile in its UI; llm.model is refused there. */}}
+{{- if and (not (hasPrefix "bedrock/" $llm.model)) (ne (include "openhands.profile" . | fromYaml).app "canvas") }}
 {{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
 {{- end }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") (not $llm.model) (or $llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey")) $llm.bedrock.enabled) }}
+{{- if and (eq (include "openhands.generation" .) "v1") (ne (include "openhands.profile" . | fromYaml).app "canvas") (not $llm.model) (or $llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey")) $llm.bedrock.enabled) }}
 {{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") $llm.bedrock.enabled (not (include "openhands.profile" . | fromYaml).agentInPod) (not (include "openhands.hasSecret" (list . "awsCredentials"))) }}
+{{- if and (eq (include "openhands.generation" .) "v1") (ne (include "openhands.profile" . | fromYaml).app "canvas") $llm.bedrock.enabled (not (include "openhands.profile" . | fromYaml).agentInPod) (not (include "openhands.hasSecret" (list . "awsCredentials"))) }}
 {{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}
 {{- end }}
 {{- if eq $auth.mode "oauth2Proxy" }}

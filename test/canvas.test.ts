@@ -358,9 +358,27 @@ describe("Canvas refusals", () => {
     ["sandbox.env", { sandbox: { env: { FOO: "bar" } } }],
     ["dockerCleanup.enabled", { dockerCleanup: { enabled: true } }],
     ["llm.model", { llm: { model: "openai/gpt-4o" } }],
+    ["llm.baseUrl", { llm: { baseUrl: "http://llm.lan/v1" } }],
     ["llm.apiKey.existingSecret", { llm: { apiKey: { existingSecret: "llm" } } }],
   ];
   it.each(guiOnly)("%s (a GUI server value) with app canvas is refused, naming the key", async (key, values) => {
     expect(await renderError({ values: { ...values, ...canvas } })).toContain(`${key}: app is canvas, and this value belongs to the OpenHands GUI server`);
+  });
+
+  it("llm.bedrock with a Secret gives Canvas the region and boto's environment credentials for bedrock/ profiles", async () => {
+    const env = envOf(appOf(await objectsOf({ ...canvas, llm: { bedrock: { enabled: true, region: "eu-central-1", existingSecret: "aws" } } })));
+    expect(env.AWS_REGION_NAME).toBe("eu-central-1");
+    expect(env.AWS_ACCESS_KEY_ID).toEqual(secretRef("aws", "AWS_ACCESS_KEY_ID"));
+    expect(env.AWS_SECRET_ACCESS_KEY).toEqual(secretRef("aws", "AWS_SECRET_ACCESS_KEY"));
+  });
+
+  it("llm.bedrock without a Secret leaves the credentials to the pod's identity (IRSA): the region only, no model needed", async () => {
+    const env = envOf(appOf(await objectsOf({ ...canvas, llm: { bedrock: { enabled: true, region: "us-east-1" } } })));
+    expect(env.AWS_REGION_NAME).toBe("us-east-1");
+    expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
+  });
+
+  it("llm.bedrock with a region that is not AWS's is refused with Canvas too", async () => {
+    expect(await renderError({ values: { ...canvas, llm: { bedrock: { enabled: true, region: "asia-northeast-1" } } } })).toContain("/llm/bedrock/region");
   });
 });

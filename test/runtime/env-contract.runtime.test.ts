@@ -97,6 +97,18 @@ const contracts: Contract[] = [
   },
   {
     generation: "canvas",
+    names: ["AWS_REGION_NAME"],
+    why: "LiteLLM's Bedrock client picks the region from it when the profile names none",
+    evidence: (name) => [{ ...readsEnv("litellm", name), file: /llms\/bedrock\/base_aws_llm\.py$/ }],
+  },
+  {
+    generation: "canvas",
+    names: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+    why: "boto's environment credentials, which LiteLLM's Bedrock client falls back to",
+    evidence: (name) => [{ package: "botocore", file: /credentials\.py$/, text: new RegExp(`['"]${esc(name)}['"]`) }],
+  },
+  {
+    generation: "canvas",
     names: ["LITELLM_LOCAL_MODEL_COST_MAP"],
     why: "read by LiteLLM at import",
     evidence: (name) => [readsEnv("litellm", name)],
@@ -315,10 +327,11 @@ const extraCases: { name: string; values: Record<string, unknown> }[] = [
 ];
 
 extraCases.push({
-  name: "Canvas with the automation database and key-value store from Secrets",
+  name: "Canvas with the automation database, key-value store and Bedrock credentials from Secrets",
   values: {
     app: "canvas",
     canvas: { sessionKey: { existingSecret: "canvas-keys" }, automation: { databaseUrl: { existingSecret: "automation" }, kvSecret: { existingSecret: "automation" } } },
+    llm: { bedrock: { enabled: true, region: "us-east-1", existingSecret: "aws" } },
   },
 });
 
