@@ -101,7 +101,7 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
   },
   { name: "Canvas with every container field", on: "canvas", values: { canvas: { resources: everyResource, securityContext: everySecurityField } } },
   {
-    name: "External Secrets for the Canvas keys",
+    name: "External Secrets for the Canvas keys and the automation service's settings",
     on: "canvas",
     values: {
       canvas: { sessionKey: { existingSecret: "" }, secretKey: { existingSecret: "" } },
@@ -111,6 +111,8 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
         secrets: {
           canvasSessionKey: { enabled: true, targetName: "canvas-session", secretKey: "session", remoteKey: "canvas/session", property: "value" },
           canvasSecretKey: { enabled: true, targetName: "canvas-secret", secretKey: "secret", remoteKey: "canvas/secret", property: "value" },
+          canvasAutomationDatabaseUrl: { enabled: true, targetName: "canvas-automation-db", secretKey: "url", remoteKey: "canvas/automation-db", property: "value" },
+          canvasAutomationKvSecret: { enabled: true, targetName: "canvas-automation-kv", secretKey: "kv", remoteKey: "canvas/automation-kv", property: "value" },
         },
       },
     },
