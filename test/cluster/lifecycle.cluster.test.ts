@@ -120,7 +120,8 @@ describe(`on ${serverVersion}`, () => {
       const left = await eventually(() => releaseObjects(namespace, release), (objects) => objects.every((o) => o.startsWith("persistentvolumeclaim/")), 60);
       const expectedClaims = JSON.parse((await k(["get", "pvc", "-n", namespace, "-o", "json"])).stdout).items.map((c: any) => `persistentvolumeclaim/${c.metadata.name}`).sort();
       expect(left).toEqual(expectedClaims);
-      for (const claim of expectedClaims) expect(claim).toMatch(/-(state|workspace|docker)$/);
+      // The claims the chart keeps: the GUI server's state, workspace and Docker data, Canvas' state and projects.
+      for (const claim of expectedClaims) expect(claim).toMatch(/-(state|workspace|docker|canvas-projects)$/);
       await k(["delete", "namespace", namespace, "--wait=false"]);
     });
   });
