@@ -20,7 +20,7 @@ import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import type { Deployment } from "../../ts/lib/workload.ts";
-import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
+import { openBrowser, reportDir, signInWhenAsked, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import {
   addLlmProfile,
   declineTelemetryWhenAsked,
@@ -40,7 +40,7 @@ import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../t
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { importImage } from "../../ts/runtime/node/node.ts";
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
-import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
+import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { eventually, k } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
@@ -101,15 +101,7 @@ const fromPage = async <T>(pathname: string): Promise<T> => {
 async function signInAndOpen(step: string) {
   const page = session.page;
   await page.goto(`${appUrl}/`);
-  await page.waitForURL((url) => url.href.startsWith(issuer.issuer) || url.href.startsWith(appUrl), { timeout: 60_000 });
-  if (page.url().startsWith(issuer.issuer)) {
-    await page.locator(loginForm.username).waitFor();
-    await page.fill(loginForm.username, user.username);
-    await page.fill(loginForm.password, user.password);
-    await session.shot(`${step}-sign-in`);
-    await page.click(loginForm.submit);
-    await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 60_000 });
-  }
+  await signInWhenAsked(session, issuer.issuer, appUrl, user, step);
   return flow.step(step, () => openCanvas(page, appUrl));
 }
 

@@ -26,7 +26,7 @@ import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets, presetSandboxMode } from "../../ts/lib/presets.ts";
 import type { Deployment } from "../../ts/lib/workload.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
-import { openBrowser, reportDir, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
+import { openBrowser, reportDir, signInWhenAsked, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
@@ -38,7 +38,7 @@ import { inNode } from "../../ts/runtime/node/netns.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { startRemoteMachine, type RemoteMachine } from "../../ts/runtime/node/remote-machine.ts";
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
-import { loginForm, startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
+import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
@@ -225,18 +225,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   const openApp = async (step: string) => {
     const page = session.page;
     await page.goto(`${appUrl}/`);
-    if (issuer) {
-      const at = issuer.issuer;
-      await page.waitForURL((url) => url.href.startsWith(at) || url.href.startsWith(appUrl), { timeout: 60_000 });
-      if (page.url().startsWith(at)) {
-        await page.locator(loginForm.username).waitFor();
-        await page.fill(loginForm.username, user.username);
-        await page.fill(loginForm.password, user.password);
-        await session.shot(`${step}-sign-in`);
-        await page.click(loginForm.submit);
-        await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 60_000 });
-      }
-    }
+    if (issuer) await signInWhenAsked(session, issuer.issuer, appUrl, user, step);
     await page.locator(uiSelectors.homeScreen).waitFor({ timeout: 60_000 });
   };
   /**

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { repoRoot } from "../lib/helm-binaries.ts";
+import { loginForm } from "./oidc-issuer.ts";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -103,4 +104,20 @@ export function stepper(session: BrowserSession, label = "UI", noise?: RegExp) {
     }
   };
   return { step, timings, screenshots };
+}
+
+/**
+ * After a navigation to `appUrl`: when the page landed on the issuer's login form (the auth
+ * proxy sent it there), signs in as `user` and waits until the page is back on `appUrl`.
+ */
+export async function signInWhenAsked(session: BrowserSession, issuerUrl: string, appUrl: string, user: { username: string; password: string }, step: string): Promise<void> {
+  const page = session.page;
+  await page.waitForURL((url) => url.href.startsWith(issuerUrl) || url.href.startsWith(appUrl), { timeout: 60_000 });
+  if (!page.url().startsWith(issuerUrl)) return;
+  await page.locator(loginForm.username).waitFor();
+  await page.fill(loginForm.username, user.username);
+  await page.fill(loginForm.password, user.password);
+  await session.shot(`${step}-sign-in`);
+  await page.click(loginForm.submit);
+  await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 60_000 });
 }
