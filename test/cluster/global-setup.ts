@@ -27,7 +27,14 @@ export default async function setup(project: TestProject) {
     await execa(kubectl(), ["--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", file]);
     console.log(`cluster suite: CRDs from ${source}`);
   }
-  await execa(kubectl(), ["--kubeconfig", kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+  // `kubectl wait` fails outright (not waits) on a CRD whose status has no conditions yet, as
+  // one just created under load can: ask again until all are Established.
+  for (let attempt = 1; ; attempt++) {
+    const wait = await execa(kubectl(), ["--kubeconfig", kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"], { reject: false, all: true });
+    if (wait.exitCode === 0) break;
+    if (attempt === 10) throw new Error(`CRDs not Established: ${wait.all}`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
   // The sysbox preset's runtime class, as a cluster with Sysbox installed has it.
   await execa(kubectl(), ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"], {
     input: "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: sysbox-runc\nhandler: sysbox-runc\n",
