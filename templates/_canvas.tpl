@@ -66,6 +66,8 @@ credentials for a `bedrock/` profile that names none (from the Secret, or the po
 {{- $ref := include "openhands.secretRef" (list $ $id) | fromYaml }}
 {{- if $ref.name }}{{ $entries = append $entries (include "openhands.secretEnv" (list $name $ref "key") | fromYaml) }}{{ end }}
 {{- end }}
+{{- /* The runtime's own variables (templates/_canvas-docker.tpl). */}}
+{{- $entries = concat $entries (include "openhands.modeHook" (list . "env") | fromYamlArray) }}
 {{- toYaml $entries }}
 {{- end }}
 
@@ -118,6 +120,9 @@ credentials for a `bedrock/` profile that names none (from the Secret, or the po
     - name: canvas-projects
       mountPath: {{ $paths.workspace | quote }}
       subPath: workspace
+    {{- with include "openhands.modeHook" (list . "appMounts") }}
+    {{- . | nindent 4 }}
+    {{- end }}
 {{- end }}
 
 {{/* Canvas' volumes in the pod: its own claims, never the GUI server's. */}}
@@ -150,7 +155,6 @@ session or secret key that would be lost or unknowable.
   "openhands.jwtSecret.existingSecret" $v.openhands.jwtSecret.existingSecret
   "externalSecrets.secrets.jwtSecret.enabled" $v.externalSecrets.secrets.jwtSecret.enabled
   "sandbox.env" $v.sandbox.env
-  "dockerCleanup.enabled" $v.dockerCleanup.enabled
   "llm.model" $v.llm.model
   "llm.baseUrl" $v.llm.baseUrl
   "llm.apiKey.existingSecret" $v.llm.apiKey.existingSecret

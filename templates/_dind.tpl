@@ -9,6 +9,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
 {{- define "openhands.dindContainer" -}}
 {{- $root := index . 0 }}{{- $native := index . 1 }}
 {{- $dind := $root.Values.dind -}}
+{{- $p := include "openhands.profile" $root | fromYaml -}}
 - name: dind
   image: {{ include "openhands.imageRef" (list $dind.image "29.7.2-dind" $root) | quote }}
   imagePullPolicy: {{ $dind.image.pullPolicy | quote }}
@@ -18,6 +19,10 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
   args:
     - dockerd
     - {{ printf "--host=%s" (include "openhands.dockerHost" $root) | quote }}
+    {{- if $p.appNonRoot }}
+    {{- /* The app opens the socket as its own non-root uid: the socket's group is the app's gid. */}}
+    - {{ printf "--group=%d" (int (include "openhands.appUid" $root)) | quote }}
+    {{- end }}
     {{- range $dind.extraArgs }}
     - {{ . | quote }}
     {{- end }}
@@ -28,7 +33,12 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
   env:
     {{- include "openhands.mergeEnv" (list (list (list "chart-set variables" $chartEnv) (list "dind.env" $userEnv))) | nindent 4 }}
   {{- $timeout := int $dind.startupTimeoutSeconds }}
-  {{- $pull := ternary (include "openhands.sandboxImageRef" $root) "" (and $root.Values.sandbox.prePull true) }}
+  {{- $pull := "" }}
+  {{- if eq $p.app "canvas" }}
+  {{- if $root.Values.canvas.docker.prePull }}{{ $pull = include "openhands.canvas.conversationImageRef" $root }}{{ end }}
+  {{- else if $root.Values.sandbox.prePull }}
+  {{- $pull = include "openhands.sandboxImageRef" $root }}
+  {{- end }}
   {{- /* files/dind-post-start.sh: <seconds to wait for the daemon> [image to pre-pull]. */}}
   {{- $hook := list "sh" (printf "%s/dind-post-start.sh" (include "openhands.scriptsDir" $root)) (toString (ternary 0 $timeout $native)) }}
   {{- if $pull }}{{ $hook = append $hook $pull }}{{ end }}
@@ -65,7 +75,9 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
       mountPath: {{ include "openhands.dockerSocketDir" $root | quote }}
     - name: docker-data
       mountPath: /var/lib/docker
-    {{- if $root.Values.persistence.workspace.enabled }}
+    {{- if eq $p.app "canvas" }}
+    {{- include "openhands.canvas.daemonMounts" $root | nindent 4 }}
+    {{- else if $p.workspaceClaim }}
     - name: workspace
       mountPath: {{ $root.Values.persistence.workspace.mountPath | quote }}
     {{- end }}

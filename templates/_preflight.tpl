@@ -74,7 +74,7 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- fail (printf "sandbox.mode: %s works with OpenHands %s only, and openhands.image.tag %s is %s." $p.mode (join " or " $p.generations) (include "openhands.appTag" .) $generation) }}
 {{- end }}
 {{- if and .Values.dockerCleanup.enabled (eq $p.cleanup "none") }}
-{{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $p.mode) }}
+{{- fail (printf "dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker (or canvas.runtime docker), and %s is %s (no Docker daemon the chart can reach). Turn dockerCleanup off." $p.modeKey $p.mode) }}
 {{- end }}
 {{- if include "openhands.gatewayEnabled" . }}
 {{- $gateway := .Values.sandbox.gateway }}

@@ -177,8 +177,11 @@ canvas:
 {{/*
 Canvas runtimes, with the mode table's columns (the rest of the chart reads them from the
 profile as it reads a sandbox mode's). local: agents run in the Canvas container, so the
-pod is the sandbox; no Docker, no gateway, no GUI-server generation (both listed so the
-GUI server's image tag never refuses a Canvas release).
+pod is the sandbox. docker: Canvas starts one agent-server container per conversation on
+the DinD sidecar (templates/_canvas-docker.tpl), reached on the pod's loopback where the
+daemon publishes it; Canvas itself stays non-root and opens the socket through its group.
+Neither has a gateway or a GUI-server generation (both listed so the GUI server's image tag
+never refuses a Canvas release).
 */}}
 {{- define "openhands.canvasRuntimeTable" -}}
 local:
@@ -199,6 +202,25 @@ local:
   agentInPod: true
   apiAccess: false
   cleanup: none
+docker:
+  hooks: [preflight, env, appMounts, volumes]
+  generations: [v0, v1]
+  docker: pod
+  appUser: image
+  workspace: none
+  workspaceMount: values
+  podSecurity: privileged
+  podSecuritySysbox: baseline
+  gateway: false
+  sandboxPorts: none
+  sandboxUrls: none
+  urlVariable: ""
+  stateVariable: OH_PERSISTENCE_DIR
+  loopbackDocker: false
+  sandboxImage: false
+  agentInPod: false
+  apiAccess: false
+  cleanup: sidecar
 {{- end }}
 
 {{/*
@@ -278,6 +300,8 @@ YAML; read it with `include "openhands.profile" . | fromYaml`.
 {{- $_ := set $p "unauthenticatedRoutes" $app.unauthenticatedRoutes }}
 {{- $generation := include "openhands.generation" . }}
 {{- $_ := set $p "mode" $mode }}
+{{- /* The value that chose the row: sandbox.mode or canvas.runtime. */}}
+{{- $_ := set $p "modeKey" $app.sandboxes }}
 {{- $_ := set $p "generation" $generation }}
 {{- $_ := set $p "sysbox" (and (eq $p.docker "pod") $v.dind.sysbox.enabled) }}
 {{- if $p.sysbox }}{{ $_ := set $p "podSecurity" $p.podSecuritySysbox }}{{ end }}

@@ -117,7 +117,11 @@ const cases: BadValues[] = [
     message: "openhands.securityContext.runAsUser: sandbox mode dind starts the app through the image's entrypoint, which must run as root",
   },
   { file: "unknown-app", key: "app" },
-  { file: "canvas-docker-runtime", key: "canvas.runtime" },
+  {
+    file: "canvas-docker-runtime",
+    key: "llm.bedrock.enabled",
+    message: "llm.bedrock.enabled: with canvas.runtime docker each conversation runs in its own container, which Canvas gives none of the pod's variables or identity",
+  },
   { file: "canvas-without-session-key", key: "canvas.sessionKey.existingSecret" },
   { file: "canvas-with-gui-llm", key: "llm.model", message: "llm.model: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it." },
   { file: "canvas-secret-key-on-emptydir", key: "canvas.secretKey.existingSecret" },

@@ -356,7 +356,6 @@ describe("Canvas refusals", () => {
     ["openhands.extraVolumeMounts", { openhands: { extraVolumeMounts: [{ name: "x", mountPath: "/x" }] } }],
     ["openhands.jwtSecret.existingSecret", { openhands: { jwtSecret: { existingSecret: "jwt" } } }],
     ["sandbox.env", { sandbox: { env: { FOO: "bar" } } }],
-    ["dockerCleanup.enabled", { dockerCleanup: { enabled: true } }],
     ["llm.model", { llm: { model: "openai/gpt-4o" } }],
     ["llm.baseUrl", { llm: { baseUrl: "http://llm.lan/v1" } }],
     ["llm.apiKey.existingSecret", { llm: { apiKey: { existingSecret: "llm" } } }],

@@ -75,6 +75,6 @@ describe("the profile refuses what its row rules out", () => {
   });
 
   it("dockerCleanup where the row has no cleanup", async () => {
-    expect(await renderError({ values: { sandbox: { mode: "process" }, dockerCleanup: { enabled: true } } })).toContain("dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker, and sandbox.mode is process");
+    expect(await renderError({ values: { sandbox: { mode: "process" }, dockerCleanup: { enabled: true } } })).toContain("dockerCleanup.enabled: the cleanup job works on the Docker daemon of sandbox mode dind or hostDocker (or canvas.runtime docker), and sandbox.mode is process");
   });
 });

@@ -13,6 +13,7 @@ export const heldBy: Record<string, string> = {
   "remote-docker": "conversation",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
+  "canvas-docker": "canvas",
 };
 
 /** Preset name to the reason the runtime suite does not run it here. */

@@ -89,4 +89,5 @@ export const documentedLevel: Record<string, Level> = {
   hostDocker: "privileged",
   // Agent Canvas (app: canvas), by canvas.runtime.
   "canvas:local": "restricted",
+  "canvas:docker": "privileged",
 };

@@ -23,10 +23,10 @@ import { buildVenv, constraintsFromPoetryLock, copyVenvIntoRootfs } from "./imag
 import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./image/canvas.ts";
 import { repoRoot } from "../lib/helm-binaries.ts";
 
-export type ImageName = "agent-server" | "app" | "canvas" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
-export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "dind", "gateway", "helm-test", "oauth2-proxy"];
+export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy"];
 /** What a build without `only` makes: the default app's images (Canvas' is large and built when named). */
-export const defaultImageNames: ImageName[] = imageNames.filter((name) => name !== "canvas");
+export const defaultImageNames: ImageName[] = imageNames.filter((name) => !name.startsWith("canvas"));
 
 export interface BuiltImage {
   name: ImageName;
@@ -75,6 +75,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     "agent-server": () => buildAgentServer(refs.agentServer, log),
     app: () => buildApp(refs.app, findUpstreamArchive(options.upstreamArchive), log),
     canvas: () => buildCanvas(refs.canvas, log),
+    "canvas-agent-server": () => buildCanvasAgentServer(refs.canvasAgentServer, log),
     dind: () =>
       buildDebianImage({ name: "dind", ref: refs.dind, packages: spec.dindPackages, recipe: "dind.sh", files: ["dockerd-entrypoint.sh"], config: spec.dindConfig }, log),
     gateway: () =>
@@ -199,6 +200,27 @@ function buildCanvas(ref: string, say: (line: string) => void): Omit<BuiltImage,
         copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log);
         copyCanvasIntoRootfs(files, rootfs, log);
       },
+    },
+    say,
+  );
+}
+
+/**
+ * The agent server Canvas pins, as its `-python` image: the agent-server recipe with Canvas'
+ * venv (the agent server, tools and workspace at Canvas' version, under its constraints).
+ * Canvas' Docker runtime runs one per conversation.
+ */
+function buildCanvasAgentServer(ref: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const { venv, key } = cachedVenv(`agent-canvas-${spec.canvasVersion}`, spec.canvasRequirements, canvasConstraints(), say);
+  return buildDebianImage(
+    {
+      name: "canvas-agent-server",
+      ref,
+      packages: spec.agentServerPackages,
+      recipe: "agent-server.sh",
+      config: spec.agentServerConfig,
+      inputs: { venv: key },
+      hostSteps: (rootfs, log) => copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log),
     },
     say,
   );

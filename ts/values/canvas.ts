@@ -11,10 +11,13 @@ export interface Canvas {
   image: Image;
   /**
    * Where agents run. `local`: in the Canvas container itself (the pod is the sandbox, Pod
-   * Security `restricted`). The Docker runtime (one container per conversation) is not yet
-   * supported by the chart.
+   * Security `restricted`). `docker`: one container per conversation, run from
+   * `canvas.docker.conversationImage` by a Docker daemon beside Canvas (the chart's DinD
+   * sidecar, `dind.*`; Pod Security `privileged`, `baseline` with Sysbox).
    */
-  runtime: "local";
+  runtime: "local" | "docker";
+  /** The Docker runtime (`canvas.runtime: docker`): the conversations' image and their limits. */
+  docker: CanvasDocker;
   /**
    * The session key every API call and websocket carries (`X-Session-API-Key`, set as
    * `OH_SESSION_API_KEYS_0`). Canvas 1.20.0 writes this key into every page its port 8000
@@ -56,6 +59,51 @@ export interface Canvas {
   securityContext?: ContainerSecurityContext;
   /** Probes on Canvas' unauthenticated `/alive` (liveness) and `/ready` (startup, readiness), port 8000. */
   probes: CanvasProbes;
+}
+
+/**
+ * Canvas' Docker runtime. Each conversation runs the agent server in its own container
+ * (`docker run --user 10001 --cap-drop ALL`), with its conversation, its state and its
+ * workspace bind-mounted from Canvas' claims, which the daemon sees at the same paths.
+ */
+export interface CanvasDocker {
+  /**
+   * The agent-server image conversations run (`OH_CONVERSATION_IMAGE`): the release Canvas
+   * pins (1.49.1 for Canvas 1.20.0), `-python` variant. Upstream's default is `latest-python`,
+   * which would change under a running install.
+   */
+  conversationImage: Image;
+  /** Pull the conversation image when the daemon starts, so the first conversation does not wait for it. */
+  prePull: boolean;
+  /** Limits of each conversation's container (`docker run --memory/--cpus/--pids-limit`). */
+  limits: CanvasConversationLimits;
+  /**
+   * Seconds Canvas waits for a new conversation's container to answer
+   * (`OH_CONVERSATION_CONTAINER_STARTUP_TIMEOUT`).
+   * @TJS-type integer
+   * @minimum 1
+   */
+  startupTimeoutSeconds: number;
+}
+
+/** Limits of one conversation container; the DinD sidecar's own `dind.resources` cap them all. */
+export interface CanvasConversationLimits {
+  /**
+   * Memory (`OH_CONVERSATION_CONTAINER_MEMORY`, Docker's format: `4g`, `512m`).
+   * @pattern ^[0-9]+[bkmg]?$
+   */
+  memory: string;
+  /**
+   * CPUs (`OH_CONVERSATION_CONTAINER_CPUS`).
+   * @exclusiveMinimum 0
+   */
+  cpus: number;
+  /**
+   * Processes (`OH_CONVERSATION_CONTAINER_PIDS_LIMIT`).
+   * @TJS-type integer
+   * @minimum 1
+   */
+  pidsLimit: number;
 }
 
 /** Settings of Canvas' automation service that come from Secrets. */

@@ -71,6 +71,22 @@ export const defaults: Values = {
       pullPolicy: "IfNotPresent",
     },
     runtime: "local",
+    docker: {
+      conversationImage: {
+        registry: "ghcr.io",
+        repository: "openhands/agent-server",
+        tag: "1.49.1-python",
+        digest: "",
+        pullPolicy: "IfNotPresent",
+      },
+      prePull: true,
+      limits: {
+        memory: "4g",
+        cpus: 2,
+        pidsLimit: 512,
+      },
+      startupTimeoutSeconds: 120,
+    },
     sessionKey: {
       existingSecret: "",
       key: "session-api-key",

@@ -20,6 +20,8 @@ export interface ChartImageRefs {
   app: string;
   agentServer: string;
   canvas: string;
+  /** The agent server Canvas' Docker runtime runs each conversation in (canvas.docker.conversationImage). */
+  canvasAgentServer: string;
   dind: string;
   gateway: string;
   oauth2Proxy: string;
@@ -33,6 +35,7 @@ export function chartImageRefs(root = repoRoot): ChartImageRefs {
     app: imageRef(values.openhands.image, String(chart.appVersion)),
     agentServer: imageRef(values.sandbox.image, ""),
     canvas: imageRef(values.canvas.image, ""),
+    canvasAgentServer: imageRef(values.canvas.docker.conversationImage, ""),
     dind: imageRef(values.dind.image, ""),
     gateway: imageRef(values.sandbox.gateway.image, ""),
     oauth2Proxy: imageRef(values.auth.oauth2Proxy.image, ""),

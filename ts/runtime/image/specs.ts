@@ -133,8 +133,11 @@ export const canvasRequirements = [
   "uv==0.11.6",
 ];
 
-/** The agent-server base packages plus Node for the UI's static server. */
-export const canvasPackages = [...agentServerPackages, "nodejs"];
+/**
+ * The agent-server base packages plus Node for the UI's static server and the Docker CLI
+ * (the `-python` agent-server image Canvas builds on has it; the Docker runtime runs `docker`).
+ */
+export const canvasPackages = [...agentServerPackages, "nodejs", "docker-cli"];
 
 export const canvasConfig: ImageConfig = {
   Env: [

@@ -15,6 +15,7 @@ chown -R openhands:openhands /home/openhands/.openhands /projects
 # failures inside && lists and behind !).
 test -x /usr/bin/tini
 test -x /usr/bin/node
+test -x /usr/bin/docker
 test -x /usr/local/bin/uvicorn
 test -x /usr/local/bin/uv
 # The entrypoint takes its venv branch only when no openhands-agent-server binary is on PATH.
