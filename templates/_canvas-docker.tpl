@@ -8,7 +8,9 @@ container per conversation on the DinD sidecar (templates/_dind.tpl). Upstream
 
 so the daemon must see Canvas' state and projects at Canvas' own paths (it resolves bind
 mounts on its filesystem), publishes each container on the pod's loopback, where Canvas
-reaches it, and must let uid 10001 open its socket (dockerd --group).
+reaches it, and must let uid 10001 open its socket (dockerd --group). Canvas 1.20.0's agent
+server (1.49.1) refuses a conversation started without a folder under this runtime, which
+1.49.2 fixed: files/canvas-docker-workspace.py backports the fix.
 */}}
 
 {{- define "openhands.mode.docker.preflight" -}}
@@ -26,6 +28,12 @@ reaches it, and must let uid 10001 open its socket (dockerd --group).
 {{- define "openhands.mode.docker.env" -}}
 {{- $d := .Values.canvas.docker }}
 {{- include "openhands.mode.dind.env" . }}
+{{- /*
+files/canvas-docker-workspace.py, imported by Canvas' agent server as canvas_ui_tool: the
+agent server puts the last entry first on its module path, ahead of Canvas' own tools.
+*/}}
+- name: OH_EXTRA_PYTHON_PATH
+  value: {{ printf "/opt/agent-canvas/tools:%s" (include "openhands.canvas.patchDir" .) | quote }}
 - name: OH_CONVERSATION_RUNTIME
   value: docker
 - name: OH_CONVERSATION_IMAGE
@@ -42,10 +50,24 @@ reaches it, and must let uid 10001 open its socket (dockerd --group).
 
 {{- define "openhands.mode.docker.appMounts" -}}
 {{- include "openhands.mode.dind.appMounts" . }}
+- name: canvas-docker-patch
+  mountPath: {{ include "openhands.canvas.patchDir" . | quote }}
+  readOnly: true
 {{- end }}
 
 {{- define "openhands.mode.docker.volumes" -}}
 {{- include "openhands.mode.dind.volumes" . }}
+- name: canvas-docker-patch
+  configMap:
+    name: {{ include "openhands.suffixedName" (list . "scripts") | quote }}
+    items:
+      - key: canvas-docker-workspace.py
+        path: canvas_ui_tool.py
+{{- end }}
+
+{{/* Where the Canvas container finds files/canvas-docker-workspace.py. */}}
+{{- define "openhands.canvas.patchDir" -}}
+{{- printf "%s/canvas-python" (include "openhands.scriptsDir" .) }}
 {{- end }}
 
 {{/* The image conversations run. */}}

@@ -70,6 +70,27 @@ describe("canvas.runtime docker", () => {
     expect(daemonOf(objects).lifecycle?.postStart?.exec?.command).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh", "0", ref]);
   });
 
+  it("puts the chart's canvas_ui_tool (the 1.49.2 workspace fix over Canvas' own module) ahead of Canvas' tools on the agent server's path", async () => {
+    const objects = await objectsOf(docker);
+    const pod = podOf(objects);
+    const canvas = container(pod, "canvas");
+    // The agent server inserts each entry at the front: the last one is searched first.
+    expect(envOf(canvas).OH_EXTRA_PYTHON_PATH).toBe("/opt/agent-canvas/tools:/opt/openhands-chart/canvas-python");
+    expect(canvas.volumeMounts).toContainEqual({ name: "canvas-docker-patch", mountPath: "/opt/openhands-chart/canvas-python", readOnly: true });
+    const volume = pod.volumes!.find((v) => v.name === "canvas-docker-patch") as { configMap: { name: string; items: unknown[] } };
+    expect(volume.configMap.items).toEqual([{ key: "canvas-docker-workspace.py", path: "canvas_ui_tool.py" }]);
+    const scripts = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === volume.configMap.name) as K8sObject & { data: Record<string, string> };
+    expect(scripts.data["canvas-docker-workspace.py"]).toContain("def _create_missing_workspaces");
+  });
+
+  it("canvas.runtime local and the GUI server carry no Canvas patch in their scripts", async () => {
+    for (const values of [{ ...docker, canvas: { ...docker.canvas, runtime: "local" } }, {}]) {
+      const objects = await objectsOf(values);
+      expect(JSON.stringify(objects)).not.toContain("canvas-docker-workspace.py");
+      expect(envOf(container(podOf(objects), podOf(objects).containers.some((c) => c.name === "canvas") ? "canvas" : "openhands")).OH_EXTRA_PYTHON_PATH).toBeUndefined();
+    }
+  });
+
   it("canvas.docker.prePull false pulls nothing when the daemon starts", async () => {
     const command = daemonOf(await objectsOf(withDocker({ prePull: false }))).lifecycle?.postStart?.exec?.command;
     expect(command ?? []).not.toContain("ghcr.io/openhands/agent-server:1.49.1-python");

@@ -41,7 +41,7 @@ import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
-import { importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
+import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
@@ -157,6 +157,12 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
     values = [...preset.valuesFiles.flatMap((f) => ["-f", f]), ...setArgs];
     ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs }));
     const deployment = getObject<Deployment>(rendered, "Deployment", service);
+    if (docker) {
+      // The cleanup container's image is the Docker CLI; Debian's docker.io package in the dind
+      // image carries the same client (and sh, awk, date), so that image stands in under the name.
+      const cleanupImage = (containerOf(deployment, "docker-cleanup") as { image?: string }).image!;
+      await ctr(["images", "tag", "--force", images.find((i) => i.name === "dind")!.ref, cleanupImage]);
+    }
     const redirect = (containerOf(deployment, "oauth2-proxy").args ?? []).find((a) => a.startsWith("--redirect-url="))?.slice("--redirect-url=".length);
     if (!redirect) throw new Error("the oauth2-proxy container renders no --redirect-url");
     clients.push({ clientId: oauthClient["client-id"], clientSecret: oauthClient["client-secret"], redirectUris: [redirect] });

@@ -74,7 +74,7 @@ const contracts: Contract[] = [
   },
   {
     generation: "canvas",
-    names: ["OPENHANDS_AGENT_SERVER_CONFIG_PATH", "DO_NOT_TRACK", "OH_SECRET_KEY"],
+    names: ["OPENHANDS_AGENT_SERVER_CONFIG_PATH", "DO_NOT_TRACK", "OH_SECRET_KEY", "OH_EXTRA_PYTHON_PATH"],
     why: "read by the agent server",
     evidence: (name) => [{ package: "openhands-agent-server", file: /\.py$/, text: new RegExp(`['"]${esc(name)}['"]`) }],
   },
@@ -86,6 +86,27 @@ const contracts: Contract[] = [
       { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: /^\s+session_api_keys: /m },
       canvasScript(name),
     ],
+  },
+  {
+    generation: "canvas",
+    names: [
+      "OH_CONVERSATION_RUNTIME",
+      "OH_CONVERSATION_IMAGE",
+      "OH_CONVERSATION_CONTAINER_MEMORY",
+      "OH_CONVERSATION_CONTAINER_CPUS",
+      "OH_CONVERSATION_CONTAINER_PIDS_LIMIT",
+      "OH_CONVERSATION_CONTAINER_STARTUP_TIMEOUT",
+    ],
+    why: "the agent server's Config fields from OH_<FIELD>",
+    evidence: (name) => [
+      { package: "openhands-agent-server", file: /agent_server\/config\.py$/, text: new RegExp(`^\\s+${name.slice("OH_".length).toLowerCase()}: `, "m") },
+    ],
+  },
+  {
+    generation: "canvas",
+    names: ["DOCKER_HOST"],
+    why: "read by the docker CLI that the agent server's Docker runtime runs with its environment",
+    evidence: () => [{ package: "openhands-agent-server", file: /docker_runtime\/registry\.py$/, text: /"docker",\s*"run",/ }],
   },
   {
     generation: "canvas",
