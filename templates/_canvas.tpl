@@ -167,7 +167,7 @@ Secret, or from the file Canvas generates on the state claim (mounted read-only)
   resources:
     requests:
       cpu: 10m
-      memory: 48Mi
+      memory: 64Mi
     limits:
       memory: 128Mi
   volumeMounts:

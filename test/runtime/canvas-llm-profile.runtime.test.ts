@@ -3,17 +3,19 @@
 // through Canvas' own API and makes it the active one; Canvas stores the key encrypted, and a
 // conversation started in the UI reaches the scripted LLM with it. On the next start the
 // sidecar leaves a profile the user edited, and the profile the user made active, alone. With
-// no session key Secret it reads the key Canvas generated on its state claim.
+// no session key Secret it waits for the key Canvas generates on its state claim and reads it.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
 import { declineTelemetryWhenAsked, openCanvas, startConversation, stepper, waitForReply } from "../../ts/runtime/canvas-flow.ts";
-import { renderProfileSeed, runProfileSeed, type RenderedProfileSeed } from "../../ts/runtime/canvas-profile-seed.ts";
+import { renderProfileSeed, seedDone, startProfileSeed, type RenderedProfileSeed, type SeedTarget } from "../../ts/runtime/canvas-profile-seed.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { chartCanvasEnv, keyFreeValues, startLocalCanvas, type ChartCanvasEnv, type LocalCanvas } from "../../ts/runtime/local-canvas.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
+import { freePort } from "../../ts/runtime/ports.ts";
 
 const marker = markerConversation("canvas-seed", "Canvas seed marker");
 const sessionKey = randomBytes(32).toString("hex");
@@ -31,6 +33,7 @@ let generatedKey: LocalCanvas | undefined;
 let session: BrowserSession;
 let flow: ReturnType<typeof stepper>;
 const seeds: { stop(): Promise<void> }[] = [];
+const dirs: string[] = [];
 
 /** What the test holds for each Secret the chart references: `<Secret>/<key>`. */
 const secrets = () => ({ "canvas-keys/session-api-key": sessionKey, "canvas-keys/secret-key": secretKey, "llm-key/api-key": marker.apiKey });
@@ -55,6 +58,7 @@ afterAll(async () => {
   await restarted?.remove();
   await canvas?.remove();
   await llm?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   if (flow) console.log(JSON.stringify({ timings: flow.timings }, null, 2));
 });
 
@@ -73,12 +77,17 @@ async function api<T>(app: LocalCanvas, method: string, apiPath: string, body?: 
   return (await response.json()) as T;
 }
 
-async function seedOnce(app: LocalCanvas, rendered: RenderedProfileSeed, name: string): Promise<string> {
-  const started = await runProfileSeed(rendered, app, secrets(), name);
+/** Runs the sidecar until it is done, then stops it (a pod start); returns its output. */
+async function seedOnce(target: SeedTarget, rendered: RenderedProfileSeed, name: string, beforeDone?: () => Promise<unknown>): Promise<string> {
+  const started = await startProfileSeed(rendered, target, secrets(), name);
   seeds.push(started);
-  const output = started.output();
-  await started.stop();
-  return output;
+  try {
+    await beforeDone?.();
+    await seedDone(started);
+    return started.output();
+  } finally {
+    await started.stop();
+  }
 }
 
 describe("llm.* as an LLM profile of Agent Canvas 1.20.0, added by the chart's sidecar", () => {
@@ -147,21 +156,31 @@ describe("llm.* as an LLM profile of Agent Canvas 1.20.0, added by the chart's s
     expect(((await plain.json()) as { config: { api_key: string } }).config.api_key).toBe("sk-edited");
   });
 
-  it("without a session key Secret reads the key Canvas generated on its state claim", async () => {
+  it("started before Canvas without a session key Secret, waits for the key Canvas generates on its state claim and reads it", async () => {
     await restarted!.stop();
     const noSessionSecret = { ...values, auth: { mode: "oauth2Proxy", oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "https://sso.example.com/realms/home", existingSecret: "oauth2", emailDomains: ["example.com"] } }, canvas: { secretKey: { existingSecret: "canvas-keys" } } };
     const rendered = await renderProfileSeed({ values: noSessionSecret });
     expect(rendered?.env.find((e) => e.name === "SESSION_API_KEY_FILE")?.value).toBe("/home/openhands/.openhands/agent-canvas/api-key.txt");
     expect(rendered?.env.some((e) => e.name === "SESSION_API_KEY")).toBe(false);
     expect(rendered?.volumeMounts).toContainEqual({ name: "canvas-state", mountPath: "/home/openhands/.openhands", readOnly: true });
-    // Canvas as the chart starts it without the session key Secret: the entrypoint generates the key.
+    // As in the pod, the sidecar starts before Canvas, here as the chart starts it without the
+    // session key Secret: it waits until the entrypoint has generated the key and Canvas answers.
     const withoutSession: ChartCanvasEnv = { ...chartEnv, fromSecrets: { OH_SECRET_KEY: "secret-key" } };
-    generatedKey = await startLocalCanvas({ sessionKey: "", secretKey, chartEnv: withoutSession, name: "canvas-seed-generated-key" });
-    const key = readFileSync(path.join(generatedKey.home, ".openhands", "agent-canvas", "api-key.txt"), "utf8").trim();
-    expect(key).toMatch(/^[0-9a-f]{64}$/);
-    const output = await flow.step("seeded-generated-key", () => seedOnce(generatedKey!, rendered!, "canvas-seed-generated-key-sidecar"));
+    const home = mkdtempSync(path.join(tmpdir(), "canvas-seed-home-"));
+    dirs.push(home);
+    mkdirSync(path.join(home, "home"));
+    const ports = { proxy: await freePort(), public: await freePort(), agentServer: await freePort(), automation: await freePort(), vscode: await freePort() };
+    const target = { url: `http://127.0.0.1:${ports.proxy}`, home: path.join(home, "home") };
+    const output = await flow.step("seeded-generated-key", () =>
+      seedOnce(target, rendered!, "canvas-seed-generated-key-sidecar", async () => {
+        generatedKey = await startLocalCanvas({ sessionKey: "", secretKey, chartEnv: withoutSession, home: target.home, ports, name: "canvas-seed-generated-key" });
+      }),
+    );
+    expect(output).toContain("not yet: waiting for Canvas to write its session key");
     expect(output).toContain("created profile chart");
-    const listed = await api<ProfileList>(generatedKey, "GET", "/api/profiles", undefined, key);
+    const key = readFileSync(path.join(target.home, ".openhands", "agent-canvas", "api-key.txt"), "utf8").trim();
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    const listed = await api<ProfileList>(generatedKey!, "GET", "/api/profiles", undefined, key);
     expect(listed.active_profile).toBe("chart");
     expect(listed.profiles).toEqual([expect.objectContaining({ name: "chart", model, api_key_set: true })]);
   });

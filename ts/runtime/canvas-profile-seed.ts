@@ -40,12 +40,14 @@ export async function renderProfileSeed(options: RenderOptions): Promise<Rendere
 const podCanvasUrl = "http://127.0.0.1:8000";
 const podHome = "/home/openhands";
 
+/** Where the sidecar's Canvas runs on this machine: port 8000's server and HOME. */
+export type SeedTarget = Pick<LocalCanvas, "url" | "home">;
+
 /**
- * Starts the sidecar's command with its environment mapped to `canvas`; `secrets` maps
- * `<Secret name>/<key>` to the value. Resolves once the script logs "done" (it then idles,
- * as in the pod); stop it with the returned process's `stop`.
+ * Starts the sidecar's command with its environment mapped to `target`; `secrets` maps
+ * `<Secret name>/<key>` to the value. Like in the pod it may start before Canvas answers.
  */
-export async function runProfileSeed(seed: RenderedProfileSeed, canvas: LocalCanvas, secrets: Record<string, string>, name: string): Promise<StartedProcess> {
+export async function startProfileSeed(seed: RenderedProfileSeed, target: SeedTarget, secrets: Record<string, string>, name: string): Promise<StartedProcess> {
   const scripts = writeChartScripts(seed.objects);
   const [command, ...args] = seed.command;
   if (command !== "node") throw new Error(`the profile sidecar runs ${command}, not the image's node`);
@@ -60,24 +62,23 @@ export async function runProfileSeed(seed: RenderedProfileSeed, canvas: LocalCan
       env[entry.name] = value;
     } else if (entry.value !== undefined) {
       let value = entry.value;
-      if (value === podCanvasUrl) value = canvas.url;
-      else if (value.startsWith(`${podHome}/`)) value = path.join(canvas.home, value.slice(podHome.length + 1));
+      if (value === podCanvasUrl) value = target.url;
+      else if (value.startsWith(`${podHome}/`)) value = path.join(target.home, value.slice(podHome.length + 1));
       env[entry.name] = value;
     } else throw new Error(`the profile sidecar's ${entry.name} comes from neither a value nor a Secret`);
   }
-  if (env.CANVAS_URL !== canvas.url) throw new Error(`the profile sidecar calls ${env.CANVAS_URL}, not Canvas' port 8000 on the pod's loopback`);
+  if (env.CANVAS_URL !== target.url) throw new Error(`the profile sidecar calls ${env.CANVAS_URL}, not Canvas' port 8000 on the pod's loopback`);
   // Nothing of the calling shell's LLM or session settings may reach it.
   for (const inherited of ["LLM_MODEL", "LLM_BASE_URL", "LLM_API_KEY", "SESSION_API_KEY", "SESSION_API_KEY_FILE"]) env[inherited] ??= "";
+  return startProcess({ name, command: process.execPath, args: localArgs, env, cwd: scripts.dir });
+}
 
-  const started = await startProcess({ name, command: process.execPath, args: localArgs, env, cwd: scripts.dir });
-  const deadline = Date.now() + 120_000;
+/** Resolves once the sidecar logs "done" (it then idles, as in the pod); fails when it exits or takes longer. */
+export async function seedDone(started: StartedProcess, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!started.output().includes("canvas-llm-profile: done")) {
     if (started.child.exitCode !== null || started.child.signalCode !== null) throw new Error(`the profile sidecar exited:\n${started.output()}`);
-    if (Date.now() > deadline) {
-      await started.stop();
-      throw new Error(`the profile sidecar did not finish within 120 s:\n${started.output()}`);
-    }
+    if (Date.now() > deadline) throw new Error(`the profile sidecar did not finish within ${timeoutMs / 1000} s:\n${started.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return started;
 }
