@@ -125,6 +125,67 @@ credentials for a `bedrock/` profile that names none (from the Secret, or the po
     {{- end }}
 {{- end }}
 
+{{/* True when the chart adds an LLM profile to Canvas from llm.* (a model is set). */}}
+{{- define "openhands.canvas.seedsLlmProfile" -}}
+{{- if and (eq (include "openhands.profile" . | fromYaml).app "canvas") .Values.llm.model }}true{{ end }}
+{{- end }}
+
+{{/*
+The sidecar that adds llm.* as an LLM profile through Canvas' own API on the pod's loopback
+(files/canvas-llm-profile.mjs), with the Canvas image's Node. The API key reaches it from its
+Secret and is stored by Canvas, encrypted with OH_SECRET_KEY; the session key comes from its
+Secret, or from the file Canvas generates on the state claim (mounted read-only).
+*/}}
+{{- define "openhands.canvasLlmProfileContainer" -}}
+{{- $c := .Values.canvas -}}
+{{- $llm := .Values.llm -}}
+{{- $paths := include "openhands.canvas.paths" . | fromYaml -}}
+- name: canvas-llm-profile
+  image: {{ include "openhands.imageRef" (list $c.image $c.image.tag $) | quote }}
+  imagePullPolicy: {{ $c.image.pullPolicy | quote }}
+  command: ["node", {{ printf "%s/canvas-llm-profile.mjs" (include "openhands.scriptsDir" .) | quote }}]
+  env:
+    - name: CANVAS_URL
+      value: {{ printf "http://127.0.0.1:%v" (include "openhands.port" (list . "canvas")) | quote }}
+    - name: PROFILE_NAME
+      value: {{ $c.llmProfile.name | quote }}
+    - name: LLM_MODEL
+      value: {{ $llm.model | quote }}
+    {{- with $llm.baseUrl }}
+    - name: LLM_BASE_URL
+      value: {{ . | quote }}
+    {{- end }}
+    {{- with include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") list list) | fromYamlArray }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    {{- $session := include "openhands.secretRef" (list . "canvasSessionKey") | fromYaml }}
+    {{- if $session.name }}
+    {{- include "openhands.secretEnv" (list "SESSION_API_KEY" $session "key") | fromYaml | list | toYaml | nindent 4 }}
+    {{- else }}
+    - name: SESSION_API_KEY_FILE
+      value: {{ printf "%s/agent-canvas/api-key.txt" $paths.state | quote }}
+    {{- end }}
+  {{- with include "openhands.appSecurityContext" . | fromYaml }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  resources:
+    requests:
+      cpu: 10m
+      memory: 64Mi
+    limits:
+      memory: 128Mi
+  volumeMounts:
+    - name: chart-scripts
+      mountPath: {{ include "openhands.scriptsDir" . | quote }}
+      readOnly: true
+    {{- if not $session.name }}
+    - name: canvas-state
+      mountPath: {{ $paths.state | quote }}
+      readOnly: true
+    {{- end }}
+{{- end }}
+
 {{/* Canvas' volumes in the pod: its own claims, never the GUI server's. */}}
 {{- define "openhands.canvasVolumes" -}}
 {{- range list (list "canvas-state" .Values.canvas.persistence) (list "canvas-projects" .Values.canvas.projects) }}
@@ -154,16 +215,15 @@ session or secret key that would be lost or unknowable.
   "openhands.extraVolumeMounts" $v.openhands.extraVolumeMounts
   "openhands.jwtSecret.existingSecret" $v.openhands.jwtSecret.existingSecret
   "externalSecrets.secrets.jwtSecret.enabled" $v.externalSecrets.secrets.jwtSecret.enabled
-  "sandbox.env" $v.sandbox.env
-  "llm.model" $v.llm.model
-  "llm.baseUrl" $v.llm.baseUrl
-  "llm.apiKey.existingSecret" $v.llm.apiKey.existingSecret
-  "llm.apiKey.insecurePlaintextValue" $v.llm.apiKey.insecurePlaintextValue
-  "externalSecrets.secrets.llmApiKey.enabled" $v.externalSecrets.secrets.llmApiKey.enabled }}
+  "sandbox.env" $v.sandbox.env }}
 {{- range $key := keys $ignored | sortAlpha }}
 {{- if get $ignored $key }}
-{{- fail (printf "%s: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it. Remove it; Canvas keeps its LLM profiles in its own settings (docs/canvas.md)." $key) }}
+{{- fail (printf "%s: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it. Remove it (docs/canvas.md)." $key) }}
 {{- end }}
+{{- end }}
+{{- /* The chart adds an LLM profile from llm.* only with a model; a key or URL alone would be ignored. */}}
+{{- if and (not $v.llm.model) (or $v.llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey"))) }}
+{{- fail "llm.model: with app canvas the chart adds an LLM profile from llm.* only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5), so llm.baseUrl and llm.apiKey alone would be ignored. Set llm.model, or leave them empty and add the profile in Canvas' Settings > LLM." }}
 {{- end }}
 {{- if not (or $v.canvas.image.tag $v.canvas.image.digest) }}
 {{- fail "canvas.image.tag: empty, and canvas.image.digest too, so there is no Canvas image to run. Set a tag (the chart is checked against 1.20.0) or a digest." }}

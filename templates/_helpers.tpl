@@ -227,10 +227,10 @@ app.kubernetes.io/component: tunnel
 {{- printf "%s/python" (include "openhands.scriptsDir" .) }}
 {{- end }}
 
-{{/* True when the server pod mounts the chart's scripts: the LLM seed, the Docker daemon's hook, the cleanup sidecar (process mode's sitecustomize is the mode's own volume). */}}
+{{/* True when the server pod mounts the chart's scripts: the LLM seed (Canvas' profile seed), the Docker daemon's hook, the cleanup sidecar (process mode's sitecustomize is the mode's own volume). */}}
 {{- define "openhands.podMountsScripts" -}}
 {{- $p := include "openhands.profile" . | fromYaml }}
-{{- if or (include "openhands.seedsLlmSettings" .) (eq $p.docker "pod") }}true{{ end }}
+{{- if or (include "openhands.seedsLlmSettings" .) (include "openhands.canvas.seedsLlmProfile" .) (eq $p.docker "pod") }}true{{ end }}
 {{- end }}
 
 {{/* The Gateways an HTTPRoute of the chart attaches to. */}}

@@ -172,8 +172,8 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- if not (regexMatch "^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]+$" $llm.bedrock.region) }}
 {{- fail (printf "llm.bedrock.region: %q is not an AWS region. Regions look like us-east-1, eu-central-1 or ap-northeast-1 (Tokyo; asia-northeast-1 is a Google Cloud name)." $llm.bedrock.region) }}
 {{- end }}
-{{- /* Canvas takes its model from a profile in its UI; llm.model is refused there. */}}
-{{- if and (not (hasPrefix "bedrock/" $llm.model)) (ne (include "openhands.profile" . | fromYaml).app "canvas") }}
+{{- /* Canvas may leave the model to a profile entered in its UI. */}}
+{{- if and (not (hasPrefix "bedrock/" $llm.model)) (or $llm.model (ne (include "openhands.profile" . | fromYaml).app "canvas")) }}
 {{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
 {{- end }}
 {{- end }}

@@ -123,7 +123,9 @@ const cases: BadValues[] = [
     message: "llm.bedrock.enabled: with canvas.runtime docker each conversation runs in its own container, which Canvas gives none of the pod's variables or identity",
   },
   { file: "canvas-without-session-key", key: "canvas.sessionKey.existingSecret" },
-  { file: "canvas-with-gui-llm", key: "llm.model", message: "llm.model: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it." },
+  { file: "canvas-llm-key-without-model", key: "llm.model", message: "llm.model: with app canvas the chart adds an LLM profile from llm.* only together with a model" },
+  { file: "canvas-llm-profile-name", key: "canvas.llmProfile.name" },
+  { file: "canvas-bedrock-model-without-prefix", key: "llm.model", message: "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix" },
   { file: "canvas-secret-key-on-emptydir", key: "canvas.secretKey.existingSecret" },
   // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
   ...renamedCases(),

@@ -2,12 +2,13 @@
 // chart's sign-in, exposure guard and NetworkPolicy around it.
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { getObject, objectsOfKind, render, renderError, type K8sObject } from "../ts/lib/render.ts";
 import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
 import { clusterApiVersions, helms } from "../ts/lib/presets.ts";
+import { podSecurityLevel } from "../ts/lib/pod-security.ts";
 import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 
 /** Canvas without a sign-in proxy: the key-free entry, so the session key comes from a Secret. */
@@ -356,9 +357,6 @@ describe("Canvas refusals", () => {
     ["openhands.extraVolumeMounts", { openhands: { extraVolumeMounts: [{ name: "x", mountPath: "/x" }] } }],
     ["openhands.jwtSecret.existingSecret", { openhands: { jwtSecret: { existingSecret: "jwt" } } }],
     ["sandbox.env", { sandbox: { env: { FOO: "bar" } } }],
-    ["llm.model", { llm: { model: "openai/gpt-4o" } }],
-    ["llm.baseUrl", { llm: { baseUrl: "http://llm.lan/v1" } }],
-    ["llm.apiKey.existingSecret", { llm: { apiKey: { existingSecret: "llm" } } }],
   ];
   it.each(guiOnly)("%s (a GUI server value) with app canvas is refused, naming the key", async (key, values) => {
     expect(await renderError({ values: { ...values, ...canvas } })).toContain(`${key}: app is canvas, and this value belongs to the OpenHands GUI server`);
@@ -379,5 +377,99 @@ describe("Canvas refusals", () => {
 
   it("llm.bedrock with a region that is not AWS's is refused with Canvas too", async () => {
     expect(await renderError({ values: { ...canvas, llm: { bedrock: { enabled: true, region: "asia-northeast-1" } } } })).toContain("/llm/bedrock/region");
+  });
+});
+
+describe("llm.* as a Canvas LLM profile (the canvas-llm-profile sidecar)", () => {
+  const withLlm = { ...canvas, llm: { model: "openai/gpt-4o", baseUrl: "http://llm.lan/v1", apiKey: { existingSecret: "llm-key" } } };
+  const seedOf = (objects: K8sObject[]) => container(podOf(objects), "canvas-llm-profile");
+  const scriptsOf = (objects: K8sObject[]) => getObject<K8sObject & { data: Record<string, string> }>(objects, "ConfigMap", "openhands-scripts").data;
+
+  it("without llm.model there is no sidecar and no scripts ConfigMap", async () => {
+    const objects = await objectsOf(canvas);
+    expect(podOf(objects).containers.map((c) => c.name)).toEqual(["canvas"]);
+    expect(objectsOfKind(objects, "ConfigMap").map((o) => o.metadata.name)).not.toContain("openhands-scripts");
+  });
+
+  it("llm.model adds a sidecar of the Canvas image that calls Canvas on the pod's loopback with the model, base URL and both keys from Secrets", async () => {
+    for (const helm of helms) {
+      const objects = (await render({ values: withLlm, helm, apiVersions: clusterApiVersions })).objects;
+      const seed = seedOf(objects);
+      expect(seed.image).toBe("ghcr.io/openhands/agent-canvas:1.20.0");
+      expect(seed.command).toEqual(["node", "/opt/openhands-chart/canvas-llm-profile.mjs"]);
+      expect(envOf(seed)).toEqual({
+        CANVAS_URL: "http://127.0.0.1:8000",
+        PROFILE_NAME: "chart",
+        LLM_MODEL: "openai/gpt-4o",
+        LLM_BASE_URL: "http://llm.lan/v1",
+        LLM_API_KEY: secretRef("llm-key", "api-key"),
+        SESSION_API_KEY: secretRef("canvas-keys", "session-api-key"),
+      });
+      // The session key is in the sidecar's env; the state claim is not mounted then.
+      expect(mountsOf(seed)).toEqual({ "chart-scripts": "/opt/openhands-chart" });
+      expect(scriptsOf(objects)).toEqual({ "canvas-llm-profile.mjs": readFileSync(path.join(repoRoot, "files/canvas-llm-profile.mjs"), "utf8").trimEnd() });
+      expect(volume(podOf(objects), "chart-scripts").configMap.name).toBe("openhands-scripts");
+    }
+  });
+
+  it("the Canvas container gets no LLM variable: Canvas reads none", async () => {
+    const env = envOf(appOf(await objectsOf(withLlm)));
+    expect(Object.keys(env).filter((name) => name.startsWith("LLM_"))).toEqual([]);
+  });
+
+  it("the pod stays Pod Security restricted with the sidecar", async () => {
+    const objects = await objectsOf(withLlm);
+    expect(seedOf(objects).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(podSecurityLevel(podOf(objects))).toBe("restricted");
+  });
+
+  it("canvas.llmProfile.name names the profile; a change of the script or values rolls the pod", async () => {
+    const named = await objectsOf({ ...withLlm, canvas: { ...withLlm.canvas, llmProfile: { name: "team-llm" } } });
+    expect(envOf(seedOf(named)).PROFILE_NAME).toBe("team-llm");
+    const annotations = serverDeployment(await objectsOf(withLlm)).spec.template.metadata.annotations ?? {};
+    expect(annotations["checksum/scripts"]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("without a session key Secret the sidecar reads the key Canvas generated, from the state claim mounted read-only", async () => {
+    const objects = await objectsOf({ ...withLlm, canvas: { sessionKey: { existingSecret: "" } } }, [preset]);
+    const seed = seedOf(objects);
+    expect(envOf(seed).SESSION_API_KEY_FILE).toBe("/home/openhands/.openhands/agent-canvas/api-key.txt");
+    expect(envOf(seed)).not.toHaveProperty("SESSION_API_KEY");
+    expect(seed.volumeMounts).toContainEqual({ name: "canvas-state", mountPath: "/home/openhands/.openhands", readOnly: true });
+  });
+
+  it("the key from llm.apiKey.insecurePlaintextValue comes through the chart's LLM Secret", async () => {
+    const objects = await objectsOf({ ...canvas, llm: { model: "openai/gpt-4o", apiKey: { insecurePlaintextValue: "sk-throwaway" } } });
+    expect(envOf(seedOf(objects)).LLM_API_KEY).toEqual(secretRef("openhands-llm", "api-key"));
+    expect(envOf(seedOf(objects))).not.toHaveProperty("LLM_BASE_URL");
+    expect(JSON.stringify(podOf(objects))).not.toContain("sk-throwaway");
+  });
+
+  it("the key from External Secrets (externalSecrets.secrets.llmApiKey) is read from its target Secret", async () => {
+    const objects = await objectsOf({
+      ...canvas,
+      llm: { model: "openai/gpt-4o" },
+      externalSecrets: { enabled: true, storeRef: { name: "vault" }, secrets: { llmApiKey: { enabled: true, remoteKey: "openhands/llm" } } },
+    });
+    expect(envOf(seedOf(objects)).LLM_API_KEY).toMatchObject({ secretKeyRef: { name: expect.any(String) } });
+  });
+
+  it("a Bedrock model seeds a profile without a key: the Canvas container has the AWS variables", async () => {
+    const objects = await objectsOf({ ...canvas, llm: { model: "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0", bedrock: { enabled: true, region: "us-east-1", existingSecret: "aws" } } });
+    expect(envOf(seedOf(objects))).not.toHaveProperty("LLM_API_KEY");
+    expect(envOf(seedOf(objects)).LLM_MODEL).toBe("bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0");
+    expect(envOf(appOf(objects)).AWS_ACCESS_KEY_ID).toEqual(secretRef("aws", "AWS_ACCESS_KEY_ID"));
+  });
+
+  it("llm.baseUrl or llm.apiKey without llm.model is refused, naming llm.model", async () => {
+    for (const llm of [{ baseUrl: "http://llm.lan/v1" }, { apiKey: { existingSecret: "llm" } }]) {
+      expect(await renderError({ values: { ...canvas, llm } })).toContain("llm.model: with app canvas the chart adds an LLM profile from llm.* only together with a model");
+    }
+  });
+
+  it("with the NetworkPolicy on, the sidecar needs no rule: it calls Canvas on the pod's own loopback", async () => {
+    const objects = await objectsOf({ ...withLlm, networkPolicy: { enabled: true, ingressControllerNamespaces: ["ingress-nginx"] } });
+    expect(envOf(seedOf(objects)).CANVAS_URL).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(objectsOfKind(objects, "NetworkPolicy").length).toBeGreaterThan(0);
   });
 });

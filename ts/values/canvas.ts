@@ -34,6 +34,8 @@ export interface Canvas {
    * External Secrets can fill it (`externalSecrets.secrets.canvasSecretKey`).
    */
   secretKey: SecretKeyReference;
+  /** The LLM profile the chart adds from `llm.*` (`llm.model` set): see docs/canvas.md. */
+  llmProfile: CanvasLlmProfile;
   /** Usage analytics Canvas sends to OpenHands (PostHog), from the page and the server. */
   telemetry: CanvasTelemetry;
   /** The automation service (scheduled and event-driven agent runs): what it keeps out of values. */
@@ -122,6 +124,19 @@ export interface CanvasAutomation {
    * (`externalSecrets.secrets.canvasAutomationKvSecret`).
    */
   kvSecret: SecretKeyReference;
+}
+
+/**
+ * The LLM profile made from `llm.model`, `llm.baseUrl` and the `llm.apiKey` Secret. A sidecar
+ * adds it through Canvas' own API when no profile of this name exists and makes it the active
+ * one; a profile of this name that exists (seeded earlier or edited in the UI) is left as it is.
+ */
+export interface CanvasLlmProfile {
+  /**
+   * The profile's name in Settings > LLM (Canvas' own name rule: letters, digits, `.`, `_`, `-`).
+   * @pattern ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$
+   */
+  name: string;
 }
 
 /** Canvas telemetry. */

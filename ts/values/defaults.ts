@@ -95,6 +95,7 @@ export const defaults: Values = {
       existingSecret: "",
       key: "secret-key",
     },
+    llmProfile: { name: "chart" },
     telemetry: {
       enabled: false,
     },
