@@ -40,8 +40,10 @@ agent server puts the last entry first on its module path, ahead of Canvas' own 
   value: {{ include "openhands.canvas.conversationImageRef" . | quote }}
 - name: OH_CONVERSATION_CONTAINER_MEMORY
   value: {{ $d.limits.memory | quote }}
+{{- /* Whole numbers without Go's float notation (4, not 4e+00 or 4.0). */}}
+{{- $cpus := float64 $d.limits.cpus }}
 - name: OH_CONVERSATION_CONTAINER_CPUS
-  value: {{ $d.limits.cpus | toString | quote }}
+  value: {{ ternary (int64 $cpus | toString) (toString $cpus) (eq $cpus (float64 (int64 $cpus))) | quote }}
 - name: OH_CONVERSATION_CONTAINER_PIDS_LIMIT
   value: {{ int $d.limits.pidsLimit | toString | quote }}
 - name: OH_CONVERSATION_CONTAINER_STARTUP_TIMEOUT

@@ -45,7 +45,7 @@ describe("canvas.runtime docker", () => {
 
   it("mounts Canvas' state and projects in the daemon at Canvas' own paths, so the bind mounts of conversation containers resolve to the claims", async () => {
     const objects = await objectsOf(docker);
-    const canvasMounts = container(podOf(objects), "canvas").volumeMounts!.filter((m) => m.name.startsWith("canvas-"));
+    const canvasMounts = container(podOf(objects), "canvas").volumeMounts!.filter((m) => ["canvas-state", "canvas-projects"].includes(m.name));
     expect(canvasMounts).toHaveLength(3);
     for (const mount of canvasMounts) expect(daemonOf(objects).volumeMounts).toContainEqual(mount);
   });
@@ -60,6 +60,12 @@ describe("canvas.runtime docker", () => {
       OH_CONVERSATION_CONTAINER_PIDS_LIMIT: "256",
       OH_CONVERSATION_CONTAINER_STARTUP_TIMEOUT: "300",
     });
+  });
+
+  it("canvas.docker.limits.cpus renders as Docker reads it: whole numbers without a decimal point, fractions as they are", async () => {
+    for (const [cpus, rendered] of [[4, "4"], [0.5, "0.5"], [256, "256"]] as const) {
+      expect(envOf(container(podOf(await objectsOf(withDocker({ limits: { cpus } }))), "canvas")).OH_CONVERSATION_CONTAINER_CPUS).toBe(rendered);
+    }
   });
 
   it("canvas.docker.conversationImage.digest pins the conversation image, and the daemon pre-pulls exactly that", async () => {
@@ -77,7 +83,7 @@ describe("canvas.runtime docker", () => {
     // The agent server inserts each entry at the front: the last one is searched first.
     expect(envOf(canvas).OH_EXTRA_PYTHON_PATH).toBe("/opt/agent-canvas/tools:/opt/openhands-chart/canvas-python");
     expect(canvas.volumeMounts).toContainEqual({ name: "canvas-docker-patch", mountPath: "/opt/openhands-chart/canvas-python", readOnly: true });
-    const volume = pod.volumes!.find((v) => v.name === "canvas-docker-patch") as { configMap: { name: string; items: unknown[] } };
+    const volume = pod.volumes!.find((v) => v.name === "canvas-docker-patch") as unknown as { configMap: { name: string; items: unknown[] } };
     expect(volume.configMap.items).toEqual([{ key: "canvas-docker-workspace.py", path: "canvas_ui_tool.py" }]);
     const scripts = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === volume.configMap.name) as K8sObject & { data: Record<string, string> };
     expect(scripts.data["canvas-docker-workspace.py"]).toContain("def _create_missing_workspaces");

@@ -98,6 +98,7 @@ export interface CanvasConversationLimits {
   /**
    * CPUs (`OH_CONVERSATION_CONTAINER_CPUS`).
    * @exclusiveMinimum 0
+   * @maximum 1024
    */
   cpus: number;
   /**
