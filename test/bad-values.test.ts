@@ -125,6 +125,9 @@ const cases: BadValues[] = [
   { file: "canvas-without-session-key", key: "canvas.sessionKey.existingSecret" },
   { file: "canvas-with-gui-llm", key: "llm.model", message: "llm.model: app is canvas, and this value belongs to the OpenHands GUI server (app: openhands), so Canvas would ignore it." },
   { file: "canvas-secret-key-on-emptydir", key: "canvas.secretKey.existingSecret" },
+  { file: "canvas-cluster-access-default-account", key: "serviceAccount.name" },
+  { file: "canvas-cluster-access-with-gui-server", key: "canvas.clusterAccess.enabled" },
+  { file: "canvas-cluster-access-blocked-by-egress", key: "canvas.clusterAccess.apiServer.cidrs" },
   // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
   ...renamedCases(),
 ];
