@@ -1,6 +1,8 @@
 // canvas.clusterAccess: the agent's access to the Kubernetes API (Role, RoleBinding, the token
 // in the Canvas container only), off by default, and the values it refuses.
 import { describe, expect, it } from "vitest";
+import { execa } from "execa";
+import { helmBinary, repoRoot } from "../ts/lib/helm-binaries.ts";
 import { objectsOfKind, render, renderError, type K8sObject } from "../ts/lib/render.ts";
 import { clusterApiVersions, helms } from "../ts/lib/presets.ts";
 import { container, serverDeployment } from "../ts/lib/workload.ts";
@@ -141,6 +143,14 @@ describe("canvas.clusterAccess", () => {
       const pod = podOf(await objectsOf({ canvas: { clusterAccess: { enabled: true, apiServer: { cidrs: ["10.0.0.1/32"] } } } }, valuesFiles));
       expect(podSecurityLevel(pod)).toBe("restricted");
     }
+  });
+
+  it("NOTES.txt warns who can use the API, and where, only when cluster access is on", async () => {
+    const args = ["install", "openhands", repoRoot, "--dry-run=client", "--namespace", "ai", "--set", "app=canvas", "--set", "canvas.sessionKey.existingSecret=canvas-keys"];
+    const off = (await execa(helmBinary("helm4"), args)).stdout;
+    expect(off).not.toContain("WARNING: canvas.clusterAccess");
+    const on = (await execa(helmBinary("helm4"), [...args, "--set", "canvas.clusterAccess.enabled=true", "--set", "canvas.clusterAccess.namespace=agent-apps"])).stdout;
+    expect(on).toContain("WARNING: canvas.clusterAccess is on: every agent can use the Kubernetes API in namespace agent-apps as ServiceAccount openhands (Role openhands-agent)");
   });
 
   it("refuses canvas.clusterAccess.enabled with app openhands, where nothing would read it", async () => {
