@@ -237,7 +237,7 @@ container, and the Role must never land on the namespace's default account.
 {{- $access := $v.canvas.clusterAccess }}
 {{- if $access.enabled }}
 {{- if ne $v.canvas.runtime "local" }}
-{{- fail (printf "canvas.clusterAccess.enabled: canvas.runtime is %s, where agents run outside the Canvas container and never get its token, so the access would only serve Canvas itself. Use canvas.runtime: local, or turn cluster access off." $v.canvas.runtime) }}
+{{- fail (printf "canvas.clusterAccess.enabled: canvas.runtime is %s, where agents run in containers of their own, outside the Canvas container, and never get its token: the access would serve Canvas itself only. Use canvas.runtime: local, or turn cluster access off." $v.canvas.runtime) }}
 {{- end }}
 {{- if and (not $v.serviceAccount.create) (not $v.serviceAccount.name) }}
 {{- fail (printf "serviceAccount.name: canvas.clusterAccess binds its Role to the chart's ServiceAccount, and with serviceAccount.create false and no name that is default, the account every pod of %s without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account in serviceAccount.name." .Release.Namespace) }}

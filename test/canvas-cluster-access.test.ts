@@ -32,7 +32,8 @@ const readOnly = ["get", "list", "watch"];
 
 describe("canvas.clusterAccess", () => {
   it("is off by default: no Role or RoleBinding, no token in any container, the pod's automount off", async () => {
-    for (const objects of [await objectsOf(canvas), await objectsOf({}, [preset]), await objectsOf({}, ["ci/canvas-tunnel-values.yaml"])]) {
+    const presets = [[preset], ["ci/canvas-tunnel-values.yaml"], ["ci/canvas-docker-values.yaml"]];
+    for (const objects of [await objectsOf(canvas), ...(await Promise.all(presets.map((files) => objectsOf({}, files))))]) {
       expect(rbac(objects)).toEqual([]);
       expect(containersWithToken(objects)).toEqual([]);
       expect(podOf(objects).automountServiceAccountToken).toBe(false);
