@@ -71,6 +71,45 @@ credentials for a `bedrock/` profile that names none (from the Secret, or the po
 {{- toYaml $entries }}
 {{- end }}
 
+{{/* True when the agent gets access to the Kubernetes API (canvas.clusterAccess, app canvas only). */}}
+{{- define "openhands.canvas.clusterAccess" -}}
+{{- if and (eq (include "openhands.profile" . | fromYaml).app "canvas") .Values.canvas.clusterAccess.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+Where Kubernetes clients look for the in-cluster credentials (kubectl, client-go, the Python
+client): the token, the cluster's CA and the namespace, as the kubelet's own mount has them.
+*/}}
+{{- define "openhands.canvas.tokenPath" -}}
+/var/run/secrets/kubernetes.io/serviceaccount
+{{- end }}
+
+{{/*
+The ServiceAccount token as a projected volume, mounted in the Canvas container only: the pod
+keeps automountServiceAccountToken false, so no other container (oauth2-proxy, extra
+containers) gets it. The kubelet renews the token before it expires.
+*/}}
+{{- define "openhands.canvas.clusterAccessVolume" -}}
+- name: cluster-access-token
+  projected:
+    defaultMode: 292 # 0444: readable by the Canvas user, written by the kubelet only
+    sources:
+      - serviceAccountToken:
+          path: token
+          expirationSeconds: 3600
+      - configMap:
+          name: kube-root-ca.crt
+          items:
+            - key: ca.crt
+              path: ca.crt
+      - downwardAPI:
+          items:
+            - path: namespace
+              fieldRef:
+                apiVersion: v1
+                fieldPath: metadata.namespace
+{{- end }}
+
 {{/* The Canvas container. */}}
 {{- define "openhands.canvasContainer" -}}
 {{- $c := .Values.canvas -}}
@@ -122,6 +161,11 @@ credentials for a `bedrock/` profile that names none (from the Secret, or the po
       subPath: workspace
     {{- with include "openhands.modeHook" (list . "appMounts") }}
     {{- . | nindent 4 }}
+    {{- end }}
+    {{- if include "openhands.canvas.clusterAccess" . }}
+    - name: cluster-access-token
+      mountPath: {{ include "openhands.canvas.tokenPath" . | quote }}
+      readOnly: true
     {{- end }}
 {{- end }}
 
@@ -198,6 +242,9 @@ Secret, or from the file Canvas generates on the state claim (mounted read-only)
   emptyDir: {}
   {{- end }}
 {{- end }}
+{{- if include "openhands.canvas.clusterAccess" . }}
+{{ include "openhands.canvas.clusterAccessVolume" . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -206,7 +253,11 @@ session or secret key that would be lost or unknowable.
 */}}
 {{- define "openhands.preflight.canvas" -}}
 {{- $v := .Values }}
+{{- if and $v.canvas.clusterAccess.enabled (ne (include "openhands.profile" . | fromYaml).app "canvas") }}
+{{- fail (printf "canvas.clusterAccess.enabled: app is %s, and cluster access for the agent applies to Agent Canvas (app: canvas) only. Remove it." $v.app) }}
+{{- end }}
 {{- if eq (include "openhands.profile" . | fromYaml).app "canvas" }}
+{{- include "openhands.preflight.canvasClusterAccess" . }}
 {{- $ignored := dict
   "openhands.env" $v.openhands.env
   "openhands.extraEnv" $v.openhands.extraEnv
@@ -233,6 +284,29 @@ session or secret key that would be lost or unknowable.
 {{- end }}
 {{- if and (not $v.canvas.persistence.enabled) (not (include "openhands.hasSecret" (list . "canvasSecretKey"))) }}
 {{- fail "canvas.secretKey.existingSecret: canvas.persistence.enabled is false, so the key Canvas generates to encrypt stored secrets would be lost with every pod and what it stored would become unreadable. Name a Secret holding the key (or externalSecrets.secrets.canvasSecretKey), or turn persistence on." }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Refusals for canvas.clusterAccess: the token reaches agents only where they run in the Canvas
+container, and the Role must never land on the namespace's default account.
+*/}}
+{{- define "openhands.preflight.canvasClusterAccess" -}}
+{{- $v := .Values }}
+{{- $access := $v.canvas.clusterAccess }}
+{{- if $access.enabled }}
+{{- if ne $v.canvas.runtime "local" }}
+{{- fail (printf "canvas.clusterAccess.enabled: canvas.runtime is %s, where agents run in containers of their own, outside the Canvas container, and never get its token: the access would serve Canvas itself only. Use canvas.runtime: local, or turn cluster access off." $v.canvas.runtime) }}
+{{- end }}
+{{- if and (not $v.serviceAccount.create) (not $v.serviceAccount.name) }}
+{{- fail (printf "serviceAccount.name: canvas.clusterAccess binds its Role to the chart's ServiceAccount, and with serviceAccount.create false and no name that is default, the account every pod of %s without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account in serviceAccount.name." .Release.Namespace) }}
+{{- end }}
+{{- if and (not $v.serviceAccount.create) (eq $v.serviceAccount.name "default") }}
+{{- fail (printf "serviceAccount.name: canvas.clusterAccess binds its Role to the chart's ServiceAccount, and default is the account every pod of %s without one of its own runs as. Set serviceAccount.create: true, or name a dedicated account." .Release.Namespace) }}
+{{- end }}
+{{- if and $v.networkPolicy.enabled $v.networkPolicy.egress.restrict (not $access.apiServer.cidrs) }}
+{{- fail "canvas.clusterAccess.apiServer.cidrs: networkPolicy.egress.restrict blocks the agent's connections to the Kubernetes API unless the chart knows the API server's addresses. List them (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), or leave egress unrestricted." }}
 {{- end }}
 {{- end }}
 {{- end }}

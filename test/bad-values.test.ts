@@ -127,6 +127,14 @@ const cases: BadValues[] = [
   { file: "canvas-llm-profile-name", key: "canvas.llmProfile.name" },
   { file: "canvas-bedrock-model-without-prefix", key: "llm.model", message: "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix" },
   { file: "canvas-secret-key-on-emptydir", key: "canvas.secretKey.existingSecret" },
+  { file: "canvas-cluster-access-default-account", key: "serviceAccount.name" },
+  { file: "canvas-cluster-access-with-gui-server", key: "canvas.clusterAccess.enabled" },
+  { file: "canvas-cluster-access-blocked-by-egress", key: "canvas.clusterAccess.apiServer.cidrs" },
+  {
+    file: "canvas-cluster-access-with-docker-runtime",
+    key: "canvas.clusterAccess.enabled",
+    message: "canvas.clusterAccess.enabled: canvas.runtime is docker, where agents run in containers of their own, outside the Canvas container, and never get its token",
+  },
   // Every renamed key: refused by the preflight with the new key's name (from migrations/renamed-keys.yaml).
   ...renamedCases(),
 ];

@@ -117,6 +117,11 @@ const extraContexts: { name: string; on: string; values: Record<string, unknown>
       },
     },
   },
+  {
+    name: "Canvas with cluster access and a rule naming objects",
+    on: "canvas",
+    values: { canvas: { clusterAccess: { enabled: true, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"], resourceNames: ["app-config"] }] } } },
+  },
   { name: "tunnel with every resource", on: "tunnel", values: { tunnel: { resources: everyResource } } },
   { name: "docker cleanup with every resource", on: "dind-cleanup", values: { dockerCleanup: { resources: everyResource } } },
 ];

@@ -61,6 +61,85 @@ export interface Canvas {
   securityContext?: ContainerSecurityContext;
   /** Probes on Canvas' unauthenticated `/alive` (liveness) and `/ready` (startup, readiness), port 8000. */
   probes: CanvasProbes;
+  /**
+   * Access to the Kubernetes API for the agent, for example to deploy the apps it builds. Off
+   * by default: the pod then carries no ServiceAccount token. Anyone who can talk to the agent
+   * gets this access. See docs/canvas.md.
+   */
+  clusterAccess: CanvasClusterAccess;
+}
+
+/**
+ * The agent's access to the Kubernetes API: a Role with `rules` in one namespace, bound to the
+ * chart's ServiceAccount, and that account's token mounted in the Canvas container only.
+ */
+export interface CanvasClusterAccess {
+  /**
+   * Create the Role and RoleBinding and mount the token at
+   * `/var/run/secrets/kubernetes.io/serviceaccount` in the Canvas container (only with
+   * `canvas.runtime: local`, where agents run in that container).
+   */
+  enabled: boolean;
+  /**
+   * The namespace the Role grants access to; empty means the release namespace. It must
+   * exist. In the release namespace the agent can change the chart's own objects and, with
+   * `pods` `create`, mount any Secret there: a namespace of its own is safer.
+   * @pattern ^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @maxLength 63
+   */
+  namespace: string;
+  /**
+   * The Role's rules (Kubernetes PolicyRules, namespaced resources only). The default deploys
+   * and debugs apps: pods, services, configmaps, deployments, jobs and ingresses, logs and
+   * events; no Secrets, no RBAC, no exec.
+   * @minItems 1
+   */
+  rules: PolicyRule[];
+  /**
+   * Where the Kubernetes API server listens, for the NetworkPolicy's egress: needed only with
+   * `networkPolicy.egress.restrict` (refused without `cidrs` then).
+   */
+  apiServer: CanvasApiServer;
+}
+
+/** One rule of a Role: verbs on resources of API groups. */
+export interface PolicyRule {
+  /**
+   * API groups (`""` is the core group, `apps`, `batch`, `networking.k8s.io`, ...).
+   * @minItems 1
+   */
+  apiGroups: string[];
+  /**
+   * Resources, with subresources as `pods/log`.
+   * @minItems 1
+   */
+  resources: string[];
+  /**
+   * Verbs (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, ...).
+   * @minItems 1
+   */
+  verbs: string[];
+  /** Only these objects by name (empty: all). */
+  resourceNames?: string[];
+}
+
+/** The Kubernetes API server's addresses as pods reach them after the Service's translation. */
+export interface CanvasApiServer {
+  /**
+   * The API server's addresses as CIDRs (for example `192.168.1.10/32`; `kubectl get
+   * endpointslices -n default -l kubernetes.io/service-name=kubernetes` lists them).
+   * @items.pattern ^[0-9a-fA-F.:]+/[0-9]{1,3}$
+   */
+  cidrs: string[];
+  /**
+   * Ports to allow to those addresses: the `kubernetes` Service's port (443) and the API
+   * server's own (often 6443), since NetworkPolicy implementations differ in which they see.
+   * @minItems 1
+   * @items.minimum 1
+   * @items.maximum 65535
+   * @items.type integer
+   */
+  ports: number[];
 }
 
 /**

@@ -168,6 +168,46 @@ export const defaults: Values = {
         failureThreshold: 3,
       },
     },
+    clusterAccess: {
+      enabled: false,
+      namespace: "",
+      rules: [
+        {
+          apiGroups: [""],
+          resources: ["pods", "services", "configmaps"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+        },
+        {
+          apiGroups: [""],
+          resources: ["pods/log", "events"],
+          verbs: ["get", "list", "watch"],
+        },
+        {
+          apiGroups: ["apps"],
+          resources: ["deployments"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+        },
+        {
+          apiGroups: ["apps"],
+          resources: ["replicasets"],
+          verbs: ["get", "list", "watch"],
+        },
+        {
+          apiGroups: ["batch"],
+          resources: ["jobs"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+        },
+        {
+          apiGroups: ["networking.k8s.io"],
+          resources: ["ingresses"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+        },
+      ],
+      apiServer: {
+        cidrs: [],
+        ports: [443, 6443],
+      },
+    },
   },
   llm: {
     model: "",
@@ -402,6 +442,10 @@ export const defaults: Values = {
     timeouts: {
       request: "3600s",
       backendRequest: "3600s",
+    },
+    canvasSocketTimeouts: {
+      request: "0s",
+      backendRequest: "0s",
     },
   },
   tunnel: {

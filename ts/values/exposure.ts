@@ -149,6 +149,13 @@ export interface HTTPRoute {
   hostnames: string[];
   /** Timeouts of the route's rule: OpenHands streams events for as long as a conversation runs. */
   timeouts: RouteTimeouts;
+  /**
+   * Timeouts of a rule of its own for Agent Canvas' websockets (`/sockets`, with `app: canvas`).
+   * `0s` disables a timeout (Gateway API; an implementation that cannot uses its longest).
+   * Envoy Gateway and Istio count `request` over a websocket's whole life, so `timeouts`
+   * would close every Canvas socket after an hour.
+   */
+  canvasSocketTimeouts: RouteTimeouts;
 }
 
 /** A Gateway the HTTPRoute attaches to. */
