@@ -6,6 +6,21 @@
 set -u
 wait_seconds=$1
 image=${2:-}
+# ISOLATE_BRIDGE (Canvas' Docker runtime): containers on that bridge reach nothing of the pod
+# itself (Canvas' port 8000 writes its session key into every page), only answers to what the
+# pod opened (Canvas calling a conversation's published port). Forwarded traffic (DNS, the LLM,
+# the internet) is not the pod's input and stays as the NetworkPolicy allows it.
+if [ -n "${ISOLATE_BRIDGE:-}" ]; then
+  for tables in iptables ip6tables; do
+    rule="INPUT -i $ISOLATE_BRIDGE -m conntrack ! --ctstate ESTABLISHED,RELATED -j DROP"
+    # shellcheck disable=SC2086
+    $tables -C $rule 2>/dev/null || $tables -I $rule || {
+      [ "$tables" = ip6tables ] && continue
+      echo "could not keep $ISOLATE_BRIDGE's containers away from the pod ($tables)" >&2
+      exit 1
+    }
+  done
+fi
 if [ -n "$image" ]; then
   # Detached, so neither the hook nor the app waits for a multi-GB pull. Its output goes to
   # the daemon container's log when that is writable.

@@ -28,6 +28,10 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     {{- end }}
   {{- /* dind.env over the chart's variables: a name both set renders once, dind.env's value. */}}
   {{- $chartEnv := list (dict "name" "DOCKER_TLS_CERTDIR" "value" "") (dict "name" "DOCKER_HOST" "value" (include "openhands.dockerHost" $root)) }}
+  {{- if eq $p.app "canvas" }}
+  {{- /* files/dind-post-start.sh: Canvas' conversation containers reach nothing of the pod (GUI-server sandboxes must reach the app). */}}
+  {{- $chartEnv = append $chartEnv (dict "name" "ISOLATE_BRIDGE" "value" "docker0") }}
+  {{- end }}
   {{- $userEnv := list }}
   {{- range $name, $value := $dind.env }}{{ $userEnv = append $userEnv (dict "name" $name "value" (toString $value)) }}{{ end }}
   env:
@@ -50,7 +54,7 @@ no TCP port, so nothing else on the pod network (sandboxes included) reaches the
     timeoutSeconds: 10
     failureThreshold: {{ div $timeout 2 }}
   {{- end }}
-  {{- if or $pull (not $native) }}
+  {{- if or $pull (not $native) (eq $p.app "canvas") }}
   lifecycle:
     postStart:
       exec:

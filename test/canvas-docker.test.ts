@@ -38,6 +38,19 @@ describe("canvas.runtime docker", () => {
     }
   });
 
+  it("keeps conversation containers away from the pod's own ports: the daemon's start hook gets ISOLATE_BRIDGE=docker0, with or without native sidecars and pre-pull", async () => {
+    for (const startup of ["native", "postStart"]) {
+      const daemon = daemonOf(await objectsOf({ ...withDocker({ prePull: false }), dind: { startup } }));
+      expect(daemon.env).toContainEqual({ name: "ISOLATE_BRIDGE", value: "docker0" });
+      expect(daemon.lifecycle?.postStart?.exec?.command?.slice(0, 2)).toEqual(["sh", "/opt/openhands-chart/dind-post-start.sh"]);
+    }
+  });
+
+  it("the GUI server's DinD sandboxes keep reaching the app (no ISOLATE_BRIDGE): upstream's webhooks and MCP calls need it", async () => {
+    const daemon = daemonOf(await objectsOf({}));
+    expect((daemon.env ?? []).map((e) => e.name)).not.toContain("ISOLATE_BRIDGE");
+  });
+
   it("canvas.securityContext.runAsUser moves the socket's group with Canvas' uid", async () => {
     const objects = await objectsOf({ ...docker, canvas: { ...docker.canvas, securityContext: { runAsUser: 12000 } } });
     expect(daemonOf(objects).args).toContain("--group=12000");

@@ -281,6 +281,21 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
         const { stdout: files } = await k(["exec", "-n", namespace, pod, "-c", "canvas", "--", "ls", "-a", containers[0].workspace]);
         expect(files.trim(), "Canvas sees the container's workspace on its own claim").not.toBe("");
         entry.notes.push(`conversation container ${containers[0].name}, workspace ${containers[0].workspace}`);
+      // The container reaches nothing of the pod (port 8000's pages carry Canvas' session key),
+      // neither at the bridge's gateway nor at the pod's address; the LLM it did reach.
+      const dockerIn = (args: string[]) => k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", ...args], { reject: false });
+      const { stdout: gateway } = await dockerIn(["network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"]);
+      const { stdout: podIp } = await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={.status.podIP}"]);
+      for (const address of [gateway.trim(), podIp.trim()]) {
+        expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        for (const port of [8000, 18000]) {
+          const probe = await dockerIn(["exec", containers[0].name, "curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", `http://${address}:${port}/`]);
+          // curl's 28: the connection timed out (dropped), not refused or answered.
+          expect(probe.exitCode, `the conversation container reached ${address}:${port} (${probe.stdout})`).toBe(28);
+        }
+      }
+      const llmReached = await dockerIn(["exec", containers[0].name, "curl", "-s", "-m", "5", "-o", "/dev/null", `${llm.baseUrl}/models`]);
+      expect(llmReached.exitCode, "the same probe reaches the LLM outside the pod").toBe(0);
       } else {
         // The conversation works in $HOME/workspace/project/<id>, which the chart puts on the projects claim.
         const { stdout: onClaim } = await k(["exec", "-n", namespace, pod, "-c", "canvas", "--", "ls", "/projects/workspace/project"]);

@@ -165,10 +165,15 @@ function cachedVenv(cacheName: string, requirements: string[], constraints: stri
 
 function buildAgentServer(ref: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
   const lock = appPoetryLock(path.join(cacheDir(`app-${spec.appVersion}`), "wheel.log"));
-  const { venv, key } = cachedVenv(`agent-server-${spec.agentServerVersion}`, spec.agentServerRequirements, constraintsFromPoetryLock(lock), say);
+  const venv = cachedVenv(`agent-server-${spec.agentServerVersion}`, spec.agentServerRequirements, constraintsFromPoetryLock(lock), say);
+  return agentServerImage("agent-server", ref, venv, say);
+}
+
+/** The agent-server Dockerfile's image around a cached venv of the agent server. */
+function agentServerImage(name: ImageName, ref: string, { venv, key }: { venv: string; key: string }, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
   return buildDebianImage(
     {
-      name: "agent-server",
+      name,
       ref,
       packages: spec.agentServerPackages,
       recipe: "agent-server.sh",
@@ -211,19 +216,7 @@ function buildCanvas(ref: string, say: (line: string) => void): Omit<BuiltImage,
  * Canvas' Docker runtime runs one per conversation.
  */
 function buildCanvasAgentServer(ref: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
-  const { venv, key } = cachedVenv(`agent-canvas-${spec.canvasVersion}`, spec.canvasRequirements, canvasConstraints(), say);
-  return buildDebianImage(
-    {
-      name: "canvas-agent-server",
-      ref,
-      packages: spec.agentServerPackages,
-      recipe: "agent-server.sh",
-      config: spec.agentServerConfig,
-      inputs: { venv: key },
-      hostSteps: (rootfs, log) => copyVenvIntoRootfs(venv, rootfs, "/agent-server/.venv", "/usr/bin/python3", log),
-    },
-    say,
-  );
+  return agentServerImage("canvas-agent-server", ref, cachedVenv(`agent-canvas-${spec.canvasVersion}`, spec.canvasRequirements, canvasConstraints(), say), say);
 }
 
 /** The cached OpenHands ${appVersion} venv (what the app image runs), built when missing; its path. */
