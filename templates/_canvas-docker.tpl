@@ -19,6 +19,12 @@ server (1.49.1) refuses a conversation started without a folder under this runti
 {{- if not (or $d.conversationImage.tag $d.conversationImage.digest) }}
 {{- fail "canvas.docker.conversationImage.tag: empty, and the digest too, so Canvas would run upstream's latest-python agent server, which changes under a running install. Set the tag (1.49.1-python for Canvas 1.20.0) or a digest." }}
 {{- end }}
+{{- /* The daemon's start hook keeps containers of docker0 away from the pod (ISOLATE_BRIDGE): another default bridge would escape it. */}}
+{{- range .Values.dind.extraArgs }}
+{{- if or (regexMatch "^(--bridge|-b)([= ]|$)" .) (regexMatch "^--ip6?tables=(false|0)$" .) }}
+{{- fail (printf "dind.extraArgs: %q changes the daemon's default bridge or its firewall, and with canvas.runtime docker the chart keeps conversation containers away from the pod through the rules it sets on docker0 (Canvas' port 8000 pages carry its session key). Remove it." .) }}
+{{- end }}
+{{- end }}
 {{- /* docker_runtime/registry.py passes a conversation container only its own variables (-e HOME, OH_*, the session key): never the pod's AWS credentials or region. */}}
 {{- if .Values.llm.bedrock.enabled }}
 {{- fail "llm.bedrock.enabled: with canvas.runtime docker each conversation runs in its own container, which Canvas gives none of the pod's variables or identity, so Bedrock would find no credentials or region. Use canvas.runtime local for Bedrock through the pod's credentials, or turn llm.bedrock off." }}

@@ -172,6 +172,14 @@ describe("canvas.runtime docker refusals", () => {
     expect(await renderError({ values: { ...docker, llm: { bedrock: { enabled: true, region: "us-east-1" } } } })).toContain("llm.bedrock.enabled: with canvas.runtime docker");
   });
 
+  it.each(["--bridge=br0", "-b", "--iptables=false"])("dind.extraArgs %s (another bridge or no firewall, so no isolation from the pod) is refused with canvas.runtime docker", async (arg) => {
+    expect(await renderError({ values: { ...docker, dind: { extraArgs: [arg] } } })).toContain(`dind.extraArgs: "${arg}" changes the daemon's default bridge or its firewall`);
+  });
+
+  it("dind.extraArgs that leave the bridge alone still render with canvas.runtime docker", async () => {
+    expect(daemonOf(await objectsOf({ ...docker, dind: { extraArgs: ["--mtu=1400", "--bip=10.9.0.1/24", "--iptables=true"] } })).args).toContain("--bip=10.9.0.1/24");
+  });
+
   it("the daemon's own refusals apply: dind.sysbox with a privileged dind.securityContext", async () => {
     expect(await renderError({ values: { ...docker, dind: { sysbox: { enabled: true }, securityContext: { privileged: true } } } })).toContain("dind.securityContext.privileged:");
   });

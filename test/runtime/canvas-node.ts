@@ -154,6 +154,8 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
     issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
     const setArgs = ["--set", `auth.oauth2Proxy.oidcIssuerUrl=${issuer.issuer}`, "--set", "networkPolicy.enabled=false"];
     if (docker) setArgs.push("--set", "canvas.docker.prePull=false");
+    // Agents in the Canvas container get the namespace-scoped token (canvas.clusterAccess).
+    else setArgs.push("--set", "canvas.clusterAccess.enabled=true");
     values = [...preset.valuesFiles.flatMap((f) => ["-f", f]), ...setArgs];
     ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs }));
     const deployment = getObject<Deployment>(rendered, "Deployment", service);
@@ -255,6 +257,26 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
       const rows = await flow.step("profiles", () => listLlmProfiles(session.page, appUrl));
       expect(rows.some((row) => row.includes(profile.name) && row.includes(profile.model))).toBe(true);
     });
+
+    if (!docker) {
+      step("canvas.clusterAccess gives the Canvas container a token its Role admits in the release namespace only: pods yes, Secrets and other namespaces no", async () => {
+        const [pod] = await pods();
+        // What an agent would run: curl with the mounted token and CA (the image has no kubectl).
+        const apiStatus = async (path: string) => {
+          const script = 'd=/var/run/secrets/kubernetes.io/serviceaccount; curl -s -o /dev/null -w "%{http_code}" --cacert $d/ca.crt -H "Authorization: Bearer $(cat $d/token)" "https://kubernetes.default.svc$1"';
+          const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "canvas", "--", "sh", "-c", script, "sh", path]);
+          return stdout.trim();
+        };
+        expect(await apiStatus(`/api/v1/namespaces/${namespace}/pods`), "list pods in the release namespace").toBe("200");
+        expect(await apiStatus(`/apis/apps/v1/namespaces/${namespace}/deployments`), "list deployments in the release namespace").toBe("200");
+        expect(await apiStatus(`/api/v1/namespaces/${namespace}/secrets`), "Secrets stay out of reach").toBe("403");
+        expect(await apiStatus("/api/v1/namespaces/kube-system/pods"), "other namespaces stay out of reach").toBe("403");
+        const { stdout: sidecars } = await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={range .spec.containers[*]}{.name}={.volumeMounts[*].mountPath}{\"\\n\"}{end}"]);
+        for (const line of sidecars.split("\n").filter((l) => l && !l.startsWith("canvas="))) {
+          expect(line, "only the Canvas container mounts the token").not.toContain("/var/run/secrets/kubernetes.io/serviceaccount");
+        }
+      });
+    }
 
     step(`holds a conversation whose command runs in ${docker ? "a container of the pod's daemon" : "the Canvas container"}; the reply with the computed output shows`, async () => {
       const sent = Date.now();
