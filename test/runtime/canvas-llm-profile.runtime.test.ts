@@ -176,7 +176,9 @@ describe("llm.* as an LLM profile of Agent Canvas 1.20.0, added by the chart's s
         generatedKey = await startLocalCanvas({ sessionKey: "", secretKey, chartEnv: withoutSession, home: target.home, ports, name: "canvas-seed-generated-key" });
       }),
     );
-    expect(output).toContain("not yet: waiting for Canvas to write its session key");
+    // Its first attempt came before Canvas answered: before the key file existed, or (on a
+    // busy machine, where the entrypoint writes the key before the sidecar's Node is up) after.
+    expect(output).toMatch(/not yet: (waiting for Canvas to write its session key|fetch failed)/);
     expect(output).toContain("created profile chart");
     const key = readFileSync(path.join(target.home, ".openhands", "agent-canvas", "api-key.txt"), "utf8").trim();
     expect(key).toMatch(/^[0-9a-f]{64}$/);
