@@ -11,7 +11,8 @@
 //
 // The presets' NetworkPolicy admits only the ingress controller's namespace and no private
 // address, where the stand-in and the scripted LLM listen on the node's link: the run turns it
-// off (the network-policy preset's reason in coverage.ts). The node reaches no registry: the
+// off (the conversation suite holds the policy on the node with the network-policy and
+// hardened presets). The node reaches no registry: the
 // conversation image is loaded into the daemon (canvas.docker.prePull off), and the daemon's
 // claim keeps it for the successor pod.
 import { randomBytes } from "node:crypto";

@@ -16,7 +16,9 @@
 // with RUNTIME_PRESETS=name,name.
 import { randomInt } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import type { WebSocket } from "playwright-core";
@@ -41,7 +43,7 @@ import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
-import { eventually, k } from "./kube.ts";
+import { apply, busyboxPod, eventually, k } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
@@ -51,7 +53,11 @@ interface ConversationPreset {
   preset: string;
   /** Names the run when one preset runs more than once (default: the preset's name). */
   variant?: string;
-  /** Extra `--set` pairs for this run; `{issuer}` becomes the local OIDC issuer's URL. */
+  /**
+   * Extra `--set` pairs for this run; `{issuer}` becomes the local OIDC issuer's URL,
+   * `{llmAddress}` and `{llmPort}` the scripted LLM's address and port, `{issuerPort}` the
+   * issuer's port (on the LLM's address).
+   */
   set?: string[];
 }
 
@@ -74,6 +80,25 @@ export const conversationPresets: ConversationPreset[] = [
   { preset: "v1-host-docker", variant: "v1-host-docker-host-network", set: ["sandbox.hostDocker.hostNetwork=true"] },
   // A daemon on another machine of the node's LAN, its sandboxes' webhooks through the callback NodePort.
   { preset: "remote-docker" },
+  // The LLM listens on a private address here (the host end of the node's link), as a LAN LLM
+  // would: it gets one egress rule, the way the values reference tells a user to add one.
+  {
+    preset: "network-policy",
+    set: ["networkPolicy.egress.extraTo[0].to[0].ipBlock.cidr={llmAddress}/32", "networkPolicy.egress.extraTo[0].ports[0].port={llmPort}", "networkPolicy.egress.extraTo[0].ports[0].protocol=TCP"],
+  },
+  // Process sandboxes in a real pod of a namespace the chart labels `restricted`, behind
+  // oauth2-proxy, the Ingress with TLS and the NetworkPolicy: the LLM and the issuer, both on a
+  // private address here, get egress rules; agent servers may take long to start on 2 cores.
+  {
+    preset: "hardened",
+    set: [
+      "auth.oauth2Proxy.oidcIssuerUrl={issuer}",
+      "networkPolicy.egress.extraTo[0].to[0].ipBlock.cidr={llmAddress}/32",
+      "networkPolicy.egress.extraTo[0].ports[0].port={llmPort}",
+      "networkPolicy.egress.extraTo[0].ports[1].port={issuerPort}",
+      "sandbox.process.startTimeoutSeconds=600",
+    ],
+  },
 ];
 
 const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
@@ -85,7 +110,8 @@ const suite = "conversation (real images)";
 const browserPort = 3000;
 const modelName = "runtime-suite-model";
 const conversationTitle = "Runtime suite marker";
-const user = { username: "alice", password: "alice-password", email: "alice@example.com", groups: ["developers"] };
+// In the group the hardened preset's oauth2-proxy admits.
+const user = { username: "alice", password: "alice-password", email: "alice@example.com", groups: ["developers", "openhands-users"] };
 const oauthClient = { "client-id": "openhands", "client-secret": "runtime-suite-client-secret", "cookie-secret": "0123456789abcdef0123456789abcdef" };
 
 const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
@@ -142,6 +168,9 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   const onNodeDaemon = mode === "hostDocker";
   const onRemoteDaemon = mode === "remoteDocker";
   const outsidePod = onNodeDaemon || onRemoteDaemon;
+  // Process sandboxes: agent-server processes in the app's container, no Docker daemon at all.
+  const processSandboxes = mode === "process";
+  const podDaemon = !outsidePod && !processSandboxes;
   const release = `conv-${name}`.slice(0, 30);
   const namespace = release;
   const service = `${release}-openhands`;
@@ -288,6 +317,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   };
   /** The agent-server image in the (new) pod's daemon: kept on the docker-data claim, or loaded as a registry pull would bring it. */
   const ensureSandboxImage = async (pod: string, when: string) => {
+    if (processSandboxes) return;
     const agentServer = imageOf("agent-server");
     if (outsidePod) {
       // A daemon outside the pod outlives it, with its images and sandbox containers.
@@ -330,6 +360,19 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     await session.page.goto(`${appUrl}/conversations/${conversationId}`);
     await session.page.getByText(expectedReply).first().waitFor({ timeout: 60_000 });
     await session.shot(`${when}-conversation`);
+    if (processSandboxes) {
+      // Upstream keeps process sandboxes in memory only: the successor knows none of them, the
+      // old conversation is shown archived (docs/process-mode.md), and a new one gets a new agent server.
+      const old = await eventually(() => listedConversation().then((c) => c?.sandbox_status), (s) => s !== undefined, 60);
+      expect(old, `${when}: the old conversation's process sandbox is gone with the old pod`).toBe("MISSING");
+      await session.page.getByText("This conversation is archived").first().waitFor({ timeout: 30_000 });
+      await openApp(`${when}-new`);
+      await startAndWaitForReady(`${when}-new`);
+      await sendMessage(session.page, `Please run the marker command (${when}).`);
+      await waitForReply(session.page, expectedReply, 300_000);
+      await session.shot(`${when}-new-replied`);
+      return;
+    }
     const status = await eventually(() => listedConversation().then((c) => c?.sandbox_status), (s) => s === "RUNNING" || s === "MISSING" || s === "ERROR", 300);
     expect(status, `${when}: the old conversation's sandbox resumes (MISSING means archived: the sandbox container is gone)`).toBe("RUNNING");
     await waitForAgentReady(session.page, 300_000);
@@ -352,7 +395,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       title: conversationTitle,
     });
     // Pods and the browser both reach the issuer at the host end of the node's link.
-    const needsIssuer = set.some((s) => s.includes("{issuer}"));
+    const needsIssuer = set.some((s) => s.includes("{issuer"));
     // The issuer reads its client list on each request; the client is added once the redirect URL is rendered.
     const clients: OidcClient[] = [];
     if (needsIssuer) issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
@@ -380,7 +423,14 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
         ]
       : [];
     const setArgs = [
-      ...[...nodeDaemonArgs, ...remoteDaemonArgs, ...set].flatMap((s) => ["--set", s.replace("{issuer}", issuer?.issuer ?? "")]),
+      ...[...nodeDaemonArgs, ...remoteDaemonArgs, ...set].flatMap((s) => [
+        "--set",
+        s
+          .replace("{issuer}", issuer?.issuer ?? "")
+          .replace("{issuerPort}", issuer ? new URL(issuer.issuer).port : "")
+          .replace("{llmAddress}", new URL(llm.baseUrl).hostname)
+          .replace("{llmPort}", new URL(llm.baseUrl).port),
+      ]),
       "--set", `llm.model=openai/${modelName}`,
       "--set", `llm.baseUrl=${llm.baseUrl}`,
       "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
@@ -444,7 +494,20 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
 
   step("installs with llm.* pointing at the scripted LLM and becomes Ready", async () => {
     await k(["create", "namespace", namespace]);
-    await k(["label", "namespace", namespace, `pod-security.kubernetes.io/enforce=${presetLevel(preset)}`]);
+    const chartNamespace = rendered.find((o) => o.kind === "Namespace");
+    if (chartNamespace) {
+      // namespace.create: the chart owns the namespace and its Pod Security labels. `helm install`
+      // keeps its release record in the namespace, so it must exist first, marked for Helm to adopt
+      // (Argo CD and `kubectl apply` create it from the chart).
+      await k(["label", "namespace", namespace, "app.kubernetes.io/managed-by=Helm"]);
+      await k(["annotate", "namespace", namespace, `meta.helm.sh/release-name=${release}`, `meta.helm.sh/release-namespace=${namespace}`]);
+    } else await k(["label", "namespace", namespace, `pod-security.kubernetes.io/enforce=${presetLevel(preset)}`]);
+    // openhands.jwtSecret.existingSecret, as a real install creates it beforehand.
+    const jwtEnv = (containerOf(getObject(rendered, "Deployment", service), "openhands").env ?? []).find((e) => e.name === "JWT_SECRET") as { valueFrom?: { secretKeyRef?: { name: string; key: string } } } | undefined;
+    const jwtRef = jwtEnv?.valueFrom?.secretKeyRef;
+    if (jwtRef && !rendered.some((o) => o.kind === "Secret" && o.metadata.name === jwtRef.name)) {
+      await k(["create", "secret", "generic", jwtRef.name, "-n", namespace, `--from-literal=${jwtRef.key}=runtime-suite-jwt-${marker}`]);
+    }
     // What the values reference and a real install creates beforehand: the auth proxy's client and the ingress CA (for the pods that call sandbox hosts).
     const secretRef = rendered.flatMap((o) => JSON.stringify(o).match(/"secretKeyRef":\{"name":"([^"]+)","key":"cookie-secret"\}/)?.slice(1) ?? [])[0];
     if (secretRef) await k(["create", "secret", "generic", secretRef, "-n", namespace, ...Object.entries(oauthClient).map(([key, v]) => `--from-literal=${key}=${v}`)]);
@@ -460,9 +523,11 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     entry.secondsToReady = seconds(installedAt);
     console.log(`${name}: helm install to Ready ${entry.secondsToReady}s`);
     expect(await pods()).toHaveLength(1);
+    const { stdout: labels } = await k(["get", "namespace", namespace, "-o", "jsonpath={.metadata.labels}"]);
+    expect(JSON.parse(labels)["pod-security.kubernetes.io/enforce"], "the namespace enforces the preset's Pod Security level").toBe(presetLevel(preset));
   });
 
-  if (!outsidePod) step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
+  if (podDaemon) step("the DinD pre-pull fails without a registry, says so in its log, and the daemon keeps running", async () => {
     const [pod] = await pods();
     // The chart's postStart writes the `docker pull` client's output into the container's log.
     const clientError = /^Error response from daemon: .*/m;
@@ -472,7 +537,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     expect(restarts).toBe("0");
   });
 
-  if (!outsidePod)
+  if (podDaemon)
     step("loads the agent-server image into the pod's Docker daemon", async () => {
       const [pod] = await pods();
       const agentServer = imageOf("agent-server");
@@ -606,7 +671,7 @@ except urllib.error.HTTPError as e:
     await session.shot("title");
   });
 
-  step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
+  if (!processSandboxes) step("the sandbox keeps its conversation in its own container; the shared workspace holds the project only", async () => {
     const app = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.find((c) => c.name === "openhands")!;
     // The legacy SANDBOX_VOLUMES, or the Docker sandbox service's own mount (OH_SANDBOX_KIND).
     const env = Object.fromEntries((app.env ?? []).map((e) => [e.name, e.value]));
@@ -624,6 +689,72 @@ except urllib.error.HTTPError as e:
     expect(workspace, `the shared workspace ${shared}`).not.toContain("bash_events");
     entry.notes.push(`shared workspace ${shared} holds ${workspace.filter((f) => !f.startsWith(".")).join(", ")}; the conversation is in its sandbox`);
   });
+
+  type RenderedPolicy = K8sObject & { spec: { policyTypes: string[]; ingress: { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] } };
+  if (presetName === "network-policy")
+    step("the NetworkPolicy, enforced by the node: only the ingress controller's namespace reaches the Service's port, and the sandbox reaches the LLM but no other private address", async () => {
+      const renderedPolicy = rendered.find((o) => o.kind === "NetworkPolicy") as RenderedPolicy | undefined;
+      expect(renderedPolicy?.spec.policyTypes, "the preset restricts ingress and egress").toEqual(["Ingress", "Egress"]);
+      const controllerNamespace = renderedPolicy!.spec.ingress[0].from.flatMap((f) => Object.values(f.namespaceSelector?.matchLabels ?? {}))[0];
+      expect(controllerNamespace, "the preset's ingress controller namespace").toBe("traefik");
+      // Pods of the controller's namespace and of another one, each able to open a TCP connection.
+      const probes: Record<string, string> = { [controllerNamespace]: `probe-${release}`.slice(0, 40), default: `probe-${release}`.slice(0, 40) };
+      await k(["create", "namespace", controllerNamespace], { reject: false });
+      for (const [ns, pod] of Object.entries(probes)) await apply(busyboxPod(ns, pod, "sleep 3600"));
+      for (const [ns, pod] of Object.entries(probes)) await k(["wait", "pod", "-n", ns, pod, "--for=condition=Ready", "--timeout=120s"]);
+      try {
+        const [appPod] = await pods();
+        const podIp = (await k(["get", "pod", "-n", namespace, appPod, "-o", "jsonpath={.status.podIP}"])).stdout;
+        const serviceIp = (await k(["get", "service", "-n", namespace, service, "-o", "jsonpath={.spec.clusterIP}"])).stdout;
+        const ports = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.flatMap((c) => (c.ports ?? []) as { name?: string; containerPort: number }[]);
+        const gatewayPort = ports.find((p) => p.name === "gateway")!.containerPort;
+        // An HTTP request from a probe pod: the status line, or what nc said when no answer came.
+        const get = async (ns: string, address: string, port: number) => {
+          const r = await k(["exec", "-n", ns, probes[ns], "--", "sh", "-c", `printf 'GET /health HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${address} ${port} 2>&1 | head -1`], { reject: false, timeout: 30_000 });
+          return r.stdout.trim();
+        };
+        const ok = /^HTTP\/1\.[01] 200/;
+        // The node's kube-router rejects what a policy does not admit; a dropped packet would time out.
+        const notAnswered = /can't connect.*(refused|timed out)|timed out/i;
+        // The controller's namespace gets the Service (the gateway); the app's own port stays closed to it.
+        expect(await eventually(() => get(controllerNamespace, serviceIp, 3000), (r) => ok.test(r), 30), "the Service from the controller's namespace").toMatch(ok);
+        expect(await get(controllerNamespace, podIp, gatewayPort), `the gateway port ${gatewayPort} at the pod's address from the controller's namespace`).toMatch(ok);
+        const appPort = ports.find((p) => p.name === "http")!.containerPort;
+        expect(await get(controllerNamespace, podIp, appPort), `the app's own port ${appPort} from the controller's namespace`).toMatch(notAnswered);
+        // Any other namespace gets nothing, while the same pod reaches the API server (nothing polices it).
+        expect(await get("default", serviceIp, 3000), "the Service from another namespace").toMatch(notAnswered);
+        const apiServer = (await k(["get", "service", "-n", "default", "kubernetes", "-o", "jsonpath={.spec.clusterIP}"])).stdout;
+        // (a plain-HTTP request to its TLS port gets the API server's 400)
+        expect(await get("default", apiServer, 443), "the API server from an unpoliced pod").toMatch(/^HTTP\/1\.[01] 400/);
+        // The sandbox container (in the pod's Docker daemon, its traffic leaving as the pod's).
+        const sandbox = (await besideDaemon("docker ps -q --filter name=oh-agent-server-")).stdout.trim().split("\n")[0];
+        expect(sandbox, "a running sandbox").toBeTruthy();
+        const fromSandbox = async (url: string) => {
+          const r = await besideDaemon(`docker exec ${sandbox} curl -sk -m 5 -o /dev/null -w '%{http_code}' '${url}'; echo " $?"`, { reject: false, timeout: 60_000 });
+          const [code, exit] = r.stdout.trim().split(" ");
+          return { code, exit: Number(exit) };
+        };
+        // Another port on the LLM's own address: this machine gets an answer, the sandbox does not.
+        const other = createServer((_req, res) => res.end("reached")).listen(0, inject("hostIp"));
+        await new Promise((r) => other.once("listening", r));
+        try {
+          const otherUrl = `http://${inject("hostIp")}:${(other.address() as AddressInfo).port}/`;
+          expect((await fetch(otherUrl)).status, "the other port from this machine").toBe(200);
+          expect(await fromSandbox(`${llm.baseUrl}/models`), "the LLM from the sandbox (the extraTo rule)").toEqual({ code: "200", exit: 0 });
+          // curl's 7 (refused: rejected by the policy) or 28 (timed out: dropped); both answer elsewhere.
+          for (const [what, url] of [["another port of the LLM's address", otherUrl], ["the API server", `https://${apiServer}/version`]]) {
+            const r = await fromSandbox(url);
+            expect(r.code, `${what} from the sandbox`).toBe("000");
+            expect([7, 28], `${what} from the sandbox: curl exit ${r.exit}`).toContain(r.exit);
+          }
+        } finally {
+          other.close();
+        }
+        entry.notes.push(`NetworkPolicy enforced: ${controllerNamespace} reaches the gateway only; the sandbox reaches the LLM, not ${apiServer}:443 or another port of ${inject("hostIp")}`);
+      } finally {
+        for (const [ns, pod] of Object.entries(probes)) await k(["delete", "pod", "-n", ns, pod, "--wait=false"], { reject: false });
+      }
+    });
 
   step("after the pod is deleted, its successor keeps the conversation, its events and the settings, and the conversation resumes", async () => {
     // A setting the user changed must survive too (the seed only touches the LLM part).
@@ -680,7 +811,8 @@ except urllib.error.HTTPError as e:
     expect(app.body).not.toContain("agent_settings");
   });
 
-  step("the VS Code URL the app hands out points at the sandbox's published port through the release's entry", async () => {
+  // Upstream turns VS Code off in process sandboxes.
+  if (!processSandboxes) step("the VS Code URL the app hands out points at the sandbox's published port through the release's entry", async () => {
     const urls = await sandboxUrls();
     const vscode = urls.VSCODE;
     const agent = urls.AGENT_SERVER;
