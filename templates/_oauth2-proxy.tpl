@@ -2,6 +2,19 @@
 The oauth2-proxy sidecar (auth.mode oauth2Proxy). The Service targets its port; it
 passes signed-in requests, websockets included, to the app on the pod's loopback.
 */}}
+{{/*
+oauth2-proxy's request log line: its default fields, but the request URI without its query,
+which it logs as "?[redacted]". Queries carry secrets: Canvas' editor URL carries the session key
+(tkn=), the sign-in callback its code and state, and agent servers still accept session_api_key=
+on websockets. Go's template language has no string search: the loop finds the first "?" (a
+path has it percent-encoded). Needs an oauth2-proxy built with Go 1.22 or later (range over an
+integer). auth.oauth2Proxy.extraArgs come later, so a --request-logging-format there wins.
+*/}}
+{{- define "openhands.oauth2ProxyRequestLogFormat" -}}
+{{- $path := `{{$end := len .RequestURI}}{{range $i := len .RequestURI}}{{if eq (index $.RequestURI $i) '?'}}{{$end = $i}}{{break}}{{end}}{{end}}{{slice .RequestURI 0 $end}}{{if lt $end (len .RequestURI)}}?[redacted]"{{end}}` -}}
+{{- printf `{{.Client}} - {{.RequestID}} - {{.Username}} [{{.Timestamp}}] {{.Host}} {{.RequestMethod}} {{.Upstream}} %s {{.Protocol}} {{.UserAgent}} {{.StatusCode}} {{.ResponseSize}} {{.RequestDuration}}` $path -}}
+{{- end }}
+
 {{- define "openhands.oauth2ProxyContainer" -}}
 {{- $proxy := .Values.auth.oauth2Proxy -}}
 {{- $secret := include "openhands.secretRef" (list . "oauth2Proxy") | fromYaml -}}
@@ -46,6 +59,7 @@ passes signed-in requests, websockets included, to the app on the pod's loopback
     - "--reverse-proxy=true"
     - "--skip-provider-button=true"
     - "--silence-ping-logging=true"
+    - {{ printf "--request-logging-format=%s" (include "openhands.oauth2ProxyRequestLogFormat" .) | quote }}
     {{- range $proxy.extraArgs }}
     - {{ . | quote }}
     {{- end }}

@@ -174,6 +174,48 @@ describe("oauth2-proxy sidecar", () => {
     });
   });
 
+  // oauth2-proxy v7.15.6 logs every request with {{.RequestURI}}, query included; Canvas' editor URL
+  // carries the session key there (tkn=), the sign-in callback its code and state.
+  describe("request log", () => {
+    const defaultFields = ["Client", "RequestID", "Username", "Timestamp", "Host", "RequestMethod", "Upstream", "RequestURI", "Protocol", "UserAgent", "StatusCode", "ResponseSize", "RequestDuration"];
+    const formatOf = (args: string[]) => {
+      const formats = args.filter((arg) => arg.startsWith("--request-logging-format="));
+      return { formats, format: formats[0]?.slice("--request-logging-format=".length) ?? "" };
+    };
+
+    for (const app of ["openhands", "canvas"]) {
+      it(`with app ${app}, keeps oauth2-proxy's fields but logs the URI without its query`, async () => {
+        const canvas = app === "canvas" ? { app, canvas: { sessionKey: { existingSecret: "canvas-keys" } } } : {};
+        for (const helm of helms) {
+          const { objects } = await render({ values: { auth: oauth2Proxy, ...canvas }, helm });
+          const args = container(serverDeployment(objects).spec.template.spec, "oauth2-proxy").args!;
+          // Requests are still logged, not switched off.
+          expect(args.filter((arg) => arg.startsWith("--request-logging="))).toEqual([]);
+          const { formats, format } = formatOf(args);
+          expect(formats).toHaveLength(1);
+          // Every field of the default line, in the default order.
+          const fields = [...format.matchAll(/\{\{(?:[^{}]*?)\.([A-Z][A-Za-z]+)\b/g)].map((m) => m[1]);
+          expect([...new Set(fields)]).toEqual(defaultFields);
+          expect(format).toMatch(/^\{\{\.Client\}\} - \{\{\.RequestID\}\} - \{\{\.Username\}\} \[\{\{\.Timestamp\}\}\] \{\{\.Host\}\} \{\{\.RequestMethod\}\} \{\{\.Upstream\}\} /);
+          expect(format).toMatch(/ \{\{\.Protocol\}\} \{\{\.UserAgent\}\} \{\{\.StatusCode\}\} \{\{\.ResponseSize\}\} \{\{\.RequestDuration\}\}$/);
+          // The URI is printed only up to its first "?", never whole.
+          expect(format).not.toContain("{{.RequestURI}}");
+          expect(format).toContain("{{slice .RequestURI 0 $end}}");
+          expect(format).toContain(`{{if eq (index $.RequestURI $i) '?'}}{{$end = $i}}{{break}}{{end}}`);
+          expect(format).toContain(`?[redacted]"`);
+        }
+      });
+    }
+
+    it("a --request-logging-format in auth.oauth2Proxy.extraArgs comes after the chart's, so it wins", async () => {
+      const own = "--request-logging-format={{.Client}} {{.RequestMethod}} {{.StatusCode}}";
+      const { spec } = await pod({ auth: { ...oauth2Proxy, oauth2Proxy: { ...oauth2Proxy.oauth2Proxy, extraArgs: [own] } } });
+      const { formats } = formatOf(container(spec, "oauth2-proxy").args!);
+      expect(formats).toHaveLength(2);
+      expect(formats[1]).toBe(own);
+    });
+  });
+
   it("is probed on its own /ping and /ready endpoints", async () => {
     const proxy = container((await pod()).spec, "oauth2-proxy");
     expect(proxy.livenessProbe!.httpGet).toEqual({ path: "/ping", port: "oauth2-proxy" });

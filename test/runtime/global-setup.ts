@@ -15,6 +15,7 @@ const nodeFreeSuites = [
   "canvas-ui-flow.runtime.test.ts",
   "canvas-llm-profile.runtime.test.ts",
   "images.runtime.test.ts",
+  "sign-in.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {

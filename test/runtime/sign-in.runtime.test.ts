@@ -77,6 +77,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 function flagValue(args: string[], flag: string): string {
   const arg = args.find((a) => a.startsWith(`${flag}=`));
   if (!arg) throw new Error(`no ${flag} in ${args.join(" ")}`);
@@ -155,6 +157,33 @@ describe("oauth2-proxy (auth.mode oauth2Proxy, provider oidc) as rendered", () =
     await expect(page.locator("#marker").textContent()).resolves.toBe(echoMarker);
     const next = upstream.requests.filter((r) => r.path === "/settings");
     expect(next.map((r) => r.headers["x-forwarded-email"])).toEqual([users.alice.email]);
+  });
+
+  it("logs each request with the user, method, path and status, but never its query (Canvas' editor URL carries the session key as tkn=)", async () => {
+    const key = "session-key-0123456789abcdef";
+    const anonymous = await throughIngress(`/vscode/?tkn=${key}&folder=/projects`);
+    expect([302, 401, 403]).toContain(anonymous.status);
+
+    const session = await browser("request-log");
+    await signIn(session, users.alice, `/vscode/?tkn=${key}&folder=/projects`);
+    await expect(session.page.locator("#marker").textContent()).resolves.toBe(echoMarker);
+    // The app got the whole URL: only the log line leaves the query out.
+    expect(upstream.requests.some((r) => r.path === `/vscode/?tkn=${key}&folder=/projects`)).toBe(true);
+
+    const lines = proxy.output().split("\n");
+    expect(lines.filter((line) => line.includes(key))).toEqual([]);
+    // The default line's fields, with the URI cut at its query: client - request ID - user
+    // [time] host method upstream "URI" protocol "user agent" status size duration.
+    const logLine = (user: string, uri: string, status: string) =>
+      new RegExp(`^\\S+ - \\S+ - ${escape(user)} \\[[^\\]]+\\] \\S+ GET \\S+ "${escape(uri)}" HTTP/1\\.1 ".*" ${status} \\d+ \\d+\\.\\d{3}$`);
+    expect(lines.filter((line) => logLine(users.alice.email, "/vscode/?[redacted]", "200").test(line))).not.toEqual([]);
+    // The sign-in callback's code and state are left out too.
+    expect(lines.filter((line) => line.includes('"/oauth2/callback?[redacted]"'))).not.toEqual([]);
+    expect(lines.filter((line) => line.includes("/oauth2/callback?") && !line.includes('"/oauth2/callback?[redacted]"'))).toEqual([]);
+    // A path without a query is logged whole.
+    await session.page.goto(`https://${host}/settings`);
+    await expect(session.page.locator("#marker").textContent()).resolves.toBe(echoMarker);
+    expect(proxy.output().split("\n").filter((line) => logLine(users.alice.email, "/settings", "200").test(line))).not.toEqual([]);
   });
 
   it("keeps a user with a wrong password on the login form", async () => {
