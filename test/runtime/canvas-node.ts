@@ -3,16 +3,17 @@
 // a Secret, oauth2-proxy in front of port 8000 and an Ingress with TLS, reached through the
 // ingress stand-in after signing in at a local OIDC issuer. In Chromium the page comes with the
 // session key (oauth2-proxy guards every path to it), an LLM profile for the scripted LLM is
-// added in Settings > LLM, and a conversation makes the agent run a command whose computed
-// output comes back in its reply: in the Canvas container (`canvas.runtime: local`), or in a
+// added in Settings > LLM (Docker runtime) or seeded from llm.* by the chart's sidecar (local),
+// and a conversation makes the agent run a command whose computed output comes back in its
+// reply: in the Canvas container (`canvas.runtime: local`), or in a
 // container of the DinD sidecar's daemon started for the conversation (`docker`). Then the pod
 // is deleted: its successor keeps the conversation, the profile and its encrypted key (the
 // same OH_SECRET_KEY from the Secret), and a new conversation reaches the LLM with that key.
 //
-// The presets' NetworkPolicy admits only the ingress controller's namespace and no private
-// address, where the stand-in and the scripted LLM listen on the node's link: the run turns it
-// off (the conversation suite holds the policy on the node with the network-policy and
-// hardened presets). The node reaches no registry: the
+// The presets' NetworkPolicy stays on, enforced by the node (the stand-in reaches the pod from
+// the node, which policies always admit). With the local runtime the run also restricts egress:
+// the LLM and the issuer, on a private address, get one extraTo rule, and the API server
+// clusterAccess' rule; the Canvas container's token reaching it proves that rule. The node reaches no registry: the
 // conversation image is loaded into the daemon (canvas.docker.prePull off), and the daemon's
 // claim keeps it for the successor pod.
 import { randomBytes } from "node:crypto";
@@ -87,10 +88,18 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
   let flow: ReturnType<typeof stepper>;
   let rendered: K8sObject[];
   let values: string[];
+  /** The API server's address (canvas.clusterAccess.apiServer.cidrs), with the local runtime. */
+  let apiServerAddress = "";
   let appUrl = "";
   let keysSecret = "";
   let firstConversationId = "";
   const profile: CanvasLlmProfile = { name: "scripted-llm", model: `openai/${marker.modelName}`, baseUrl: "", apiKey: marker.apiKey };
+  /** The key of the profile the chart seeds from llm.* (local runtime). */
+  const chartProfileKey = `sk-chart-${randomBytes(8).toString("hex")}`;
+  // The local runtime's only profile is the one the chart seeds from llm.*; the Docker runtime's
+  // is added in the UI (Settings > LLM).
+  const conversationKey = docker ? marker.apiKey : chartProfileKey;
+  const profileName = docker ? profile.name : "chart";
   const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[]; notes: string[] } = { failures: [], notes: [] };
 
   const pods = async () => {
@@ -153,10 +162,32 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
     profile.baseUrl = llm.baseUrl;
     const clients: OidcClient[] = [];
     issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
-    const setArgs = ["--set", `auth.oauth2Proxy.oidcIssuerUrl=${issuer.issuer}`, "--set", "networkPolicy.enabled=false"];
-    if (docker) setArgs.push("--set", "canvas.docker.prePull=false");
-    // Agents in the Canvas container get the namespace-scoped token (canvas.clusterAccess).
-    else setArgs.push("--set", "canvas.clusterAccess.enabled=true");
+    const sets = [`auth.oauth2Proxy.oidcIssuerUrl=${issuer.issuer}`];
+    if (docker) sets.push("canvas.docker.prePull=false");
+    else {
+      // Agents in the Canvas container get the namespace-scoped token (canvas.clusterAccess), with
+      // egress restricted too: the API server (the node's own address here) is reachable only
+      // through clusterAccess' rule; the LLM and the issuer, on a private address, through one
+      // extraTo rule, as a user with a LAN LLM would add it.
+      const { stdout } = await k(["get", "endpointslices", "-n", "default", "-l", "kubernetes.io/service-name=kubernetes", "-o", "jsonpath={.items[0].endpoints[0].addresses[0]}"]);
+      apiServerAddress = stdout.trim();
+      const llmUrl = new URL(llm.baseUrl);
+      sets.push(
+        // llm.*: the canvas-llm-profile sidecar seeds the `chart` profile (its own key, so the
+        // LLM's requests tell which profile a conversation used).
+        `llm.model=${profile.model}`,
+        `llm.baseUrl=${llm.baseUrl}`,
+        `llm.apiKey.insecurePlaintextValue=${chartProfileKey}`,
+        "canvas.clusterAccess.enabled=true",
+        `canvas.clusterAccess.apiServer.cidrs[0]=${apiServerAddress}/32`,
+        "networkPolicy.egress.restrict=true",
+        "networkPolicy.egress.allowInternet=true",
+        `networkPolicy.egress.extraTo[0].to[0].ipBlock.cidr=${llmUrl.hostname}/32`,
+        `networkPolicy.egress.extraTo[0].ports[0].port=${llmUrl.port}`,
+        `networkPolicy.egress.extraTo[0].ports[1].port=${new URL(issuer.issuer).port}`,
+      );
+    }
+    const setArgs = sets.flatMap((s) => ["--set", s]);
     values = [...preset.valuesFiles.flatMap((f) => ["-f", f]), ...setArgs];
     ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs }));
     const deployment = getObject<Deployment>(rendered, "Deployment", service);
@@ -253,7 +284,17 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
       expect(opened.injectedKey).toBe(sessionKey);
     });
 
-    step("adds an LLM profile for the scripted LLM in Settings > LLM", async () => {
+    if (!docker)
+      step("llm.* becomes the `chart` profile: the canvas-llm-profile sidecar creates and activates it through Canvas' API in the pod", async () => {
+        const [pod] = await pods();
+        const { stdout: log } = await eventually(() => k(["logs", "-n", namespace, pod, "-c", "canvas-llm-profile"], { reject: false }), (r) => r.stdout.includes("canvas-llm-profile: done"), 120);
+        expect(log).toContain(`created profile chart (model ${profile.model})`);
+        expect(log).toContain("profile chart is the active profile");
+        const rows = await flow.step("chart-profile", () => listLlmProfiles(session.page, appUrl));
+        expect(rows.some((row) => row.includes("chart") && row.includes(profile.model)), rows.join(" | ")).toBe(true);
+      });
+
+    if (docker) step("adds an LLM profile for the scripted LLM in Settings > LLM", async () => {
       await flow.step("profile-added", () => addLlmProfile(session.page, appUrl, profile));
       const rows = await flow.step("profiles", () => listLlmProfiles(session.page, appUrl));
       expect(rows.some((row) => row.includes(profile.name) && row.includes(profile.model))).toBe(true);
@@ -272,6 +313,13 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
         expect(await apiStatus(`/apis/apps/v1/namespaces/${namespace}/deployments`), "list deployments in the release namespace").toBe("200");
         expect(await apiStatus(`/api/v1/namespaces/${namespace}/secrets`), "Secrets stay out of reach").toBe("403");
         expect(await apiStatus("/api/v1/namespaces/kube-system/pods"), "other namespaces stay out of reach").toBe("403");
+        // Egress is restricted: the same address on the kubelet's port, which answers this
+        // machine, is refused to the pod (only clusterAccess' ports are open to the API server).
+        const kubelet = `https://${apiServerAddress}:10250/healthz`;
+        const fromHere = await execa("curl", ["-sk", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", kubelet], { reject: false });
+        expect(fromHere.stdout, `${kubelet} from this machine`).not.toBe("000");
+        const fromPod = await k(["exec", "-n", namespace, pod, "-c", "canvas", "--", "curl", "-sk", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", kubelet], { reject: false });
+        expect(fromPod.stdout.trim(), `${kubelet} from the Canvas container (egress restricted)`).toBe("000");
         const { stdout: sidecars } = await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={range .spec.containers[*]}{.name}={.volumeMounts[*].mountPath}{\"\\n\"}{end}"]);
         for (const line of sidecars.split("\n").filter((l) => l && !l.startsWith("canvas="))) {
           expect(line, "only the Canvas container mounts the token").not.toContain("/var/run/secrets/kubernetes.io/serviceaccount");
@@ -290,7 +338,7 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
       await flow.step("command-output", () => revealEventText(session.page, "Run the requested command", v.expectOutput));
       const chats = llm.chatRequests();
       expect(chats.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
-      for (const request of chats) expect(request.apiKey).toBe(marker.apiKey);
+      for (const request of chats) expect(request.apiKey, "the active profile's key").toBe(conversationKey);
       const [pod] = await pods();
       const { stdout: uid } = await k(["exec", "-n", namespace, pod, "-c", "canvas", "--", "id", "-u"]);
       expect(uid.trim(), "Canvas runs as uid 10001").toBe("10001");
@@ -346,7 +394,13 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
       const titles = await flow.step("after-restart-conversations", () => listConversations(session.page, appUrl));
       expect(titles).toContain(marker.script.title);
       const rows = await flow.step("after-restart-profiles", () => listLlmProfiles(session.page, appUrl));
-      expect(rows.some((row) => row.includes(profile.name) && row.includes(profile.model))).toBe(true);
+      expect(rows.some((row) => row.includes(profileName) && row.includes(profile.model)), rows.join(" | ")).toBe(true);
+      if (!docker) {
+        // The successor's sidecar finds the chart's profile and leaves it alone.
+        const { stdout: log } = await eventually(() => k(["logs", "-n", namespace, successor[0], "-c", "canvas-llm-profile"], { reject: false }), (r) => r.stdout.includes("canvas-llm-profile: done"), 120);
+        expect(log).toContain("profile chart exists: left as it is");
+        expect(log, "nothing activated again").not.toContain("is the active profile");
+      }
       const settings = await fromPage<{ llm_api_key_is_set: boolean }>("/api/settings");
       expect(settings.llm_api_key_is_set, "the stored LLM key decrypts with the Secret's OH_SECRET_KEY").toBe(true);
       const before = llm.chatRequests().length;
@@ -354,7 +408,7 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
       await flow.step("after-restart-replied", () => waitForReply(session.page, v.expectReply, conversationTimeout));
       const after = llm.chatRequests().slice(before);
       expect(after.map((r) => r.answer)).toEqual(expect.arrayContaining(["command", "finish"]));
-      for (const request of after) expect(request.apiKey).toBe(marker.apiKey);
+      for (const request of after) expect(request.apiKey, "the active profile's key").toBe(conversationKey);
       if (docker) expect(await conversationContainers((await pods())[0]), "the new conversation's container").toHaveLength(1);
     });
   });
