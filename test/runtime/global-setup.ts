@@ -12,6 +12,7 @@ const nodeFreeSuites = [
   "ui-flow.runtime.test.ts",
   "env-contract.runtime.test.ts",
   "app-env-effects.runtime.test.ts",
+  "bedrock-v0.runtime.test.ts",
   "canvas-ui-flow.runtime.test.ts",
   "canvas-llm-profile.runtime.test.ts",
   "images.runtime.test.ts",

@@ -85,13 +85,21 @@ export function debianMirror(): string {
 
 /** A CPython 3.13 on the build host (pyenv's, or python3.13 on PATH) for the venvs copied into images. */
 export function hostPython313(): string {
-  if (process.env.PYTHON313) return process.env.PYTHON313;
+  return hostPython("3.13");
+}
+
+/** A CPython of this minor version on the host: $PYTHON<major><minor>, pyenv's, or python<minor> on PATH. */
+export function hostPython(minor: string): string {
+  const variable = `PYTHON${minor.replace(".", "")}`;
+  const fromEnv = process.env[variable];
+  if (fromEnv) return fromEnv;
   const home = process.env.PYENV_ROOT ?? path.join(process.env.HOME ?? "/root", ".pyenv");
   const versions = path.join(home, "versions");
+  const pattern = new RegExp(`^${minor.replace(".", "\\.")}\\.\\d+$`);
   if (existsSync(versions)) {
-    const found = readdirSync(versions).filter((v) => /^3\.13\.\d+$/.test(v)).sort().pop();
-    if (found) return path.join(versions, found, "bin", "python3.13");
+    const found = readdirSync(versions).filter((v) => pattern.test(v)).sort().pop();
+    if (found) return path.join(versions, found, "bin", `python${minor}`);
   }
-  if (commandExists("python3.13")) return "python3.13";
-  throw new Error("no CPython 3.13 on this host (pyenv's or python3.13 on PATH); set PYTHON313");
+  if (commandExists(`python${minor}`)) return `python${minor}`;
+  throw new Error(`no CPython ${minor} on this host (pyenv's or python${minor} on PATH); set ${variable}`);
 }
