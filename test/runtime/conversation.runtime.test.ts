@@ -708,14 +708,14 @@ except urllib.error.HTTPError as e:
         const serviceIp = (await k(["get", "service", "-n", namespace, service, "-o", "jsonpath={.spec.clusterIP}"])).stdout;
         const ports = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.flatMap((c) => (c.ports ?? []) as { name?: string; containerPort: number }[]);
         const gatewayPort = ports.find((p) => p.name === "gateway")!.containerPort;
-        // An HTTP request from a probe pod: the status line, or what nc said when no answer came
-        // (nothing when it connected but the answer took longer than its 10 s).
+        // An HTTP request from a probe pod: the status line, or what nc said when no answer came.
+        // stdin stays open a while: busybox nc closes the connection at its end, answer or not.
         const get = async (ns: string, address: string, port: number) => {
-          const r = await k(["exec", "-n", ns, probes[ns], "--", "sh", "-c", `printf 'GET /health HTTP/1.0\\r\\n\\r\\n' | nc -w 10 ${address} ${port} 2>&1 | head -1`], { reject: false, timeout: 30_000 });
+          const r = await k(["exec", "-n", ns, probes[ns], "--", "sh", "-c", `(printf 'GET /health HTTP/1.0\\r\\n\\r\\n'; sleep 3) | nc -w 10 ${address} ${port} 2>&1 | head -1`], { reject: false, timeout: 30_000 });
           return r.stdout.trim();
         };
-        // An answer may be slow on a busy machine (the app behind the gateway is serving the new
-        // conversation); a refusal by the policy is immediate and never turns into an answer.
+        // kube-router takes a moment to put a new probe pod into its sets; a refusal by the policy
+        // never turns into an answer.
         const answers = (ns: string, address: string, port: number) => eventually(() => get(ns, address, port), (r) => ok.test(r), 60);
         const ok = /^HTTP\/1\.[01] 200/;
         // The node's kube-router rejects what a policy does not admit; a dropped packet would time out.
