@@ -43,7 +43,7 @@ import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
-import { apply, busyboxPod, eventually, k } from "./kube.ts";
+import { apply, busyboxPod, eventually, getFromPod, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
@@ -708,25 +708,18 @@ except urllib.error.HTTPError as e:
         const serviceIp = (await k(["get", "service", "-n", namespace, service, "-o", "jsonpath={.spec.clusterIP}"])).stdout;
         const ports = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.containers.flatMap((c) => (c.ports ?? []) as { name?: string; containerPort: number }[]);
         const gatewayPort = ports.find((p) => p.name === "gateway")!.containerPort;
-        // An HTTP request from a probe pod: the status line, or what nc said when no answer came.
-        // stdin stays open a while: busybox nc closes the connection at its end, answer or not.
-        const get = async (ns: string, address: string, port: number) => {
-          const r = await k(["exec", "-n", ns, probes[ns], "--", "sh", "-c", `(printf 'GET /health HTTP/1.0\\r\\n\\r\\n'; sleep 3) | nc -w 10 ${address} ${port} 2>&1 | head -1`], { reject: false, timeout: 30_000 });
-          return r.stdout.trim();
-        };
+        const get = (ns: string, address: string, port: number) => getFromPod(ns, probes[ns], address, port, "/health");
+        const ok = /^HTTP\/1\.[01] 200/;
         // kube-router takes a moment to put a new probe pod into its sets; a refusal by the policy
         // never turns into an answer.
         const answers = (ns: string, address: string, port: number) => eventually(() => get(ns, address, port), (r) => ok.test(r), 60);
-        const ok = /^HTTP\/1\.[01] 200/;
-        // The node's kube-router rejects what a policy does not admit; a dropped packet would time out.
-        const notAnswered = /can't connect.*(refused|timed out)|timed out/i;
         // The controller's namespace gets the Service (the gateway); the app's own port stays closed to it.
         expect(await answers(controllerNamespace, serviceIp, 3000), "the Service from the controller's namespace").toMatch(ok);
         expect(await answers(controllerNamespace, podIp, gatewayPort), `the gateway port ${gatewayPort} at the pod's address from the controller's namespace`).toMatch(ok);
         const appPort = ports.find((p) => p.name === "http")!.containerPort;
-        expect(await get(controllerNamespace, podIp, appPort), `the app's own port ${appPort} from the controller's namespace`).toMatch(notAnswered);
+        expect(await get(controllerNamespace, podIp, appPort), `the app's own port ${appPort} from the controller's namespace`).toMatch(refusedByNc);
         // Any other namespace gets nothing, while the same pod reaches the API server (nothing polices it).
-        expect(await get("default", serviceIp, 3000), "the Service from another namespace").toMatch(notAnswered);
+        expect(await get("default", serviceIp, 3000), "the Service from another namespace").toMatch(refusedByNc);
         const apiServer = (await k(["get", "service", "-n", "default", "kubernetes", "-o", "jsonpath={.spec.clusterIP}"])).stdout;
         // (a plain-HTTP request to its TLS port gets the API server's 400)
         expect(await get("default", apiServer, 443), "the API server from an unpoliced pod").toMatch(/^HTTP\/1\.[01] 400/);

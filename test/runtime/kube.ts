@@ -29,8 +29,16 @@ ${extra}`;
 
 export { eventually } from "../../ts/lib/eventually.ts";
 
-/** An HTTP GET from inside a pod (busybox nc; the static wget crashes in pods). Empty on failure. */
-export async function getFromPod(namespace: string, pod: string, host: string, port: number): Promise<string> {
-  const r = await k(["exec", "-n", namespace, pod, "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n' | nc -w 3 ${host} ${port}`], { reject: false, timeout: 20_000 });
-  return r.exitCode === 0 ? r.stdout : "";
+/**
+ * An HTTP GET from inside a pod (busybox nc; the static wget crashes in pods): the reply, or
+ * what nc said when it got none (`refusedByNc`). Its stdin stays open a while: busybox nc
+ * closes the connection when its input ends, so an answer slower than that would read as none.
+ */
+export async function getFromPod(namespace: string, pod: string, host: string, port: number, path = "/"): Promise<string> {
+  const request = `printf 'GET ${path} HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n'`;
+  const r = await k(["exec", "-n", namespace, pod, "--", "sh", "-c", `(${request}; sleep 3) | nc -w 10 ${host} ${port} 2>&1`], { reject: false, timeout: 30_000 });
+  return r.stdout;
 }
+
+/** What busybox nc says when a connection is refused (a policy's REJECT) or times out (a DROP). */
+export const refusedByNc = /can't connect.*(refused|timed out)|timed out/i;

@@ -8,7 +8,7 @@ import { writeDockerArchive } from "../../ts/runtime/node/image-archive.ts";
 import { dirs } from "../../ts/runtime/node/layout.ts";
 import { importImage, nodeHandle } from "../../ts/runtime/node/node.ts";
 import { fillBusybox } from "../../ts/runtime/node/system-images.ts";
-import { apply, busyboxPod, eventually, getFromPod, k } from "./kube.ts";
+import { apply, busyboxPod, eventually, getFromPod, k, refusedByNc } from "./kube.ts";
 
 const ns = "node-basics";
 const webServer = "mkdir -p /tmp/www && echo hello-from-$HOSTNAME > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www";
@@ -83,8 +83,8 @@ spec:
   ingress:
   - from: [{podSelector: {matchLabels: {access: granted}}}]
     ports: [{port: 8080}]`);
-    const blocked = await eventually(() => getFromPod(ns, "client", webIp, 8080), (s) => s === "", 30);
-    expect(blocked).toBe("");
+    const blocked = await eventually(() => getFromPod(ns, "client", webIp, 8080), (s) => refusedByNc.test(s), 30);
+    expect(blocked).toMatch(refusedByNc);
     expect(await eventually(() => getFromPod(ns, "allowed", webIp, 8080), (s) => s.includes("hello-from-web"), 30)).toContain("hello-from-web");
     await k(["delete", "networkpolicy", "-n", ns, "web-ingress"]);
     expect(await eventually(() => getFromPod(ns, "client", webIp, 8080), (s) => s.includes("hello-from-web"), 30)).toContain("hello-from-web");
