@@ -134,23 +134,34 @@ Environment entries for the LLM credentials from their Secrets. Call with
 {{- toYaml $security }}
 {{- end }}
 
-{{/* True when the chart writes llm.* into the 1.x settings store before the app starts. */}}
+{{/* True when the chart writes llm.* into the GUI server's settings store before the app starts. */}}
 {{- define "openhands.seedsLlmSettings" -}}
-{{- if and (eq (include "openhands.profile" . | fromYaml).app "openhands") (eq (include "openhands.generation" .) "v1") .Values.llm.model }}true{{ end }}
+{{- if and (eq (include "openhands.profile" . | fromYaml).app "openhands") .Values.llm.model }}true{{ end }}
 {{- end }}
 
 {{/*
-The init container that writes llm.* into OpenHands 1.x's settings store, through the
-app's own settings code, whenever the chart's LLM values change (files/seed-llm-settings.py).
+True when the 0.x seed writes a placeholder API key: Bedrock without llm.apiKey on releases
+before 0.50, which start no conversation with a blank key although their LiteLLM signs
+Bedrock calls with the AWS credentials and sends no key.
+*/}}
+{{- define "openhands.seedsBedrockKeyPlaceholder" -}}
+{{- if and .Values.llm.bedrock.enabled (not (include "openhands.hasSecret" (list . "llmApiKey"))) (include "openhands.v0Before" (list . "0.50.0")) }}true{{ end }}
+{{- end }}
+
+{{/*
+The init container that writes llm.* into the GUI server's settings store, through the app's
+own settings code, whenever the chart's LLM values change: files/seed-llm-settings.py for 1.x,
+files/seed-llm-settings-v0.py for 0.x (both start conversations only from that store).
 */}}
 {{- define "openhands.seedLlmSettingsContainer" -}}
 {{- $llm := .Values.llm -}}
+{{- $v0 := eq (include "openhands.generation" .) "v0" -}}
 - name: seed-llm-settings
   image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
-  command: ["python", {{ printf "%s/seed-llm-settings.py" (include "openhands.scriptsDir" .) | quote }}]
+  command: ["python", {{ printf "%s/%s" (include "openhands.scriptsDir" .) (ternary "seed-llm-settings-v0.py" "seed-llm-settings.py" $v0) | quote }}]
   env:
-    - name: OH_PERSISTENCE_DIR
+    - name: {{ ternary "FILE_STORE_PATH" "OH_PERSISTENCE_DIR" $v0 }}
       value: {{ include "openhands.stateDir" . | quote }}
     # LiteLLM would fetch its model price list from the internet at import.
     - name: LITELLM_LOCAL_MODEL_COST_MAP
@@ -163,12 +174,22 @@ app's own settings code, whenever the chart's LLM values change (files/seed-llm-
     - name: LLM_BASE_URL
       value: {{ . | quote }}
     {{- end }}
+    {{- if $v0 }}
+    {{- if include "openhands.seedsBedrockKeyPlaceholder" . }}
+    - name: LLM_API_KEY_PLACEHOLDER
+      value: "unused-bedrock-calls-sign-with-aws-credentials"
+    {{- end }}
+    {{- with include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") list list) | fromYamlArray }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    {{- else }}
     {{- if $llm.bedrock.enabled }}
     - name: LLM_AWS_REGION_NAME
       value: {{ $llm.bedrock.region | quote }}
     {{- end }}
     {{- with include "openhands.llmSecretEnv" (list . (list "LLM_API_KEY") (list "LLM_AWS_ACCESS_KEY_ID") (list "LLM_AWS_SECRET_ACCESS_KEY")) | fromYamlArray }}
     {{- toYaml . | nindent 4 }}
+    {{- end }}
     {{- end }}
   {{- with include "openhands.appSecurityContext" . | fromYaml }}
   securityContext:

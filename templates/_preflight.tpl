@@ -177,8 +177,11 @@ be covered by the authentication in auth.mode, or explicitly accepted as open.
 {{- fail (printf "llm.model: with llm.bedrock.enabled the model needs LiteLLM's bedrock/ prefix, for example bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0 (got %q). OpenHands does not read BEDROCK_MODEL_ID." $llm.model) }}
 {{- end }}
 {{- end }}
-{{- if and (eq (include "openhands.generation" .) "v1") (ne (include "openhands.profile" . | fromYaml).app "canvas") (not $llm.model) (or $llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey")) $llm.bedrock.enabled) }}
-{{- fail "llm.model: OpenHands 1.x keeps its LLM in the settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." }}
+{{- if and (ne (include "openhands.profile" . | fromYaml).app "canvas") (not $llm.model) (or $llm.baseUrl (include "openhands.hasSecret" (list . "llmApiKey")) $llm.bedrock.enabled) }}
+{{- fail (printf "llm.model: OpenHands %s starts conversations only with the LLM in its settings store, which the chart seeds only together with a model (for example openai/gpt-4o or anthropic/claude-sonnet-4-5). Set llm.model, or leave llm.baseUrl, llm.apiKey and llm.bedrock empty and enter the LLM in the UI." (ternary "0.x" "1.x" (eq (include "openhands.generation" .) "v0"))) }}
+{{- end }}
+{{- if and $llm.bedrock.enabled (not (include "openhands.hasSecret" (list . "llmApiKey"))) (include "openhands.v0Before" (list . "0.56.0")) (not (include "openhands.v0Before" (list . "0.50.0"))) }}
+{{- fail (printf "llm.apiKey: OpenHands %s starts no conversation without an API key, even for Bedrock, and its LiteLLM sends a key to Bedrock as a Bedrock API key instead of signing with the AWS credentials. Set llm.apiKey to a Bedrock API key, or use OpenHands 0.49 or 0.56 and later, which sign with llm.bedrock's credentials." (include "openhands.appVersionNumber" .)) }}
 {{- end }}
 {{- if and (eq (include "openhands.generation" .) "v1") (ne (include "openhands.profile" . | fromYaml).app "canvas") $llm.bedrock.enabled (not (include "openhands.profile" . | fromYaml).agentInPod) (not (include "openhands.hasSecret" (list . "awsCredentials"))) }}
 {{- fail "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container, which has none of the pod's AWS identity (IRSA, EKS Pod Identity). Name a Secret with an access key here (or let External Secrets fill one: externalSecrets.secrets.awsCredentials); only sandbox.mode process runs the agent in the pod itself." }}

@@ -50,6 +50,8 @@ const cases: BadValues[] = [
   { file: "route-timeout-format", key: "httpRoute.timeouts.request" },
   { file: "bedrock-region-of-another-cloud", key: "llm.bedrock.region" },
   { file: "bedrock-model-without-prefix", key: "llm.model" },
+  { file: "v0-llm-key-without-model", key: "llm.model", message: "llm.model: OpenHands 0.x starts conversations only with the LLM in its settings store" },
+  { file: "v0-bedrock-without-key-0-5x", key: "llm.apiKey", message: "llm.apiKey: OpenHands 0.52.0 starts no conversation without an API key, even for Bedrock" },
   { file: "tunnel-without-token", key: "tunnel.token.existingSecret" },
   { file: "tunnel-exposed-without-auth", key: "tunnel.enabled" },
   { file: "host-docker-without-pinning", key: "nodeSelector" },

@@ -74,8 +74,8 @@ describe("LLM settings with OpenHands 1.x (the settings store)", () => {
   });
 
   it.each([
-    ["an API key without a model", { llm: { apiKey: { existingSecret: "llm" } } }, "llm.model: OpenHands 1.x keeps its LLM in the settings store"],
-    ["a base URL without a model", { llm: { baseUrl: "http://llm:4000" } }, "llm.model: OpenHands 1.x keeps its LLM in the settings store"],
+    ["an API key without a model", { llm: { apiKey: { existingSecret: "llm" } } }, "llm.model: OpenHands 1.x starts conversations only with the LLM in its settings store"],
+    ["a base URL without a model", { llm: { baseUrl: "http://llm:4000" } }, "llm.model: OpenHands 1.x starts conversations only with the LLM in its settings store"],
     ["Bedrock on the pod's own identity with Docker sandboxes", { llm: bedrock }, "llm.bedrock.existingSecret: with OpenHands 1.x the agent calls Bedrock from its sandbox container"],
   ])("refuses %s", async (_what, values, message) => {
     expect(await renderError({ values })).toContain(message);
@@ -88,15 +88,63 @@ describe("LLM settings with OpenHands 1.x (the settings store)", () => {
   });
 });
 
-describe("LLM settings with OpenHands 0.x (LLM_* variables)", () => {
-  it("llm.model and llm.baseUrl become LLM_MODEL and LLM_BASE_URL, with no seed container", async () => {
-    const { env, seed } = await rendered({ ...v0, llm: { model: "openai/qwen3-coder", baseUrl: "http://litellm.ai.svc:4000" } });
+describe("LLM settings with OpenHands 0.x (LLM_* variables and the settings store)", () => {
+  it("llm.model and llm.baseUrl become LLM_MODEL and LLM_BASE_URL", async () => {
+    const { env } = await rendered({ ...v0, llm: { model: "openai/qwen3-coder", baseUrl: "http://litellm.ai.svc:4000" } });
     expect(env).toMatchObject({ LLM_MODEL: "openai/qwen3-coder", LLM_BASE_URL: "http://litellm.ai.svc:4000" });
-    expect(seed).toBeUndefined();
+  });
+
+  it("llm.* also reach the seed-llm-settings init container, which runs the 0.x script with the app image on the state volume", async () => {
+    const { seed, seedEnv, spec } = await rendered({ ...v0, llm: { model: "openai/qwen3-coder", baseUrl: "http://litellm.ai.svc:4000", apiKey: { existingSecret: "llm", key: "token" } } });
+    expect(seed!.image).toBe("docker.openhands.dev/openhands/openhands:0.62");
+    expect(seed!.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings-v0.py"]);
+    expect(seedEnv).toEqual({
+      FILE_STORE_PATH: "/.openhands",
+      LITELLM_LOCAL_MODEL_COST_MAP: "True",
+      OPENHANDS_SUPPRESS_BANNER: "1",
+      LLM_MODEL: "openai/qwen3-coder",
+      LLM_BASE_URL: "http://litellm.ai.svc:4000",
+      LLM_API_KEY: { secretKeyRef: { name: "llm", key: "token" } },
+    });
+    // The store the app reads: FILE_STORE_PATH of the app container, on the same volume.
+    expect(envOf(container(spec, "openhands")).FILE_STORE_PATH).toBe("/.openhands");
+    expect(seed!.volumeMounts).toContainEqual({ name: "state", mountPath: "/.openhands" });
+    expect(seed!.securityContext).toEqual(container(spec, "openhands").securityContext);
+  });
+
+  it("releases before 0.45 keep their state in /.openhands-state, and the seed writes there", async () => {
+    const { seedEnv, env } = await rendered({ openhands: { image: { tag: "0.28" } }, sandbox: { image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.28-nikolaik" } }, llm: { model: "openai/x" } });
+    expect(seedEnv!.FILE_STORE_PATH).toBe("/.openhands-state");
+    expect(env.FILE_STORE_PATH).toBe("/.openhands-state");
+  });
+
+  it("the 0.x seed script is in the scripts ConfigMap and writes through the store the server reads", async () => {
+    const { objects } = await rendered({ ...v0, llm: { model: "openai/x" } });
+    const scripts = objects.find((o: K8sObject) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-scripts")) as K8sObject & { data: Record<string, string> };
+    expect(scripts.data["seed-llm-settings-v0.py"]).toContain("file_settings_store.FileSettingsStore(LocalFileStore(root=str(state)))");
+  });
+
+  it("Bedrock without llm.apiKey before 0.50 (lolice, 0.27): the seed stores a placeholder key, since those releases start no conversation with a blank one", async () => {
+    const { seedEnv } = await rendered({ openhands: { image: { tag: "0.27" } }, sandbox: { image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.27-nikolaik" } }, llm: bedrock });
+    expect(seedEnv).toMatchObject({ LLM_MODEL: bedrock.model, LLM_API_KEY_PLACEHOLDER: "unused-bedrock-calls-sign-with-aws-credentials" });
+    expect(seedEnv).not.toHaveProperty("LLM_API_KEY");
+  });
+
+  it("Bedrock without llm.apiKey from 0.56 on (0.62): no key at all, the release exempts Bedrock and its LiteLLM would send a key as a bearer token", async () => {
+    const { seedEnv } = await rendered({ ...v0, llm: bedrock });
+    expect(seedEnv).not.toHaveProperty("LLM_API_KEY_PLACEHOLDER");
+    expect(seedEnv).not.toHaveProperty("LLM_API_KEY");
+    expect(llmVariables(seedEnv!)).toEqual(["LLM_MODEL"]);
+  });
+
+  it("Bedrock on 0.50-0.55 with llm.apiKey (a Bedrock API key) renders, with the key and no placeholder", async () => {
+    const { seedEnv } = await rendered({ openhands: { image: { tag: "0.52" } }, sandbox: { image: { registry: "docker.openhands.dev", repository: "openhands/runtime", tag: "0.52-nikolaik" } }, llm: { ...bedrock, apiKey: { existingSecret: "bedrock-api-key" } } });
+    expect(seedEnv!.LLM_API_KEY).toEqual({ secretKeyRef: { name: "bedrock-api-key", key: "api-key" } });
+    expect(seedEnv).not.toHaveProperty("LLM_API_KEY_PLACEHOLDER");
   });
 
   it("llm.apiKey.existingSecret becomes LLM_API_KEY from that Secret", async () => {
-    const { env } = await rendered({ ...v0, llm: { apiKey: { existingSecret: "llm", key: "token" } } });
+    const { env } = await rendered({ ...v0, llm: { model: "openai/x", apiKey: { existingSecret: "llm", key: "token" } } });
     expect(env.LLM_API_KEY).toEqual({ secretKeyRef: { name: "llm", key: "token" } });
   });
 
@@ -113,6 +161,13 @@ describe("LLM settings with OpenHands 0.x (LLM_* variables)", () => {
       AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: "aws", key: "AWS_SECRET_ACCESS_KEY" } },
       LLM_AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: "aws", key: "AWS_SECRET_ACCESS_KEY" } },
     });
+  });
+
+  it.each([
+    ["an API key without a model", { llm: { apiKey: { existingSecret: "llm" } } }],
+    ["a base URL without a model", { llm: { baseUrl: "http://llm:4000" } }],
+  ])("refuses %s: 0.x would never use them", async (_what, values) => {
+    expect(await renderError({ values: { ...v0, ...values } })).toContain("llm.model: OpenHands 0.x starts conversations only with the LLM in its settings store");
   });
 
   it("Bedrock without a Secret uses the pod's own AWS identity (IRSA): no key variables", async () => {

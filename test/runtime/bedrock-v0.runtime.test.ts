@@ -10,8 +10,9 @@ import { render, type RenderOptions } from "../../ts/lib/render.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { serverDeployment } from "../../ts/lib/workload.ts";
 import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { containerOf } from "../../ts/runtime/container-command.ts";
 import { parseSigV4, sigV4SignedWith, startFakeBedrock, type FakeBedrock } from "../../ts/runtime/fake-bedrock.ts";
-import { probeOnlyEnv, v0LlmCall, type V0Settings } from "../../ts/runtime/v0-llm-probe.ts";
+import { probeOnlyEnv, v0LlmCall, type V0SeedContainer, type V0Settings } from "../../ts/runtime/v0-llm-probe.ts";
 
 const version = "0.27.0";
 const answer = "Hello from the stand-in Bedrock.";
@@ -26,17 +27,23 @@ const bedrockModel = "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0";
 // Bedrock; LiteLLM's Converse route does not use it.
 const uiSettings: V0Settings = { llm_model: bedrockModel, llm_api_key: "unused-for-bedrock" };
 
-/** The lolice app container's environment as the kubelet sets it, Secret keys filled with the test values. */
-async function loliceEnv(values: Record<string, unknown> = {}): Promise<Record<string, string>> {
+/** A container of the lolice render with its environment as the kubelet sets it, Secret keys filled with the test values. */
+async function loliceContainer(name: string, values: Record<string, unknown> = {}): Promise<V0SeedContainer> {
   const options: RenderOptions = { valuesFiles: ["ci/lolice-values.yaml"], values, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" };
-  const env = kubeletEnv(serverDeployment((await render(options)).objects), "openhands", {});
-  for (const [name, value] of Object.entries(env)) {
+  const deployment = serverDeployment((await render(options)).objects);
+  const env = kubeletEnv(deployment, name, {});
+  for (const [variable, value] of Object.entries(env)) {
     if (value.startsWith("secret:")) {
-      if (!(value in secretValues)) throw new Error(`env ${name} reads ${value}, which the test does not fill`);
-      env[name] = secretValues[value];
+      if (!(value in secretValues)) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
+      env[variable] = secretValues[value];
     }
   }
-  return env;
+  return { command: containerOf(deployment, name).command ?? [], env };
+}
+
+/** The lolice app container's environment as the kubelet sets it, Secret keys filled with the test values. */
+async function loliceEnv(values: Record<string, unknown> = {}): Promise<Record<string, string>> {
+  return (await loliceContainer("openhands", values)).env;
 }
 
 let bedrock: FakeBedrock;
@@ -47,11 +54,40 @@ afterAll(async () => {
   await bedrock?.close();
 });
 
-async function call(env: Record<string, string>, settings: V0Settings = uiSettings) {
+async function call(env: Record<string, string>, settings: V0Settings | null = uiSettings, seed?: V0SeedContainer) {
   const before = bedrock.requests.length;
-  const result = await v0LlmCall(version, env, settings, bedrock.endpoint);
+  const result = await v0LlmCall(version, env, settings, bedrock.endpoint, seed);
   return { result, requests: bedrock.requests.slice(before) };
 }
+
+describe("lolice: the chart's seed-llm-settings init container gives 0.27.0 its Bedrock model, with nothing saved in the UI", () => {
+  it("without the seed and without a save, 0.27.0 starts no conversation: the chart's LLM_MODEL alone is not enough", async () => {
+    const { result, requests } = await call(await loliceEnv(), null);
+    expect(result.llm).toBeNull();
+    expect(result.error).toMatch(/^MissingSettingsError/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it("the seed writes the model and a placeholder key; the conversation then makes one Converse call for that model, signed for ap-northeast-1 with the Secret's key pair", async () => {
+    const { result, requests } = await call(await loliceEnv(), null, await loliceContainer("seed-llm-settings"));
+    expect(result.seed!.output).toContain("seeded the LLM settings: model bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0");
+    expect(result.seed!.stored).toMatchObject({ language: "en", llm_model: bedrockModel, llm_api_key: "unused-bedrock-calls-sign-with-aws-credentials", llm_base_url: null });
+    expect(result.error).toBeUndefined();
+    expect(result.answer).toBe(answer);
+    expect(result.llm).toMatchObject({ model: bedrockModel, aws_region_name: "ap-northeast-1" });
+    expect(requests).toHaveLength(1);
+    expect(requests[0].path).toBe("/model/us.anthropic.claude-3-7-sonnet-20250219-v1:0/converse");
+    expect(parseSigV4(requests[0].headers.authorization)).toMatchObject({ accessKeyId, region: "ap-northeast-1", service: "bedrock" });
+    expect(sigV4SignedWith(requests[0], secretAccessKey)).toBe(true);
+  });
+
+  it("the check can fail: llm.model set to another Bedrock model is the one the seeded conversation calls", async () => {
+    const values = { llm: { model: "bedrock/anthropic.claude-3-5-sonnet-20241022-v2:0" } };
+    const { result, requests } = await call(await loliceEnv(values), null, await loliceContainer("seed-llm-settings", values));
+    expect(result.answer).toBe(answer);
+    expect(requests[0]?.path).toBe("/model/anthropic.claude-3-5-sonnet-20241022-v2:0/converse");
+  });
+});
 
 describe("lolice (ci/lolice-values.yaml): OpenHands 0.27.0 calls Bedrock with the chart's model, region and credentials", () => {
   it("renders none of the variables the test adds, so it overrides nothing the chart sets", async () => {

@@ -43,11 +43,12 @@ export interface LocalCommand {
   env: Record<string, string>;
 }
 
-/** The named container of a Deployment's pod template. */
+/** The named container (or init container) of a Deployment's pod template. */
 export function containerOf(deployment: K8sObject, name: string): Container {
-  const spec = (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec;
-  const container = spec.containers.find((c) => c.name === name);
-  if (!container) throw new Error(`${deployment.kind}/${deployment.metadata.name} has no container ${name} (has ${spec.containers.map((c) => c.name).join(", ")})`);
+  const spec = (deployment.spec as { template: { spec: { containers: Container[]; initContainers?: Container[] } } }).template.spec;
+  const all = [...spec.containers, ...(spec.initContainers ?? [])];
+  const container = all.find((c) => c.name === name);
+  if (!container) throw new Error(`${deployment.kind}/${deployment.metadata.name} has no container ${name} (has ${all.map((c) => c.name).join(", ")})`);
   return container;
 }
 

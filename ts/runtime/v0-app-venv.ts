@@ -17,7 +17,8 @@ function releasePoetryLock(version: string, log: string): string {
   const dir = cacheDir(`app-${version}`, "wheel");
   const wheelName = () => readdirSync(dir).find((name) => name.endsWith(".whl"));
   if (!wheelName()) {
-    run(hostPython313(), ["-m", "pip", "download", "-q", "--no-deps", "-d", dir, `openhands-ai==${version}`], {
+    // The wheel for the image's Python (a newer host Python would get 0.5x-0.62's sdist).
+    run(hostPython313(), ["-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "--python-version", v0PythonMinor, "-d", dir, `openhands-ai==${version}`], {
       log,
       env: { ...process.env, PIP_FIND_LINKS: "" },
     });

@@ -1,7 +1,8 @@
 # Holds one LLM call the way the real OpenHands 0.x GUI server (0.27) makes it for a new
 # conversation. Run with the release's venv and the app container's environment; prints one
 # JSON line.
-#   argv[1]: the settings a user saved in the UI (JSON of openhands.server.settings.Settings).
+#   argv[1]: the settings a user saved in the UI (JSON of openhands.server.settings.Settings),
+#            or null to leave the settings store as it is (seeded by the chart, or empty).
 # The settings go into the settings store as POST /api/settings stores them; the server's own
 # _create_new_conversation then loads them, checks the API key and starts the agent loop,
 # whose Session.initialize_agent builds the LLM from the environment's config overridden by the
@@ -47,8 +48,10 @@ async def main() -> dict:
     from openhands.server.settings import Settings
     from openhands.server.shared import SettingsStoreImpl, config
 
-    store = await SettingsStoreImpl.get_instance(config, None)
-    await store.store(Settings(**json.loads(sys.argv[1])))
+    saved = json.loads(sys.argv[1])
+    if saved is not None:  # null: the settings store holds what the chart's seed wrote
+        store = await SettingsStoreImpl.get_instance(config, None)
+        await store.store(Settings(**saved))
     try:
         await _create_new_conversation(None, None, None, None, "hello", None)
     except Exception as error:  # the server refuses to start the conversation

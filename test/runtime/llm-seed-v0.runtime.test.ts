@@ -1,0 +1,88 @@
+// The chart's 0.x seed-llm-settings container with the released OpenHands 0.28.0 code (the
+// blog-dind preset's release, its own venv): before the seed the server starts no
+// conversation; after it, with nothing saved in the UI, the conversation's LLM is the chart's
+// model, base URL and key (a scripted OpenAI-compatible server records the call); a model saved
+// in the UI survives the next pod start; a change of the chart's values takes over again and
+// keeps the user's other settings. Needs no node.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { render } from "../../ts/lib/render.ts";
+import { clusterApiVersions } from "../../ts/lib/presets.ts";
+import { serverDeployment } from "../../ts/lib/workload.ts";
+import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { containerOf } from "../../ts/runtime/container-command.ts";
+import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { runV0Seed, v0LlmCall, type V0SeedContainer } from "../../ts/runtime/v0-llm-probe.ts";
+
+const version = "0.28.0";
+const chartKey = "sk-blog-chart-key";
+const title = "Hello from the scripted LLM.";
+
+let llm: FakeLlm;
+let scratch: string;
+
+/** A container of the blog-dind render with `llm` values, its environment as the kubelet sets it (the key Secret filled). */
+async function blogContainer(name: string, llmValues: Record<string, unknown>): Promise<V0SeedContainer> {
+  const values = { llm: { apiKey: { existingSecret: "llm-key" }, ...llmValues } };
+  const deployment = serverDeployment((await render({ valuesFiles: ["ci/blog-dind-values.yaml"], values, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects);
+  const env = kubeletEnv(deployment, name, {});
+  for (const [variable, value] of Object.entries(env)) {
+    if (value === "secret:llm-key/api-key") env[variable] = chartKey;
+    else if (value.startsWith("secret:")) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
+  }
+  return { command: containerOf(deployment, name).command ?? [], env };
+}
+
+beforeAll(async () => {
+  llm = await startFakeLlm({ command: "true", title });
+  scratch = mkdtempSync(path.join(tmpdir(), "seed-v0-"));
+});
+afterAll(async () => {
+  await llm?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("blog-dind (ci/blog-dind-values.yaml) with llm.*: OpenHands 0.28.0 takes the chart's LLM from the seeded settings store", () => {
+  const chartLlm = () => ({ model: "openai/blog-model", baseUrl: llm.baseUrl });
+
+  it("without the seed and without a save, 0.28.0 starts no conversation, and the scripted LLM gets no call", async () => {
+    const before = llm.chatRequests().length;
+    const result = await v0LlmCall(version, (await blogContainer("openhands", chartLlm())).env, null, "http://127.0.0.1:9");
+    expect(result.llm).toBeNull();
+    expect(result.error).toMatch(/^MissingSettingsError/);
+    expect(llm.chatRequests()).toHaveLength(before);
+  });
+
+  it("after the seed, with nothing saved in the UI, the conversation calls the chart's base URL with its model and key", async () => {
+    const before = llm.chatRequests().length;
+    const seed = await blogContainer("seed-llm-settings", chartLlm());
+    expect(seed.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings-v0.py"]);
+    const result = await v0LlmCall(version, (await blogContainer("openhands", chartLlm())).env, null, "http://127.0.0.1:9", seed);
+    expect(result.seed!.stored).toMatchObject({ language: "en", llm_model: "openai/blog-model", llm_base_url: llm.baseUrl, llm_api_key: chartKey });
+    expect(result.error).toBeUndefined();
+    expect(result.answer).toBe(title);
+    const calls = llm.chatRequests().slice(before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ path: "/v1/chat/completions", apiKey: chartKey });
+    expect(calls[0].body?.model).toBe("blog-model");
+  });
+
+  it("a model saved in the UI survives the next pod start with the same chart values; a change of llm.model takes over again and keeps the user's language", async () => {
+    const state = path.join(scratch, "state");
+    const seed = await blogContainer("seed-llm-settings", chartLlm());
+    expect((await runV0Seed(version, seed, state)).output).toContain("into new settings");
+    // What the UI's Save (POST /api/settings) leaves in the store.
+    const settingsFile = path.join(state, "settings.json");
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(readFileSync(settingsFile, "utf8")), llm_model: "openai/user-choice", language: "ja" }));
+
+    const again = await runV0Seed(version, seed, state);
+    expect(again.output).toContain("unchanged since the last seed");
+    expect(again.stored).toMatchObject({ llm_model: "openai/user-choice", language: "ja" });
+
+    const changed = await runV0Seed(version, await blogContainer("seed-llm-settings", { ...chartLlm(), model: "openai/blog-model-2" }), state);
+    expect(changed.output).toContain("into existing settings");
+    expect(changed.stored).toMatchObject({ llm_model: "openai/blog-model-2", llm_base_url: llm.baseUrl, llm_api_key: chartKey, language: "ja" });
+  });
+});
