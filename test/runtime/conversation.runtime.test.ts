@@ -32,7 +32,7 @@ import { openBrowser, reportDir, signInWhenAsked, type BrowserSession, type Host
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
-import { ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
+import { httpRouteRoutes, ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { netnsPath, nodeName, stateDir as nodeStateDir } from "../../ts/runtime/node/layout.ts";
@@ -43,7 +43,7 @@ import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
-import { apply, busyboxPod, eventually, getFromPod, k, refusedByNc } from "./kube.ts";
+import { apply, busyboxPod, eventually, getFromPod, installGatewayApiCrds, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordPreset } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
@@ -59,6 +59,8 @@ interface ConversationPreset {
    * issuer's port (on the LLM's address).
    */
   set?: string[];
+  /** Extra `--set-json` pairs (placeholders as in `set`). */
+  setJson?: string[];
 }
 
 /** What the test's ingress stand-in needs from a pod that verifies TLS (the app calls sandbox hosts itself). */
@@ -85,6 +87,13 @@ export const conversationPresets: ConversationPreset[] = [
   {
     preset: "network-policy",
     set: ["networkPolicy.egress.extraTo[0].to[0].ipBlock.cidr={llmAddress}/32", "networkPolicy.egress.extraTo[0].ports[0].port={llmPort}", "networkPolicy.egress.extraTo[0].ports[0].protocol=TCP"],
+  },
+  // Gateway API: the node serves the CRDs, and the stand-in is the Gateway's HTTPS listener for
+  // the route's hostnames. Sign-in at the local issuer instead of GitHub (no GitHub here).
+  {
+    preset: "gateway-api",
+    set: ["auth.oauth2Proxy.provider=oidc", "auth.oauth2Proxy.oidcIssuerUrl={issuer}"],
+    setJson: ["auth.oauth2Proxy.extraArgs=[]"],
   },
   // Process sandboxes in a real pod of a namespace the chart labels `restricted`, behind
   // oauth2-proxy, the Ingress with TLS and the NetworkPolicy: the LLM and the issuer, both on a
@@ -157,7 +166,7 @@ function throughIngress(standIn: IngressStandIn, host: string, pathname: string)
   });
 }
 
-describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))("preset $name holds a conversation", ({ preset: presetName, name, set = [] }) => {
+describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))("preset $name holds a conversation", ({ preset: presetName, name, set = [], setJson = [] }) => {
   const preset = presets.find((p) => p.name === presetName);
   if (!preset) throw new Error(`conversationPresets names ${presetName}, which is not a preset`);
   if (heldBy[presetName] !== "conversation") throw new Error(`conversationPresets names ${presetName}; test/runtime/coverage.ts must say the conversation suite holds it`);
@@ -238,16 +247,20 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   /** Reaches the release the way its values expose it; survives pod replacement with the ingress, re-forwards without. */
   const connect = async () => {
     const ingress = rendered.find((o) => o.kind === "Ingress");
-    if (!ingress) {
+    const route = rendered.find((o) => o.kind === "HTTPRoute");
+    if (!ingress && !route) {
       portForward?.kill();
       portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${browserPort}:3000`], { reject: false });
       await waitForHttp(`${appUrl}/health`, 60_000);
       return;
     }
     if (standIn) return;
-    const { stdout: ingressJson } = await k(["get", "ingress", "-n", namespace, service, "-o", "json"]);
     const { stdout: servicesJson } = await k(["get", "services", "-n", namespace, "-o", "json"]);
-    const routes = ingressRoutes(JSON.parse(ingressJson), (JSON.parse(servicesJson) as { items: never[] }).items);
+    const services = (JSON.parse(servicesJson) as { items: never[] }).items;
+    // The objects as the API server keeps them, not as rendered.
+    const routes = ingress
+      ? ingressRoutes(JSON.parse((await k(["get", "ingress", "-n", namespace, service, "-o", "json"])).stdout), services)
+      : httpRouteRoutes(JSON.parse((await k(["get", "httproute", "-n", namespace, service, "-o", "json"])).stdout), services);
     standIn = await startIngressStandIn({ name: `ingress-${name}`, listen: { host: inject("nodeIp"), port: 443 }, routes, tls: cert! });
   };
   /** Opens the app; with oauth2-proxy in front, signs in at the issuer's login form first. */
@@ -395,7 +408,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       title: conversationTitle,
     });
     // Pods and the browser both reach the issuer at the host end of the node's link.
-    const needsIssuer = set.some((s) => s.includes("{issuer"));
+    const needsIssuer = [...set, ...setJson].some((s) => s.includes("{issuer"));
     // The issuer reads its client list on each request; the client is added once the redirect URL is rendered.
     const clients: OidcClient[] = [];
     if (needsIssuer) issuer = await startOidcIssuer({ host: inject("hostIp"), users: [user], clients });
@@ -422,21 +435,23 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
           `sandbox.remoteDocker.callback.address=${inject("nodeIp")}`,
         ]
       : [];
+    const placeholders = (s: string) =>
+      s
+        .replace("{issuer}", issuer?.issuer ?? "")
+        .replace("{issuerPort}", issuer ? new URL(issuer.issuer).port : "")
+        .replace("{llmAddress}", new URL(llm.baseUrl).hostname)
+        .replace("{llmPort}", new URL(llm.baseUrl).port);
     const setArgs = [
-      ...[...nodeDaemonArgs, ...remoteDaemonArgs, ...set].flatMap((s) => [
-        "--set",
-        s
-          .replace("{issuer}", issuer?.issuer ?? "")
-          .replace("{issuerPort}", issuer ? new URL(issuer.issuer).port : "")
-          .replace("{llmAddress}", new URL(llm.baseUrl).hostname)
-          .replace("{llmPort}", new URL(llm.baseUrl).port),
-      ]),
+      ...[...nodeDaemonArgs, ...remoteDaemonArgs, ...set].flatMap((s) => ["--set", placeholders(s)]),
+      ...setJson.flatMap((s) => ["--set-json", placeholders(s)]),
       "--set", `llm.model=openai/${modelName}`,
       "--set", `llm.baseUrl=${llm.baseUrl}`,
       "--set", `llm.apiKey.insecurePlaintextValue=${apiKey}`,
     ];
     values = [...preset.valuesFiles.flatMap((f) => ["-f", f]), ...setArgs];
-    ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs }));
+    // The node serves the Gateway API's CRDs when the preset has a route (installed below).
+    ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: preset.valuesFiles, extraArgs: setArgs, apiVersions: ["gateway.networking.k8s.io/v1/HTTPRoute"] }));
+    if (rendered.some((o) => o.kind === "HTTPRoute")) await installGatewayApiCrds();
     dockerDataPersists = rendered.some((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === `${service}-docker`);
     const deployment = getObject(rendered, "Deployment", service);
     const proxy = (deployment.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.some((c) => c.name === "oauth2-proxy") ? containerOf(deployment, "oauth2-proxy") : undefined;
@@ -447,8 +462,9 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     }
     const hosts: HostMap = {};
     const ingress = rendered.find((o) => o.kind === "Ingress") as (K8sObject & { spec: { rules: { host: string }[] } }) | undefined;
-    if (ingress) {
-      const names = ingress.spec.rules.map((r) => r.host);
+    const route = rendered.find((o) => o.kind === "HTTPRoute") as (K8sObject & { spec: { hostnames: string[] } }) | undefined;
+    if (ingress || route) {
+      const names = ingress ? ingress.spec.rules.map((r) => r.host) : route!.spec.hostnames;
       for (const host of names) hosts[host] = inject("nodeIp");
       appUrl = `https://${names.find((h) => !h.startsWith("*."))}`;
       sandboxDomain = names.find((h) => h.startsWith("*."))?.slice(2);

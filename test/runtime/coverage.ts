@@ -13,6 +13,7 @@ export const heldBy: Record<string, string> = {
   "remote-docker": "conversation",
   "network-policy": "conversation",
   hardened: "conversation",
+  "gateway-api": "conversation",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
   "canvas-docker": "canvas",
@@ -26,7 +27,6 @@ export const notRunHere: Record<string, string> = {
     "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image yet (the node's Docker daemon and the socket wiring are held by v1-host-docker; bedrock-v0 runs the released 0.27.0 code's conversation start and LLM call with this preset's environment and seed-llm-settings container, with nothing saved in the UI, against a stand-in Bedrock endpoint: model, region and the Secret's credentials arrive)",
   "v0-kubernetes-runtime":
     "OpenHands 0.62's kubernetes runtime: the suite builds no 0.x app or runtime image yet (llm-seed-v0 shows the real 0.62.0 server reporting the LLM this preset's seed-llm-settings container writes)",
-  "gateway-api": "needs a Gateway API implementation on the node, and GitHub for its sign-in (oauth2-proxy's github provider); its oauth2-proxy and gateway are the oauth2-proxy preset's",
   "external-secrets-store": "needs the External Secrets operator and a secret store",
   sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
   tunnel: "cloudflared needs Cloudflare's edge",

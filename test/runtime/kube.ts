@@ -3,6 +3,8 @@
 import { execa } from "execa";
 import { inject } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
+import { crdManifests } from "../../ts/lib/crds.ts";
+import { eventually } from "../../ts/lib/eventually.ts";
 
 export function k(args: string[], options: { reject?: boolean; input?: string; timeout?: number } = {}) {
   return execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), ...args], { reject: options.reject ?? true, input: options.input, timeout: options.timeout });
@@ -10,6 +12,18 @@ export function k(args: string[], options: { reject?: boolean; input?: string; t
 
 export async function apply(yaml: string): Promise<void> {
   await k(["apply", "-f", "-"], { input: yaml });
+}
+
+/** The Gateway API CRDs (ts/lib/crds.ts), applied to the node's API server once they are all Established. */
+export async function installGatewayApiCrds(): Promise<void> {
+  const manifests = (await crdManifests()).filter((m) => m.source.startsWith("sigs.k8s.io/gateway-api@"));
+  for (const { manifest } of manifests) await k(["apply", "--server-side", "--force-conflicts", "-f", "-"], { input: manifest });
+  // A CRD just created may have no conditions yet, and `kubectl wait` fails on those at once.
+  await eventually(
+    async () => (await k(["wait", "--for=condition=Established", "crd", "gatewayclasses.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io", "--timeout=30s"], { reject: false })).exitCode,
+    (code) => code === 0,
+    120,
+  );
 }
 
 /** A plain busybox pod (the node's own image) running `script`. */
@@ -27,7 +41,7 @@ spec:
 ${extra}`;
 }
 
-export { eventually } from "../../ts/lib/eventually.ts";
+export { eventually };
 
 /**
  * An HTTP GET from inside a pod (busybox nc; the static wget crashes in pods): the reply, or

@@ -1,5 +1,6 @@
 // An ingress controller stand-in for the runtime suite's node: the rules of a release's
-// rendered Ingress (exact and `*.` wildcard hosts) become a TLS reverse proxy that runs inside
+// rendered Ingress (exact and `*.` wildcard hosts), or the hostnames of its HTTPRoute (as a
+// Gateway's HTTPS listener serves them), become a TLS reverse proxy that runs inside
 // the node's network namespace and forwards to the Services' cluster addresses, as an ingress
 // controller in the cluster would (not through kubectl port-forward, which lands on the pod's
 // loopback and so would skip what the pod's own address serves).
@@ -40,6 +41,28 @@ export function ingressRoutes(ingress: IngressObject, services: ServiceObject[])
     if (!service || !port) throw new Error(`ingress rule for ${rule.host} names Service ${backend.name} port ${backend.port.name ?? backend.port.number}, which does not exist`);
     return { host: rule.host, backend: `${service.spec.clusterIP}:${port.port}` };
   });
+}
+
+interface HttpRouteObject {
+  spec: { hostnames?: string[]; rules?: { matches?: { path?: { type?: string; value?: string } }[]; backendRefs?: { name: string; port?: number }[] }[] };
+}
+
+/**
+ * A Gateway's listener for an HTTPRoute, as the stand-in serves it: each hostname to the
+ * cluster address of the backend of the route's `/` rule (the stand-in routes by host only, so
+ * a route whose other rules send paths elsewhere is refused rather than served wrongly).
+ */
+export function httpRouteRoutes(route: HttpRouteObject, services: ServiceObject[]): IngressRoute[] {
+  const rules = route.spec.rules ?? [];
+  const backends = new Set(rules.flatMap((r) => (r.backendRefs ?? []).map((b) => `${b.name}:${b.port}`)));
+  if (backends.size !== 1) throw new Error(`HTTPRoute sends requests to ${backends.size} backends (${[...backends].join(", ")}); the stand-in routes by host only`);
+  const root = rules.find((r) => (r.matches ?? [{}]).some((m) => (m.path?.value ?? "/") === "/"));
+  const backend = root?.backendRefs?.[0];
+  if (!backend) throw new Error(`HTTPRoute has no rule for / with a backend: ${JSON.stringify(rules)}`);
+  const service = services.find((s) => s.metadata.name === backend.name);
+  const port = service?.spec.ports.find((p) => p.port === backend.port);
+  if (!service || !port) throw new Error(`HTTPRoute names Service ${backend.name} port ${backend.port}, which does not exist`);
+  return (route.spec.hostnames ?? []).map((host) => ({ host, backend: `${service.spec.clusterIP}:${port.port}` }));
 }
 
 /** The backend for a request's host: an exact rule first, then a wildcard over exactly one label. */
