@@ -1,0 +1,187 @@
+// The v0-kubernetes-runtime preset on the node: the chart prepares the runtime namespace and
+// the Role; the real OpenHands 0.62.0 server (its released code, from its own venv) runs with
+// the rendered app container's environment and config.toml, holding nothing but the token of
+// the chart's ServiceAccount (as its in-cluster config, in a mount namespace of its own), and
+// a new conversation makes it create the runtime's claim, pod, Services and Ingress through
+// that Role. The node schedules the pod and binds the claim in its default StorageClass (the
+// chart omits an empty pvcStorageClass). No 0.x runtime image is built here, so the pod's image
+// cannot be pulled and the conversation itself does not run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { kubectl } from "../../ts/lib/control-plane.ts";
+import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
+import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
+import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { reportDir } from "../../ts/runtime/browser.ts";
+import { containerOf } from "../../ts/runtime/container-command.ts";
+import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
+import { v0AppVenv } from "../../ts/runtime/v0-app-venv.ts";
+import { runV0Seed } from "../../ts/runtime/v0-llm-probe.ts";
+import { eventually, k } from "./kube.ts";
+
+const version = "0.62.0";
+const release = "v0-k8s";
+const namespace = release;
+const runtimeNamespace = `${release}-runtimes`;
+const service = `${release}-openhands`;
+const apiKey = "sk-v0-kubernetes-runtime";
+const setArgs = [
+  `sandbox.kubernetes.namespace=${runtimeNamespace}`,
+  // Empty: the cluster's default StorageClass (the node's local-path).
+  "sandbox.kubernetes.pvcStorageClass=",
+  "llm.model=openai/v0-k8s-model",
+  "llm.baseUrl=http://127.0.0.1:9/v1",
+  `llm.apiKey.insecurePlaintextValue=${apiKey}`,
+].flatMap((s) => ["--set", s]);
+const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
+
+let rendered: K8sObject[];
+let scratch: string;
+let server: ChildProcess | undefined;
+let serverLog = "";
+let appUrl = "";
+let conversationId = "";
+
+/** A container's environment as the kubelet sets it, the chart's LLM key Secret filled. */
+function containerEnv(deployment: K8sObject, name: string): Record<string, string> {
+  const env = kubeletEnv(deployment, name, {});
+  for (const [variable, value] of Object.entries(env)) {
+    if (value === `secret:${service}-llm/api-key`) env[variable] = apiKey;
+    else if (value.startsWith("secret:")) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
+  }
+  return env;
+}
+
+/** Objects of a kind in the runtime namespace, by name. */
+async function runtimeObjects(kind: string): Promise<Record<string, any>> {
+  const { stdout } = await k(["get", kind, "-n", runtimeNamespace, "-o", "json"]);
+  return Object.fromEntries((JSON.parse(stdout).items as any[]).map((o) => [o.metadata.name, o]));
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(path.join(tmpdir(), "v0-k8s-"));
+  ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: ["ci/v0-kubernetes-runtime-values.yaml"], extraArgs: setArgs }));
+  await k(["create", "namespace", namespace]);
+  // No 0.62 app image on the node: the chart's own pod is not what this suite waits for.
+  const install = await helm(["install", release, ".", "-n", namespace, "-f", "ci/v0-kubernetes-runtime-values.yaml", ...setArgs]);
+  if (install.exitCode !== 0) throw new Error(`helm install failed:\n${install.all}`);
+}, 300_000);
+
+afterAll(async () => {
+  server?.kill("SIGTERM");
+  if (server && server.exitCode === null) await new Promise((resolve) => server!.once("exit", resolve));
+  await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
+  await k(["delete", "namespace", namespace, runtimeNamespace, "--wait=false"], { reject: false });
+  if (serverLog) {
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(path.join(reportDir, "v0-kubernetes-runtime-server.log"), serverLog);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHands 0.62.0 creates its runtime through the chart's Role", () => {
+  it("the chart creates the runtime namespace with its Pod Security level, and binds the Role to the app's ServiceAccount only", async () => {
+    const { stdout } = await k(["get", "namespace", runtimeNamespace, "-o", "jsonpath={.metadata.labels}"]);
+    expect(JSON.parse(stdout)["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    const { stdout: bindings } = await k(["get", "rolebinding", "-n", runtimeNamespace, "-o", "json"]);
+    const subjects = (JSON.parse(bindings).items as any[]).flatMap((b) => b.subjects);
+    expect(subjects).toEqual([{ kind: "ServiceAccount", name: service, namespace }]);
+  });
+
+  it("the 0.62.0 server starts with the app container's environment and config.toml, the chart's seed and only the ServiceAccount's token", async () => {
+    const deployment = getObject(rendered, "Deployment", service);
+    const dir = path.join(scratch, "app");
+    const state = path.join(dir, "state");
+    const credentials = path.join(scratch, "serviceaccount");
+    mkdirSync(path.join(dir, "frontend", "build"), { recursive: true });
+    mkdirSync(credentials, { recursive: true });
+    // The server mounts the UI's build directory at start; the wheel has none.
+    writeFileSync(path.join(dir, "frontend", "build", "index.html"), "");
+    // The app reads config.toml from its working directory (/app in the image).
+    const config = rendered.find((o) => o.kind === "ConfigMap" && (o as any).data?.["config.toml"]) as any;
+    writeFileSync(path.join(dir, "config.toml"), config.data["config.toml"]);
+    expect(config.data["config.toml"]).toContain(`namespace = "${runtimeNamespace}"`);
+    expect(config.data["config.toml"]).not.toContain("pvc_storage_class");
+
+    // The chart's seed-llm-settings init container, on the state directory.
+    const seed = { command: containerOf(deployment, "seed-llm-settings").command ?? [], env: containerEnv(deployment, "seed-llm-settings") };
+    expect((await runV0Seed(version, seed, state)).output).toContain("seeded the LLM settings: model openai/v0-k8s-model");
+
+    // The in-cluster config: the ServiceAccount's token and the cluster's CA at the fixed path,
+    // the API server's address in KUBERNETES_SERVICE_HOST/PORT.
+    const serviceAccount = (deployment.spec as any).template.spec.serviceAccountName as string;
+    expect(serviceAccount).toBe(service);
+    const token = (await k(["create", "token", serviceAccount, "-n", namespace, "--duration=1h"])).stdout.trim();
+    const kubeconfig = parseYaml(readFileSync(inject("kubeconfig"), "utf8")) as any;
+    const cluster = kubeconfig.clusters[0].cluster;
+    const ca = cluster["certificate-authority-data"] ? Buffer.from(cluster["certificate-authority-data"], "base64").toString() : readFileSync(cluster["certificate-authority"], "utf8");
+    writeFileSync(path.join(credentials, "token"), token);
+    writeFileSync(path.join(credentials, "ca.crt"), ca);
+    writeFileSync(path.join(credentials, "namespace"), namespace);
+    const apiServer = new URL(cluster.server);
+
+    const port = await freePort();
+    const env = {
+      ...containerEnv(deployment, "openhands"),
+      FILE_STORE_PATH: state,
+      HOME: dir,
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      LITELLM_LOCAL_MODEL_COST_MAP: "True",
+      KUBERNETES_SERVICE_HOST: apiServer.hostname,
+      KUBERNETES_SERVICE_PORT: apiServer.port || "443",
+      SA_DIR: credentials,
+    };
+    const python = path.join(await v0AppVenv(version), "bin", "python");
+    const mountCredentials = 'mkdir -p /run/secrets && mount -t tmpfs tmpfs /run/secrets && mkdir -p /run/secrets/kubernetes.io/serviceaccount && cp "$SA_DIR"/* /run/secrets/kubernetes.io/serviceaccount/ && exec "$@"';
+    server = spawn("unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", mountCredentials, "sh", python, "-m", "uvicorn", "openhands.server.listen:app", "--host", "127.0.0.1", "--port", String(port)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    server.stdout!.on("data", (d) => (serverLog += d));
+    server.stderr!.on("data", (d) => (serverLog += d));
+    appUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${appUrl}/health`, 180_000);
+    const settings = (await (await fetch(`${appUrl}/api/settings`)).json()) as any;
+    expect(settings).toMatchObject({ llm_model: "openai/v0-k8s-model", llm_api_key_set: true });
+  }, 600_000);
+
+  it("a new conversation: upstream creates the claim, pod, Services and Ingress in the runtime namespace", async () => {
+    const response = await fetch(`${appUrl}/api/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({}) });
+    const body = await response.text();
+    expect(response.status, body).toBe(200);
+    conversationId = (JSON.parse(body) as { conversation_id: string }).conversation_id;
+    const pod = `openhands-runtime-${conversationId}`;
+    const pods = await eventually(() => runtimeObjects("pods"), (p) => pod in p, 120).catch(() => ({}) as Record<string, any>);
+    expect(Object.keys(pods), `server log:\n${serverLog.slice(-3000)}`).toContain(pod);
+    const created = pods[pod];
+    expect(created.spec.containers[0].image).toBe("docker.openhands.dev/openhands/runtime:0.62-nikolaik");
+    expect(Object.keys(await runtimeObjects("services")).sort()).toEqual([`${pod}-svc`, `${pod}-svc-code`]);
+    const ingresses = await eventually(() => runtimeObjects("ingresses"), (i) => `${pod}-ingress-code` in i, 60);
+    const ingress = ingresses[`${pod}-ingress-code`];
+    expect(ingress.spec.rules[0].host).toBe(`${conversationId}.runtime.example.com`);
+    expect(ingress.spec.tls[0].secretName).toBe("runtime-wildcard-tls");
+  }, 300_000);
+
+  it("the node schedules the runtime pod and binds its claim in the default StorageClass, since the chart leaves pvcStorageClass out when empty", async () => {
+    const pod = `openhands-runtime-${conversationId}`;
+    const claims = await eventually(() => runtimeObjects("pvc"), (c) => c[`${pod}-pvc`]?.status?.phase === "Bound", 180);
+    expect(claims[`${pod}-pvc`].spec.storageClassName).toBe("local-path");
+    const { stdout } = await k(["get", "pod", "-n", runtimeNamespace, pod, "-o", "jsonpath={.spec.nodeName} {.status.conditions[?(@.type==\"PodScheduled\")].status}"]);
+    expect(stdout.split(" ")[1]).toBe("True");
+  }, 300_000);
+
+  it("the ServiceAccount's token is all the server had: it may create pods in the runtime namespace, and read no Secret there nor create pods elsewhere", async () => {
+    const kubeconfig = parseYaml(readFileSync(inject("kubeconfig"), "utf8")) as any;
+    const credentials = path.join(scratch, "serviceaccount");
+    const token = readFileSync(path.join(credentials, "token"), "utf8");
+    // Only the token: no kubeconfig, so no client certificate beside it.
+    const canI = async (verb: string, resource: string, ns: string) =>
+      (await execa(kubectl(), ["--server", kubeconfig.clusters[0].cluster.server, "--certificate-authority", path.join(credentials, "ca.crt"), "--token", token, "auth", "can-i", verb, resource, "-n", ns], { reject: false, env: { KUBECONFIG: "/dev/null" } })).stdout.trim();
+    expect(await canI("create", "pods", runtimeNamespace)).toBe("yes");
+    for (const [verb, resource, ns] of [["get", "secrets", runtimeNamespace], ["create", "pods", namespace], ["create", "pods", "default"], ["create", "pods/exec", runtimeNamespace]]) {
+      expect(await canI(verb, resource, ns), `${verb} ${resource} in ${ns}`).toBe("no");
+    }
+  });
+});
