@@ -119,7 +119,12 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     const token = (await k(["create", "token", serviceAccount, "-n", namespace, "--duration=1h"])).stdout.trim();
     const kubeconfig = parseYaml(readFileSync(inject("kubeconfig"), "utf8")) as any;
     const cluster = kubeconfig.clusters[0].cluster;
-    const ca = cluster["certificate-authority-data"] ? Buffer.from(cluster["certificate-authority-data"], "base64").toString() : readFileSync(cluster["certificate-authority"], "utf8");
+    // The CA a pod gets (kube-root-ca.crt), unless the kubeconfig names one.
+    const ca = cluster["certificate-authority-data"]
+      ? Buffer.from(cluster["certificate-authority-data"], "base64").toString()
+      : cluster["certificate-authority"]
+        ? readFileSync(cluster["certificate-authority"], "utf8")
+        : (await k(["get", "configmap", "kube-root-ca.crt", "-n", namespace, "-o", "jsonpath={.data.ca\\.crt}"])).stdout;
     writeFileSync(path.join(credentials, "token"), token);
     writeFileSync(path.join(credentials, "ca.crt"), ca);
     writeFileSync(path.join(credentials, "namespace"), namespace);
@@ -177,11 +182,15 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     const credentials = path.join(scratch, "serviceaccount");
     const token = readFileSync(path.join(credentials, "token"), "utf8");
     // Only the token: no kubeconfig, so no client certificate beside it.
-    const canI = async (verb: string, resource: string, ns: string) =>
-      (await execa(kubectl(), ["--server", kubeconfig.clusters[0].cluster.server, "--certificate-authority", path.join(credentials, "ca.crt"), "--token", token, "auth", "can-i", verb, resource, "-n", ns], { reject: false, env: { KUBECONFIG: "/dev/null" } })).stdout.trim();
-    expect(await canI("create", "pods", runtimeNamespace)).toBe("yes");
-    for (const [verb, resource, ns] of [["get", "secrets", runtimeNamespace], ["create", "pods", namespace], ["create", "pods", "default"], ["create", "pods/exec", runtimeNamespace]]) {
-      expect(await canI(verb, resource, ns), `${verb} ${resource} in ${ns}`).toBe("no");
-    }
+    const canI = async (ns: string, ...request: string[]) =>
+      (await execa(kubectl(), ["--server", kubeconfig.clusters[0].cluster.server, "--certificate-authority", path.join(credentials, "ca.crt"), "--token", token, "auth", "can-i", ...request, "-n", ns], { reject: false, env: { KUBECONFIG: "/dev/null" } })).stdout.trim();
+    expect(await canI(runtimeNamespace, "create", "pods")).toBe("yes");
+    const refused: [string, ...string[]][] = [
+      [runtimeNamespace, "get", "secrets"],
+      [runtimeNamespace, "create", "pods", "--subresource=exec"],
+      [namespace, "create", "pods"],
+      ["default", "create", "pods"],
+    ];
+    for (const [ns, ...request] of refused) expect(await canI(ns, ...request), `${request.join(" ")} in ${ns}`).toBe("no");
   });
 });
