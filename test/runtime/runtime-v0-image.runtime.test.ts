@@ -119,5 +119,8 @@ describe("OpenHands 0.28 runtime image", () => {
     expect(obs.observation).toBe("browse");
     expect(obs.extras.error, obs.content).toBeFalsy();
     expect(obs.content).toContain('"status":"ok"');
+    // The browser Playwright launched is Debian's chromium, from the place Playwright looks.
+    const exes = daemon.docker(["exec", containerId, "sh", "-c", "for p in /proc/[0-9]*; do readlink $p/exe; done; true"]).stdout.split("\n");
+    expect(exes).toContain("/usr/lib/chromium/chromium");
   });
 });
