@@ -18,6 +18,7 @@ const nodeFreeSuites = [
   "canvas-llm-profile.runtime.test.ts",
   "images.runtime.test.ts",
   "sign-in.runtime.test.ts",
+  "runtime-v0-image.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {

@@ -14,19 +14,23 @@ import { fileURLToPath } from "node:url";
 import { writeDockerArchive, type ImageConfig } from "./image/archive.ts";
 import { cacheDir, inputHash, isDone, markDone } from "./image/cache.ts";
 import { buildFrontend, frontendNodeVersion } from "./image/frontend.ts";
-import { ensureHostPackages, hostPython313, run } from "./image/host.ts";
+import { ensureHostPackages, hostPython, hostPython313, run } from "./image/host.ts";
 import { withLock } from "./image/lock.ts";
-import { chartImageRefs, tagOf } from "./image/refs.ts";
+import { chartImageRefs, presetSandboxRef, tagOf } from "./image/refs.ts";
 import { baseSuite, copyBase, debianBase, runInRootfs, trimApt } from "./image/rootfs.ts";
 import * as spec from "./image/specs.ts";
 import { buildVenv, constraintsFromPoetryLock, copyVenvIntoRootfs } from "./image/venv.ts";
 import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./image/canvas.ts";
 import { repoRoot } from "../lib/helm-binaries.ts";
+import { releasePoetryLock, releasePyproject, v0PythonMinor, v0RuntimeVenv } from "./v0-app-venv.ts";
 
-export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy";
-export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy"];
-/** What a build without `only` makes: the default app's images (Canvas' is large and built when named). */
-export const defaultImageNames: ImageName[] = imageNames.filter((name) => !name.startsWith("canvas"));
+export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28"];
+/**
+ * What a build without `only` makes: the default app's images (Canvas' and the 0.x runtime's
+ * are large and built when named).
+ */
+export const defaultImageNames: ImageName[] = imageNames.filter((name) => !name.startsWith("canvas") && !name.startsWith("runtime-"));
 
 export interface BuiltImage {
   name: ImageName;
@@ -83,11 +87,14 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     "helm-test": () =>
       buildDebianImage({ name: "helm-test", ref: refs.helmTest, packages: spec.helmTestPackages, recipe: "curl.sh", files: ["curl-entrypoint.sh"], config: spec.helmTestConfig }, log),
     "oauth2-proxy": () => buildOauth2Proxy(refs.oauth2Proxy, oauth2ProxyBinary!, log),
+    "runtime-0.28": () => buildV0Runtime(presetSandboxRef("blog-dind-values.yaml"), spec.v0RuntimeVersion, log),
   };
   const built: BuiltImage[] = [];
   for (const name of imageNames) {
     if (!wanted.has(name)) continue;
     const started = Date.now();
+    // The 0.x runtime's venv is built (or found) before its image's lock is taken.
+    if (name === "runtime-0.28") v0Venvs.set(spec.v0RuntimeVersion, await v0RuntimeVenv(spec.v0RuntimeVersion, log));
     const image = await withLock(cacheDir("images", ".locks"), name, async () => builders[name]());
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     log(`${name}: ${image.ref} ${image.cached ? "cached" : "built"} in ${seconds}s -> ${image.tar}`);
@@ -262,6 +269,62 @@ function buildApp(ref: string, archive: string, say: (line: string) => void): Om
         run("cp", ["-a", frontendBuild, path.join(rootfs, "app", "frontend", "build")], { log });
         writeFileSync(path.join(rootfs, "app", "entrypoint.sh"), entrypoint, { mode: 0o770 });
         writeFileSync(path.join(rootfs, "app", "poetry.lock"), lock);
+      },
+    },
+    say,
+  );
+}
+
+const v0Venvs = new Map<string, string>();
+
+/**
+ * The runtime image OpenHands 0.x's DockerRuntime starts (see spec.v0RuntimeConfig): a Debian
+ * rootfs, the host's CPython 3.12 as the `openhands` environment, the release's venv (the app
+ * plus its runtime group), the stand-ins for micromamba and poetry, and Debian's chromium.
+ */
+function buildV0Runtime(ref: string, version: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const venv = v0Venvs.get(version);
+  if (!venv) throw new Error(`runtime ${version}: its venv was not built`);
+  const paths = spec.v0RuntimePaths;
+  const python = hostPython(v0PythonMinor);
+  const prefix = run(python, ["-c", "import sys; print(sys.base_prefix)"]).trim();
+  const pythonVersion = run(python, ["-c", "import sys; print(sys.version.split()[0])"]).trim();
+  const wheelLog = path.join(cacheDir(`app-${version}`), "wheel.log");
+  const lock = releasePoetryLock(version, wheelLog);
+  const pyproject = releasePyproject(version, wheelLog);
+  const venvKey = readFileSync(path.join(cacheDir(`app-${version}`), ".done-runtime-venv"), "utf8").trim();
+  const name = `runtime-${version.split(".").slice(0, 2).join(".")}` as ImageName;
+  return buildDebianImage(
+    {
+      name,
+      ref,
+      packages: spec.v0RuntimePackages,
+      recipe: "runtime-v0.sh",
+      files: ["runtime-v0-micromamba.sh", "runtime-v0-poetry.sh"],
+      config: spec.v0RuntimeConfig,
+      inputs: { venv: venvKey, python: pythonVersion, paths },
+      hostSteps: (rootfs, log) => {
+        // The interpreter's prefix, without its test suite; its libpython is found through ld.so.conf.
+        const target = path.join(rootfs, paths.pythonPrefix);
+        mkdirSync(path.dirname(target), { recursive: true });
+        run("cp", ["-a", prefix, target], { log });
+        run("rm", ["-rf", path.join(target, "lib", `python${v0PythonMinor}`, "test")]);
+        writeFileSync(path.join(rootfs, "etc/ld.so.conf.d/openhands-python.conf"), `${paths.pythonPrefix}/lib\n`);
+        run("chroot", [rootfs, "/sbin/ldconfig"], { log });
+        const imagePython = `${paths.pythonPrefix}/bin/python${v0PythonMinor}`;
+        copyVenvIntoRootfs(venv, rootfs, paths.venv, imagePython, log);
+        const bin = path.join(rootfs, "openhands/micromamba/bin");
+        mkdirSync(bin, { recursive: true });
+        copyFileSync(path.join(recipesDir, "runtime-v0-micromamba.sh"), path.join(bin, "micromamba"));
+        chmodSync(path.join(bin, "micromamba"), 0o755);
+        copyFileSync(path.join(recipesDir, "runtime-v0-poetry.sh"), path.join(target, "bin", "poetry"));
+        chmodSync(path.join(target, "bin", "poetry"), 0o755);
+        // /openhands/code: the release's pyproject.toml and poetry.lock, and its package (the venv's copy).
+        const code = path.join(rootfs, paths.code);
+        mkdirSync(code, { recursive: true });
+        writeFileSync(path.join(code, "pyproject.toml"), pyproject);
+        writeFileSync(path.join(code, "poetry.lock"), lock);
+        symlinkSync(`${paths.venv}/lib/python${v0PythonMinor}/site-packages/openhands`, path.join(code, "openhands"));
       },
     },
     say,

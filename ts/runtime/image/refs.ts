@@ -47,3 +47,9 @@ export function chartImageRefs(root = repoRoot): ChartImageRefs {
 export function tagOf(ref: string): string {
   return ref.slice(ref.lastIndexOf(":") + 1);
 }
+
+/** The sandbox image reference a preset values file (under ci/) sets. */
+export function presetSandboxRef(file: string, root = repoRoot): string {
+  const values = parse(readFileSync(path.join(root, "ci", file), "utf8"));
+  return imageRef(values.sandbox.image, "");
+}

@@ -160,3 +160,50 @@ export const canvasConfig: ImageConfig = {
   WorkingDir: "/",
   ExposedPorts: { "8000/tcp": {} },
 };
+
+/**
+ * The runtime (sandbox) image of OpenHands 0.x, the `runtime:<minor>-nikolaik` image that
+ * 0.x's DockerRuntime starts per conversation, for the 0.28 app of ci/blog-dind-values.yaml.
+ * The release's runtime Dockerfile template lays it out: the code at /openhands/code, a
+ * Python 3.12 environment at /openhands/micromamba/envs/openhands, the project's venv under
+ * /openhands/poetry, and Playwright's Chromium; here Debian's chromium stands in for the one
+ * Playwright downloads. Debian trixie has no Python 3.12, so the host's CPython 3.12 (the one
+ * the venv is built with) is copied in as that environment.
+ */
+export const v0RuntimeVersion = "0.28.0";
+
+/**
+ * The runtime template's apt packages (wget curl sudo apt-utils git jq tmux libgl1
+ * libasound2-plugins libatomic1), Chromium, and the shared libraries a CPython build links.
+ */
+export const v0RuntimePackages = [
+  "bash", "ca-certificates", "wget", "curl", "sudo", "apt-utils", "git", "jq", "tmux", "procps", "passwd",
+  "libgl1", "libasound2-plugins", "libatomic1", "chromium", "fonts-dejavu-core",
+  "libssl3t64", "libffi8", "libsqlite3-0", "libreadline8t64", "libncursesw6", "liblzma5", "libbz2-1.0",
+  "zlib1g", "libuuid1", "libexpat1", "libgdbm6t64",
+];
+
+/** Where the runtime's Python environment, venv and code live in the image. */
+export const v0RuntimePaths = {
+  pythonPrefix: "/openhands/micromamba/envs/openhands",
+  venv: "/openhands/poetry/openhands-ai-py3.12",
+  code: "/openhands/code",
+};
+
+export const v0RuntimeConfig: ImageConfig = {
+  Env: [
+    `PATH=${standardPath}`,
+    "POETRY_VIRTUALENVS_PATH=/openhands/poetry",
+    "MAMBA_ROOT_PREFIX=/openhands/micromamba",
+    "LANG=C.UTF-8",
+    "LC_ALL=C.UTF-8",
+    "EDITOR=code",
+    "VISUAL=code",
+    "GIT_EDITOR=code --wait",
+    "OPENVSCODE_SERVER_ROOT=/openhands/.openvscode-server",
+  ],
+  // The runtime always passes its own command (the action execution server).
+  Cmd: ["/bin/bash"],
+  User: "root",
+  WorkingDir: "/openhands/code",
+};

@@ -95,5 +95,6 @@ export function copyVenvIntoRootfs(venv: string, rootfs: string, imagePath: stri
   }
   // Ensure the versioned name the image's interpreter reports exists too.
   const minor = version.split(".").slice(0, 2).join(".");
-  if (!existsSync(path.join(bin, `python${minor}`))) symlinkSync(imagePython, path.join(bin, `python${minor}`));
+  // lstat: the links point into the image, where the host may have nothing.
+  if (!lstatSync(path.join(bin, `python${minor}`), { throwIfNoEntry: false })) symlinkSync(imagePython, path.join(bin, `python${minor}`));
 }
