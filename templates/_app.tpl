@@ -150,8 +150,8 @@ Bedrock calls with the AWS credentials and sends no key.
 
 {{/*
 The init container that writes llm.* into the GUI server's settings store, through the app's
-own settings code, whenever the chart's LLM values change: files/seed-llm-settings.py for 1.x,
-files/seed-llm-settings-v0.py for 0.x (both start conversations only from that store).
+own settings code, whenever the chart's LLM values change (files/seed-llm-settings.py; both
+generations start conversations only from that store).
 */}}
 {{- define "openhands.seedLlmSettingsContainer" -}}
 {{- $llm := .Values.llm -}}
@@ -159,7 +159,7 @@ files/seed-llm-settings-v0.py for 0.x (both start conversations only from that s
 - name: seed-llm-settings
   image: {{ include "openhands.imageRef" (list .Values.openhands.image .Chart.AppVersion $) | quote }}
   imagePullPolicy: {{ .Values.openhands.image.pullPolicy }}
-  command: ["python", {{ printf "%s/%s" (include "openhands.scriptsDir" .) (ternary "seed-llm-settings-v0.py" "seed-llm-settings.py" $v0) | quote }}]
+  command: ["python", {{ printf "%s/seed-llm-settings.py" (include "openhands.scriptsDir" .) | quote }}]
   env:
     - name: {{ ternary "FILE_STORE_PATH" "OH_PERSISTENCE_DIR" $v0 }}
       value: {{ include "openhands.stateDir" . | quote }}

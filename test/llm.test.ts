@@ -94,10 +94,10 @@ describe("LLM settings with OpenHands 0.x (LLM_* variables and the settings stor
     expect(env).toMatchObject({ LLM_MODEL: "openai/qwen3-coder", LLM_BASE_URL: "http://litellm.ai.svc:4000" });
   });
 
-  it("llm.* also reach the seed-llm-settings init container, which runs the 0.x script with the app image on the state volume", async () => {
+  it("llm.* also reach the seed-llm-settings init container, which runs the chart's script with the app image on the state volume, told 0.x by FILE_STORE_PATH", async () => {
     const { seed, seedEnv, spec } = await rendered({ ...v0, llm: { model: "openai/qwen3-coder", baseUrl: "http://litellm.ai.svc:4000", apiKey: { existingSecret: "llm", key: "token" } } });
     expect(seed!.image).toBe("docker.openhands.dev/openhands/openhands:0.62");
-    expect(seed!.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings-v0.py"]);
+    expect(seed!.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings.py"]);
     expect(seedEnv).toEqual({
       FILE_STORE_PATH: "/.openhands",
       LITELLM_LOCAL_MODEL_COST_MAP: "True",
@@ -118,10 +118,10 @@ describe("LLM settings with OpenHands 0.x (LLM_* variables and the settings stor
     expect(env.FILE_STORE_PATH).toBe("/.openhands-state");
   });
 
-  it("the 0.x seed script is in the scripts ConfigMap and writes through the store the server reads", async () => {
+  it("the seed script is in the scripts ConfigMap and tells the generation by its state variable", async () => {
     const { objects } = await rendered({ ...v0, llm: { model: "openai/x" } });
     const scripts = objects.find((o: K8sObject) => o.kind === "ConfigMap" && o.metadata.name.endsWith("-scripts")) as K8sObject & { data: Record<string, string> };
-    expect(scripts.data["seed-llm-settings-v0.py"]).toContain("file_settings_store.FileSettingsStore(LocalFileStore(root=str(state)))");
+    expect(scripts.data["seed-llm-settings.py"]).toContain("generation = V1 if 'OH_PERSISTENCE_DIR' in os.environ else V0");
   });
 
   it("Bedrock without llm.apiKey before 0.50 (lolice, 0.27): the seed stores a placeholder key, since those releases start no conversation with a blank one", async () => {

@@ -13,6 +13,7 @@ const nodeFreeSuites = [
   "env-contract.runtime.test.ts",
   "app-env-effects.runtime.test.ts",
   "bedrock-v0.runtime.test.ts",
+  "llm-seed.runtime.test.ts",
   "llm-seed-v0.runtime.test.ts",
   "canvas-ui-flow.runtime.test.ts",
   "canvas-llm-profile.runtime.test.ts",

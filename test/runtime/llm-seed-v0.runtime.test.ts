@@ -62,7 +62,7 @@ describe("blog-dind (ci/blog-dind-values.yaml) with llm.*: OpenHands 0.28.0 take
   it("after the seed, with nothing saved in the UI, the conversation calls the chart's base URL with its model and key", async () => {
     const before = llm.chatRequests().length;
     const seed = await blogContainer("seed-llm-settings", chartLlm());
-    expect(seed.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings-v0.py"]);
+    expect(seed.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings.py"]);
     const result = await v0LlmCall(version, (await blogContainer("openhands", chartLlm())).env, null, "http://127.0.0.1:9", seed);
     expect(result.seed!.stored).toMatchObject({ language: "en", llm_model: "openai/blog-model", llm_base_url: llm.baseUrl, llm_api_key: chartKey });
     expect(result.error).toBeUndefined();
@@ -112,7 +112,7 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml) with llm.
       await waitForHttp(`http://127.0.0.1:${port}/health`, 180_000);
       expect((await fetch(url)).status).toBe(404);
       const seed = await blogContainer("seed-llm-settings", { model: "openai/k8s-model", baseUrl: "http://litellm.ai.svc:4000/v1" }, "v0-kubernetes-runtime");
-      expect(seed.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings-v0.py"]);
+      expect(seed.command).toEqual(["python", "/opt/openhands-chart/seed-llm-settings.py"]);
       expect((await runV0Seed(version62, seed, state)).output).toContain("seeded the LLM settings: model openai/k8s-model");
       const response = await fetch(url);
       expect(response.status).toBe(200);
