@@ -14,6 +14,7 @@ interface EnvVar {
 
 interface Container {
   name: string;
+  image?: string;
   args?: string[];
   command?: string[];
   env?: EnvVar[];

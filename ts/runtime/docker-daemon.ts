@@ -18,6 +18,8 @@ export interface DockerDaemon {
   docker(args: string[], options?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
   /** Runs a command in the daemon's network namespace (where published ports are). */
   inNetns(command: string[]): { status: number; stdout: string; stderr: string };
+  /** The daemon's process id (`nsenter --net --target` it for a long-running command). */
+  pid(): number;
   /** Loads a docker-archive tar unless the daemon already has that image (without blocking the event loop). */
   load(tar: string, ref: string): Promise<void>;
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export async function startDockerDaemon(name = "images", options: DockerDaemonOp
       const r = spawnSync("nsenter", ["--net", "--target", String(dockerdPid()), "--", ...command], { encoding: "utf8" });
       return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
     },
+    pid: dockerdPid,
     async load(tar, ref) {
       const manifest = JSON.parse(run("tar", ["-xOf", tar, "--occurrence=1", "manifest.json"]));
       const id = `sha256:${String(manifest[0].Config).replace(/\.json$/, "")}`;
@@ -110,6 +113,9 @@ export async function startDockerDaemon(name = "images", options: DockerDaemonOp
       }
       for (let i = 0; i < 60 && !exited; i++) await new Promise((r) => setTimeout(r, 500));
       if (!exited && daemon.pid) process.kill(-daemon.pid, "SIGKILL");
+      // A host-network container leaves the namespace's handle bind-mounted at <exec-root>/netns/default.
+      const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((line) => line.split(" ")[4]).filter((m) => m?.startsWith(`${execRoot}/`));
+      for (const mount of mounts.reverse()) spawnSync("umount", ["-l", mount]);
       rmSync(execRoot, { recursive: true, force: true });
     },
   };

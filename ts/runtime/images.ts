@@ -16,21 +16,21 @@ import { cacheDir, inputHash, isDone, markDone } from "./image/cache.ts";
 import { buildFrontend, frontendNodeVersion } from "./image/frontend.ts";
 import { ensureHostPackages, hostPython, hostPython313, run } from "./image/host.ts";
 import { withLock } from "./image/lock.ts";
-import { chartImageRefs, presetSandboxRef, tagOf } from "./image/refs.ts";
+import { chartImageRefs, presetAppRef, presetSandboxRef, tagOf } from "./image/refs.ts";
 import { baseSuite, copyBase, debianBase, runInRootfs, trimApt } from "./image/rootfs.ts";
 import * as spec from "./image/specs.ts";
 import { buildVenv, constraintsFromPoetryLock, copyVenvIntoRootfs } from "./image/venv.ts";
 import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./image/canvas.ts";
 import { repoRoot } from "../lib/helm-binaries.ts";
-import { releasePoetryLock, releasePyproject, v0PythonMinor, v0RuntimeVenv } from "./v0-app-venv.ts";
+import { releasePoetryLock, releasePyproject, v0AppVenv, v0PythonMinor, v0RuntimeVenv } from "./v0-app-venv.ts";
 
-export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28";
-export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28"];
+export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28" | "app-0.28";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28", "app-0.28"];
 /**
- * What a build without `only` makes: the default app's images (Canvas' and the 0.x runtime's
- * are large and built when named).
+ * What a build without `only` makes: the default app's images (Canvas' and the 0.x app's and
+ * runtime's are large and built when named).
  */
-export const defaultImageNames: ImageName[] = imageNames.filter((name) => !name.startsWith("canvas") && !name.startsWith("runtime-"));
+export const defaultImageNames: ImageName[] = imageNames.filter((name) => !name.startsWith("canvas") && !/-0\.\d+$/.test(name));
 
 export interface BuiltImage {
   name: ImageName;
@@ -88,6 +88,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
       buildDebianImage({ name: "helm-test", ref: refs.helmTest, packages: spec.helmTestPackages, recipe: "curl.sh", files: ["curl-entrypoint.sh"], config: spec.helmTestConfig }, log),
     "oauth2-proxy": () => buildOauth2Proxy(refs.oauth2Proxy, oauth2ProxyBinary!, log),
     "runtime-0.28": () => buildV0Runtime(presetSandboxRef("blog-dind-values.yaml"), spec.v0RuntimeVersion, log),
+    "app-0.28": () => buildV0App(presetAppRef("blog-dind-values.yaml"), spec.v0AppVersion, log),
   };
   const built: BuiltImage[] = [];
   for (const name of imageNames) {
@@ -95,6 +96,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     const started = Date.now();
     // The 0.x runtime's venv is built (or found) before its image's lock is taken.
     if (name === "runtime-0.28") v0Venvs.set(spec.v0RuntimeVersion, await v0RuntimeVenv(spec.v0RuntimeVersion, log));
+    if (name === "app-0.28") v0AppVenvs.set(spec.v0AppVersion, await v0AppVenv(spec.v0AppVersion, log));
     const image = await withLock(cacheDir("images", ".locks"), name, async () => builders[name]());
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     log(`${name}: ${image.ref} ${image.cached ? "cached" : "built"} in ${seconds}s -> ${image.tar}`);
@@ -325,6 +327,50 @@ function buildV0Runtime(ref: string, version: string, say: (line: string) => voi
         writeFileSync(path.join(code, "pyproject.toml"), pyproject);
         writeFileSync(path.join(code, "poetry.lock"), lock);
         symlinkSync(`${paths.venv}/lib/python${v0PythonMinor}/site-packages/openhands`, path.join(code, "openhands"));
+      },
+    },
+    say,
+  );
+}
+
+const v0AppVenvs = new Map<string, string>();
+
+/**
+ * The OpenHands 0.x app (GUI server) image (see spec.v0AppConfig): a Debian rootfs, the host's
+ * CPython 3.12 in /usr/local, the release's venv at /app/.venv, its package at /app/openhands,
+ * an empty UI directory and an entrypoint of our own for SANDBOX_USER_ID=0.
+ */
+function buildV0App(ref: string, version: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const venv = v0AppVenvs.get(version);
+  if (!venv) throw new Error(`app ${version}: its venv was not built`);
+  const python = hostPython(v0PythonMinor);
+  const prefix = run(python, ["-c", "import sys; print(sys.base_prefix)"]).trim();
+  const pythonVersion = run(python, ["-c", "import sys; print(sys.version.split()[0])"]).trim();
+  const wheelLog = path.join(cacheDir(`app-${version}`), "wheel.log");
+  const lock = releasePoetryLock(version, wheelLog);
+  const pyproject = releasePyproject(version, wheelLog);
+  const venvKey = readFileSync(path.join(cacheDir(`app-${version}`), ".done-venv"), "utf8").trim();
+  const name = `app-${version.split(".").slice(0, 2).join(".")}` as ImageName;
+  return buildDebianImage(
+    {
+      name,
+      ref,
+      packages: spec.v0AppPackages,
+      recipe: "app-v0.sh",
+      files: ["app-v0-entrypoint.sh"],
+      config: spec.v0AppConfig,
+      inputs: { venv: venvKey, python: pythonVersion },
+      hostSteps: (rootfs, log) => {
+        // The interpreter's prefix, without its test suite, where python:3.12-slim has it.
+        run("cp", ["-a", `${prefix}/.`, path.join(rootfs, "usr", "local")], { log });
+        run("rm", ["-rf", path.join(rootfs, "usr", "local", "lib", `python${v0PythonMinor}`, "test")]);
+        run("chroot", [rootfs, "/sbin/ldconfig"], { log });
+        copyVenvIntoRootfs(venv, rootfs, "/app/.venv", `/usr/local/bin/python${v0PythonMinor}`, log);
+        const app = path.join(rootfs, "app");
+        writeFileSync(path.join(app, "pyproject.toml"), pyproject);
+        writeFileSync(path.join(app, "poetry.lock"), lock);
+        symlinkSync(`/app/.venv/lib/python${v0PythonMinor}/site-packages/openhands`, path.join(app, "openhands"));
+        copyFileSync(path.join(recipesDir, "app-v0-entrypoint.sh"), path.join(app, "entrypoint.sh"));
       },
     },
     say,

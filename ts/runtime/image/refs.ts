@@ -53,3 +53,9 @@ export function presetSandboxRef(file: string, root = repoRoot): string {
   const values = parse(readFileSync(path.join(root, "ci", file), "utf8"));
   return imageRef(values.sandbox.image, "");
 }
+
+/** The app image reference a preset values file (under ci/) sets. */
+export function presetAppRef(file: string, root = repoRoot): string {
+  const values = parse(readFileSync(path.join(root, "ci", file), "utf8"));
+  return imageRef(values.openhands.image, "");
+}

@@ -207,3 +207,41 @@ export const v0RuntimeConfig: ImageConfig = {
   User: "root",
   WorkingDir: "/openhands/code",
 };
+
+/**
+ * The OpenHands 0.x app (GUI server) image of the 0.28 release, laid out like that release's
+ * app Dockerfile: the code at /app with its venv at /app/.venv, PYTHONPATH=/app, WORKDIR /app,
+ * an entrypoint and uvicorn serving openhands.server.listen:app on port 3000. Its base was
+ * python:3.12-slim; Debian trixie has no Python 3.12, so the host's CPython 3.12 (the one the
+ * venv is built with) is copied into /usr/local as that base has it.
+ */
+export const v0AppVersion = "0.28.0";
+
+export const v0AppPackages = [
+  "bash", "ca-certificates", "curl", "git", "openssh-client", "sudo", "passwd", "procps",
+  "libssl3t64", "libffi8", "libsqlite3-0", "libreadline8t64", "libncursesw6", "liblzma5", "libbz2-1.0",
+  "zlib1g", "libuuid1", "libexpat1", "libgdbm6t64",
+];
+
+export const v0AppConfig: ImageConfig = {
+  Env: [
+    `PATH=/app/.venv/bin:${standardPath}`,
+    "LANG=C.UTF-8",
+    "RUN_AS_OPENHANDS=true",
+    "OPENHANDS_USER_ID=42420",
+    "SANDBOX_LOCAL_RUNTIME_URL=http://host.docker.internal",
+    "USE_HOST_NETWORK=false",
+    "WORKSPACE_BASE=/opt/workspace_base",
+    `OPENHANDS_BUILD_VERSION=${v0AppVersion}`,
+    "SANDBOX_USER_ID=0",
+    "FILE_STORE=local",
+    "FILE_STORE_PATH=/.openhands-state",
+    "VIRTUAL_ENV=/app/.venv",
+    "PYTHONPATH=/app",
+  ],
+  Entrypoint: ["/app/entrypoint.sh"],
+  Cmd: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "3000"],
+  User: "root",
+  WorkingDir: "/app",
+  ExposedPorts: { "3000/tcp": {} },
+};
