@@ -22,7 +22,7 @@ export const heldBy: Record<string, string> = {
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
   "blog-dind":
-    "OpenHands 0.28: the suite builds no 0.x app or 0.x runtime image yet (llm-seed-v0 runs the released 0.28.0 code's conversation start and LLM call after this preset's seed-llm-settings container, against the scripted LLM)",
+    "OpenHands 0.28 on the node: not yet installed there. With RUNTIME_PRESETS blog-dind or all, app-v0-image holds a conversation with this preset's 0.28 app and runtime images in a Docker daemon as the pod runs them (rendered seed and app containers, socket.io as the UI speaks), and llm-seed-v0 runs the 0.28.0 conversation start after the rendered seed",
   lolice:
     "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image yet (the node's Docker daemon and the socket wiring are held by v1-host-docker; bedrock-v0 runs the released 0.27.0 code's conversation start and LLM call with this preset's environment and seed-llm-settings container, with nothing saved in the UI, against a stand-in Bedrock endpoint: model, region and the Secret's credentials arrive)",
   "v0-kubernetes-runtime":
