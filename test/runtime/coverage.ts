@@ -26,7 +26,7 @@ export const notRunHere: Record<string, string> = {
   lolice:
     "OpenHands 0.27 on the node's Docker socket with Bedrock: the suite builds no 0.x app or runtime image yet (the node's Docker daemon and the socket wiring are held by v1-host-docker; bedrock-v0 runs the released 0.27.0 code's conversation start and LLM call with this preset's environment and seed-llm-settings container, with nothing saved in the UI, against a stand-in Bedrock endpoint: model, region and the Secret's credentials arrive)",
   "v0-kubernetes-runtime":
-    "OpenHands 0.62's kubernetes runtime: the suite builds no 0.x app or runtime image yet (llm-seed-v0 shows the real 0.62.0 server reporting the LLM this preset's seed-llm-settings container writes)",
+    "OpenHands 0.62's kubernetes runtime: no 0.62 app or runtime image is built, so no conversation runs. The v0-kubernetes-runtime suite installs this preset on the node and runs the released 0.62.0 server with its rendered environment, config.toml, seed and only the chart's ServiceAccount token: a new conversation's claim, pod, Services and Ingress are created through the chart's Role, the pod is scheduled and the claim bound in the default StorageClass",
   "external-secrets-store": "needs the External Secrets operator and a secret store",
   sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
   tunnel: "cloudflared needs Cloudflare's edge",

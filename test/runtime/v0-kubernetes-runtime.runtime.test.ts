@@ -172,9 +172,11 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
   it("the node schedules the runtime pod and binds its claim in the default StorageClass, since the chart leaves pvcStorageClass out when empty", async () => {
     const pod = `openhands-runtime-${conversationId}`;
     const claims = await eventually(() => runtimeObjects("pvc"), (c) => c[`${pod}-pvc`]?.status?.phase === "Bound", 180);
-    expect(claims[`${pod}-pvc`].spec.storageClassName).toBe("local-path");
-    const { stdout } = await k(["get", "pod", "-n", runtimeNamespace, pod, "-o", "jsonpath={.spec.nodeName} {.status.conditions[?(@.type==\"PodScheduled\")].status}"]);
-    expect(stdout.split(" ")[1]).toBe("True");
+    expect(claims[`${pod}-pvc`]?.spec.storageClassName).toBe("local-path");
+    expect(claims[`${pod}-pvc`]?.status.phase).toBe("Bound");
+    const pods = await eventually(() => runtimeObjects("pods"), (p) => Boolean(p[pod]?.spec.nodeName), 60);
+    expect(pods[pod]?.spec.nodeName, "the node the pod was scheduled to").toBeTruthy();
+    expect(pods[pod]?.spec.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName).toBe(`${pod}-pvc`);
   }, 300_000);
 
   it("the ServiceAccount's token is all the server had: it may create pods in the runtime namespace, and read no Secret there nor create pods elsewhere", async () => {
