@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
     const entries = readReport();
     if (entries.length > 0) {
       writeReportTable(entries);
-      console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n\n${formatNotRun()}\n`);
+      console.log(`\nruntime presets (${reportFile}):\n${formatReport(entries)}\n\n${formatNotRun(entries)}\n`);
     }
     if (reuse) return;
     const stopping = Date.now();

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reportDir } from "../../ts/runtime/browser.ts";
-import { notRunRows } from "./coverage.ts";
+import { heldBy, notRunRows } from "./coverage.ts";
 
 export const reportFile = path.join(reportDir, "presets.json");
 export const reportTable = path.join(reportDir, "presets.txt");
@@ -45,12 +45,25 @@ export function formatReport(entries: PresetResult[]): string {
 }
 
 /** The presets this suite does not run, each with its reason (test/runtime/coverage.ts). */
-export function formatNotRun(): string {
-  return ["not run here:", ...notRunRows().map((r) => `  ${r.preset}: ${r.reason}`)].join("\n");
+export function formatNotRun(entries: PresetResult[] = readReport()): string {
+  const notSelected = notSelectedRows(entries);
+  return [
+    "not run here:",
+    ...notRunRows().map((r) => `  ${r.preset}: ${r.reason}`),
+    ...(notSelected.length > 0 ? ["not run in this run (RUNTIME_PRESETS or the suites chosen):", ...notSelected.map((r) => `  ${r.preset}: ${r.reason}`)] : []),
+  ].join("\n");
+}
+
+/** Presets a suite holds that this run recorded nothing for: left out by RUNTIME_PRESETS or by the files chosen. */
+export function notSelectedRows(entries: PresetResult[]): { preset: string; reason: string }[] {
+  const recorded = new Set(entries.map((e) => e.preset));
+  return Object.entries(heldBy)
+    .filter(([preset]) => !recorded.has(preset))
+    .map(([preset, suite]) => ({ preset, reason: `held by the ${suite} suite, not run this time` }));
 }
 
 /** Writes the table beside the JSON, followed by the presets not run here. */
 export function writeReportTable(entries: PresetResult[]): void {
   mkdirSync(path.dirname(reportTable), { recursive: true });
-  writeFileSync(reportTable, `${formatReport(entries)}\n\n${formatNotRun()}\n`);
+  writeFileSync(reportTable, `${formatReport(entries)}\n\n${formatNotRun(entries)}\n`);
 }
