@@ -21,6 +21,7 @@ const nodeFreeSuites = [
   "sign-in.runtime.test.ts",
   "runtime-v0-image.runtime.test.ts",
   "app-v0-image.runtime.test.ts",
+  "lolice-v0.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {

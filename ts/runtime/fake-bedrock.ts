@@ -1,8 +1,11 @@
 // A stand-in for the Bedrock runtime endpoint: it records every request and answers the
 // Converse API with a fixed text, so a test sees what a real client sends (the model in the
-// path, the SigV4 signature and its scope) without an AWS account.
+// path, the SigV4 signature and its scope) without an AWS account. Scripted, it plays an agent's
+// model instead: with tools offered it answers a user turn with one `execute_bash` tool use and,
+// once the tool's result is back, with a `finish` tool use (Converse `toolUse` content blocks,
+// stopReason `tool_use`, as LiteLLM's Converse transformation reads them).
 import { createHash, createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBody } from "./net.ts";
 
@@ -12,6 +15,8 @@ export interface BedrockRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** What a scripted stand-in answered. */
+  answer?: "command" | "finish" | "text";
 }
 
 export interface FakeBedrock {
@@ -31,26 +36,111 @@ export function converseResponse(text: string): Record<string, unknown> {
   };
 }
 
-export async function startFakeBedrock(answer: string): Promise<FakeBedrock> {
+export async function startFakeBedrock(answer: string | BedrockScript, listen: { host?: string; port?: number } = {}): Promise<FakeBedrock> {
   const requests: BedrockRequest[] = [];
+  let toolUses = 0;
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(",") : (value ?? "");
-    requests.push({ method: req.method ?? "", path: req.url ?? "", headers, body });
+    const request: BedrockRequest = { method: req.method ?? "", path: req.url ?? "", headers, body };
+    requests.push(request);
     if (req.method === "POST" && /^\/model\/[^/]+\/converse$/.test(req.url ?? "")) {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(converseResponse(answer)));
+      if (typeof answer === "string") return sendJson(res, 200, converseResponse(answer));
+      try {
+        const reply = scriptedConverse(JSON.parse(body || "{}") as ConverseRequestBody, answer, () => `tooluse_fake_${++toolUses}`);
+        request.answer = reply.kind;
+        sendJson(res, 200, reply.response);
+      } catch (error) {
+        sendJson(res, 400, { message: String(error) });
+      }
     } else {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "not a Converse call" }));
+      sendJson(res, 404, { message: "not a Converse call" });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port ?? 0, listen.host ?? "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+/** The script a scripted stand-in plays. */
+export interface BedrockScript {
+  /** The shell command the `execute_bash` tool use runs. */
+  command: string;
+  /** The `finish` message, given the tool result's text; default quotes it. */
+  finishMessage?: (commandOutput: string) => string;
+  /** The answer to a request without tools. */
+  title?: string;
+}
+
+/** The part of a Converse request body the script reads. */
+export interface ConverseRequestBody {
+  messages?: { role: string; content?: ConverseContentBlock[] }[];
+  toolConfig?: { tools?: { toolSpec?: { name?: string } }[] };
+  [field: string]: unknown;
+}
+
+export interface ConverseContentBlock {
+  text?: string;
+  toolUse?: { toolUseId: string; name: string; input: unknown };
+  toolResult?: { toolUseId: string; content?: { text?: string; json?: unknown }[]; status?: string };
+  [field: string]: unknown;
+}
+
+/** The tool names a Converse request offers (toolConfig.tools[].toolSpec.name). */
+export function converseToolNames(body: ConverseRequestBody): string[] {
+  return (body.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name).filter((n): n is string => !!n);
+}
+
+/** A Converse response whose assistant message uses one tool. */
+export function converseToolUse(toolUseId: string, name: string, input: Record<string, unknown>, text?: string): Record<string, unknown> {
+  return {
+    output: { message: { role: "assistant", content: [...(text ? [{ text }] : []), { toolUse: { toolUseId, name, input } }] } },
+    stopReason: "tool_use",
+    usage: { inputTokens: 20, outputTokens: 10, totalTokens: 30 },
+    metrics: { latencyMs: 12 },
+  };
+}
+
+/**
+ * The scripted answer to a Converse request. Tool results come back in user messages
+ * (`toolResult` blocks); the user's turn is the last user message with text and no result.
+ */
+export function scriptedConverse(
+  body: ConverseRequestBody,
+  script: BedrockScript,
+  nextId: () => string,
+): { kind: "command" | "finish" | "text"; response: Record<string, unknown> } {
+  const tools = converseToolNames(body);
+  if (tools.length === 0) return { kind: "text", response: converseResponse(script.title ?? "Scripted conversation") };
+  const messages = body.messages ?? [];
+  let lastUser = -1;
+  messages.forEach((m, i) => {
+    const content = m.content ?? [];
+    if (m.role === "user" && content.some((b) => typeof b.text === "string") && !content.some((b) => b.toolResult)) lastUser = i;
+  });
+  const results = messages.slice(lastUser + 1).flatMap((m) => (m.content ?? []).filter((b) => b.toolResult).map((b) => b.toolResult!));
+  if (results.length === 0 && tools.includes("execute_bash")) {
+    // `command` is what 0.27's execute_bash requires.
+    return { kind: "command", response: converseToolUse(nextId(), "execute_bash", { command: script.command }, "I will run the command.") };
+  }
+  const output = results.flatMap((r) => (r.content ?? []).map((c) => c.text ?? (c.json === undefined ? "" : JSON.stringify(c.json)))).join("");
+  const message = script.finishMessage?.(output) ?? `The command printed: ${output.trim()}`;
+  if (!tools.includes("finish")) return { kind: "text", response: converseResponse(message) };
+  // 0.27's finish tool takes no arguments; the agent keeps the message's text as its thought.
+  return { kind: "finish", response: converseToolUse(nextId(), "finish", {}, message) };
 }
 
 /** The parts of a SigV4 `Authorization` header. */

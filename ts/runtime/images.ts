@@ -24,8 +24,8 @@ import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./i
 import { repoRoot } from "../lib/helm-binaries.ts";
 import { releasePoetryLock, releasePyproject, v0AppVenv, v0PythonMinor, v0RuntimeVenv } from "./v0-app-venv.ts";
 
-export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28" | "app-0.28";
-export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28", "app-0.28"];
+export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28" | "app-0.28" | "runtime-0.27" | "app-0.27";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28", "app-0.28", "runtime-0.27", "app-0.27"];
 /**
  * What a build without `only` makes: the default app's images (Canvas' and the 0.x app's and
  * runtime's are large and built when named).
@@ -89,6 +89,8 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     "oauth2-proxy": () => buildOauth2Proxy(refs.oauth2Proxy, oauth2ProxyBinary!, log),
     "runtime-0.28": () => buildV0Runtime(presetSandboxRef("blog-dind-values.yaml"), spec.v0RuntimeVersion, log),
     "app-0.28": () => buildV0App(presetAppRef("blog-dind-values.yaml"), spec.v0AppVersion, log),
+    "runtime-0.27": () => buildV0Runtime(presetSandboxRef("lolice-values.yaml"), spec.v0LoliceVersion, log),
+    "app-0.27": () => buildV0App(presetAppRef("lolice-values.yaml"), spec.v0LoliceVersion, log),
   };
   const built: BuiltImage[] = [];
   for (const name of imageNames) {
@@ -97,6 +99,8 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     // The 0.x runtime's venv is built (or found) before its image's lock is taken.
     if (name === "runtime-0.28") v0Venvs.set(spec.v0RuntimeVersion, await v0RuntimeVenv(spec.v0RuntimeVersion, log));
     if (name === "app-0.28") v0AppVenvs.set(spec.v0AppVersion, await v0AppVenv(spec.v0AppVersion, log));
+    if (name === "runtime-0.27") v0Venvs.set(spec.v0LoliceVersion, await v0RuntimeVenv(spec.v0LoliceVersion, log));
+    if (name === "app-0.27") v0AppVenvs.set(spec.v0LoliceVersion, await v0AppVenv(spec.v0LoliceVersion, log));
     const image = await withLock(cacheDir("images", ".locks"), name, async () => builders[name]());
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     log(`${name}: ${image.ref} ${image.cached ? "cached" : "built"} in ${seconds}s -> ${image.tar}`);
@@ -358,7 +362,7 @@ function buildV0App(ref: string, version: string, say: (line: string) => void): 
       packages: spec.v0AppPackages,
       recipe: "app-v0.sh",
       files: ["app-v0-entrypoint.sh"],
-      config: spec.v0AppConfig,
+      config: spec.v0AppConfigFor(version),
       inputs: { venv: venvKey, python: pythonVersion },
       hostSteps: (rootfs, log) => {
         // The interpreter's prefix, without its test suite, where python:3.12-slim has it.

@@ -3,19 +3,24 @@
 // the query (as the UI's frontend connects; openhands/server/listen_socket.py), a user message
 // sent as an `oh_action`, and every `oh_event` collected until the agent finishes, errors or
 // the time is up. A scripted OpenAI-compatible LLM (fake-llm.ts) answers the agent: one shell
-// command, then `finish`.
+// command, then `finish`. With `llm: "bedrock"` a scripted stand-in for the Bedrock runtime
+// endpoint (fake-bedrock.ts) plays that model through the Converse API instead, and every
+// request it got (headers and body, for checking the SigV4 signature) comes back too.
 //
 // It runs where the app and its Docker daemon's published ports are (a Docker daemon's own
 // network namespace): `tsx ts/runtime/v0-conversation.ts` with the request as JSON in
 // V0_CONVERSATION; it prints the result as JSON.
 import { io } from "socket.io-client";
-import { startFakeLlm } from "./fake-llm.ts";
+import { startFakeBedrock, converseToolNames, type BedrockRequest, type ConverseRequestBody } from "./fake-bedrock.ts";
+import { startFakeLlm, type FakeLlm } from "./fake-llm.ts";
 
 export interface V0ConversationRequest {
   /** The app's base URL, for example http://127.0.0.1:3000. */
   appUrl: string;
   /** The port the scripted LLM listens on (127.0.0.1); the app's llm base URL names it. */
   llmPort: number;
+  /** Which scripted model: OpenAI-compatible chat completions (default) or Bedrock's Converse API. */
+  llm?: "openai" | "bedrock";
   /** The shell command the scripted LLM runs. */
   command: string;
   /** The user's message. */
@@ -37,6 +42,8 @@ export interface V0ConversationResult {
   ended: string;
   /** The scripted LLM's chat requests: model, key, tool names and what it answered. */
   llmCalls: { path: string; model?: string; apiKey?: string; tools: string[]; answer?: string }[];
+  /** With `llm: "bedrock"`: every request the stand-in got, as received. */
+  bedrockRequests?: BedrockRequest[];
   seconds: { appReady: number; created: number; finished: number };
 }
 
@@ -45,7 +52,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function holdV0Conversation(request: V0ConversationRequest): Promise<V0ConversationResult> {
   const started = Date.now();
   const since = () => Math.round((Date.now() - started) / 100) / 10;
-  const llm = await startFakeLlm({ port: request.llmPort, command: request.command, title: "Scripted conversation" });
+  const llm: { chatRequests: FakeLlm["chatRequests"]; bedrockRequests?: BedrockRequest[]; close(): Promise<void> } =
+    request.llm === "bedrock"
+      ? scriptedBedrock(await startFakeBedrock({ command: request.command, title: "Scripted conversation" }, { port: request.llmPort }))
+      : await startFakeLlm({ port: request.llmPort, command: request.command, title: "Scripted conversation" });
   try {
     // The app answers its config endpoint once uvicorn is up (the rate limiter allows 10/s).
     const deadline = Date.now() + request.appTimeoutSeconds * 1000;
@@ -72,7 +82,7 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
       llmCalls: [],
       seconds: { appReady, created: since(), finished: 0 },
     };
-    if (!conversationId) return { ...result, llmCalls: calls() };
+    if (!conversationId) return { ...result, llmCalls: calls(), bedrockRequests: llm.bedrockRequests };
 
     result.ended = await new Promise<string>((resolve) => {
       const socket = io(request.appUrl, {
@@ -103,12 +113,19 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
     });
     result.seconds.finished = since();
     result.llmCalls = calls();
+    result.bedrockRequests = llm.bedrockRequests;
     return result;
   } finally {
     await llm.close();
   }
 
-  function calls() {
+  function calls(): V0ConversationResult["llmCalls"] {
+    if (llm.bedrockRequests) {
+      return llm.bedrockRequests.map((r) => {
+        const body = (() => { try { return JSON.parse(r.body) as ConverseRequestBody; } catch { return {}; } })();
+        return { path: r.path, model: /^\/model\/([^/]+)\//.exec(r.path)?.[1], tools: converseToolNames(body), answer: r.answer };
+      });
+    }
     return llm.chatRequests().map((r) => ({
       path: r.path,
       model: r.body?.model,
@@ -117,6 +134,11 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
       answer: r.answer,
     }));
   }
+}
+
+/** The Bedrock stand-in in the shape the driver reads (no chat requests of its own). */
+function scriptedBedrock(bedrock: Awaited<ReturnType<typeof startFakeBedrock>>) {
+  return { chatRequests: () => [], bedrockRequests: bedrock.requests, close: bedrock.close };
 }
 
 if (process.argv[1]?.endsWith("v0-conversation.ts")) {

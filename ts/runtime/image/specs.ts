@@ -173,6 +173,12 @@ export const canvasConfig: ImageConfig = {
 export const v0RuntimeVersion = "0.28.0";
 
 /**
+ * The lolice preset's 0.27 release (ci/lolice-values.yaml): its runtime and app images are laid
+ * out as 0.28's (the same runtime command, plugins, Python 3.12 paths and Playwright 1.39).
+ */
+export const v0LoliceVersion = "0.27.0";
+
+/**
  * The runtime template's apt packages (wget curl sudo apt-utils git jq tmux libgl1
  * libasound2-plugins libatomic1), Chromium, and the shared libraries a CPython build links.
  */
@@ -223,7 +229,11 @@ export const v0AppPackages = [
   "zlib1g", "libuuid1", "libexpat1", "libgdbm6t64",
 ];
 
-export const v0AppConfig: ImageConfig = {
+export const v0AppConfig: ImageConfig = v0AppConfigFor(v0AppVersion);
+
+/** The 0.x app image's configuration for a release (its OPENHANDS_BUILD_VERSION). */
+export function v0AppConfigFor(version: string): ImageConfig {
+  return {
   Env: [
     `PATH=/app/.venv/bin:${standardPath}`,
     "LANG=C.UTF-8",
@@ -232,7 +242,7 @@ export const v0AppConfig: ImageConfig = {
     "SANDBOX_LOCAL_RUNTIME_URL=http://host.docker.internal",
     "USE_HOST_NETWORK=false",
     "WORKSPACE_BASE=/opt/workspace_base",
-    `OPENHANDS_BUILD_VERSION=${v0AppVersion}`,
+    `OPENHANDS_BUILD_VERSION=${version}`,
     "SANDBOX_USER_ID=0",
     "FILE_STORE=local",
     "FILE_STORE_PATH=/.openhands-state",
@@ -244,4 +254,5 @@ export const v0AppConfig: ImageConfig = {
   User: "root",
   WorkingDir: "/app",
   ExposedPorts: { "3000/tcp": {} },
-};
+  };
+}
