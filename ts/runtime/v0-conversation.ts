@@ -17,8 +17,10 @@ import { startFakeLlm, type FakeLlm } from "./fake-llm.ts";
 export interface V0ConversationRequest {
   /** The app's base URL, for example http://127.0.0.1:3000. */
   appUrl: string;
-  /** The port the scripted LLM listens on (127.0.0.1); the app's llm base URL names it. */
+  /** The port the scripted LLM listens on; the app's llm base URL names it. */
   llmPort: number;
+  /** The address it listens on: 127.0.0.1 (default) beside the app, or one the app's pod reaches. */
+  llmHost?: string;
   /** Which scripted model: OpenAI-compatible chat completions (default) or Bedrock's Converse API. */
   llm?: "openai" | "bedrock";
   /** The shell command the scripted LLM runs. */
@@ -54,8 +56,8 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
   const since = () => Math.round((Date.now() - started) / 100) / 10;
   const llm: { chatRequests: FakeLlm["chatRequests"]; bedrockRequests?: BedrockRequest[]; close(): Promise<void> } =
     request.llm === "bedrock"
-      ? scriptedBedrock(await startFakeBedrock({ command: request.command, title: "Scripted conversation" }, { port: request.llmPort }))
-      : await startFakeLlm({ port: request.llmPort, command: request.command, title: "Scripted conversation" });
+      ? scriptedBedrock(await startFakeBedrock({ command: request.command, title: "Scripted conversation" }, { host: request.llmHost, port: request.llmPort }))
+      : await startFakeLlm({ host: request.llmHost, port: request.llmPort, command: request.command, title: "Scripted conversation" });
   try {
     // The app answers its config endpoint once uvicorn is up (the rate limiter allows 10/s).
     const deadline = Date.now() + request.appTimeoutSeconds * 1000;
