@@ -14,6 +14,7 @@ export const heldBy: Record<string, string> = {
   "network-policy": "conversation",
   hardened: "conversation",
   "gateway-api": "conversation",
+  "blog-dind": "blog-dind",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
   "canvas-docker": "canvas",
@@ -21,8 +22,6 @@ export const heldBy: Record<string, string> = {
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
-  "blog-dind":
-    "OpenHands 0.28 on the node: not yet installed there. With RUNTIME_PRESETS blog-dind or all, app-v0-image holds a conversation with this preset's 0.28 app and runtime images in a Docker daemon as the pod runs them (rendered seed and app containers, socket.io as the UI speaks), and llm-seed-v0 runs the 0.28.0 conversation start after the rendered seed",
   lolice:
     "OpenHands 0.27 on the node: not yet installed there. With RUNTIME_PRESETS lolice or all, lolice-v0 holds a conversation with this preset's 0.27 app and runtime images in a Docker daemon as the pod runs them (rendered seed and app containers, the daemon's socket at the preset's path, host networking), the agent's Bedrock calls answered by a scripted Converse stand-in that checks each SigV4 signature, region and model; bedrock-v0 (in every run) runs the 0.27.0 conversation start after the rendered seed",
   "v0-kubernetes-runtime":
