@@ -17,12 +17,13 @@ import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { render, type K8sObject } from "../../ts/lib/render.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { serverDeployment } from "../../ts/lib/workload.ts";
-import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
-import { containerOf } from "../../ts/runtime/container-command.ts";
+import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
+import { containerOf, dockerEnvFlags, mountPathOf } from "../../ts/runtime/container-command.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { presetAppRef, presetSandboxRef } from "../../ts/runtime/image/refs.ts";
 import type { V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
+import { presetRequested } from "./selection.ts";
 
 const llmPort = 24680;
 const chartKey = "sk-blog-dind-app-key";
@@ -39,23 +40,9 @@ const workspaceBase = "/opt/workspace_base";
 let workspaceBaseExisted = true;
 
 /** A container's environment as the kubelet sets it, with the LLM key Secret filled. */
-function podEnv(name: string): Record<string, string> {
-  const env = kubeletEnv(deployment, name, {});
-  for (const [variable, value] of Object.entries(env)) {
-    if (value === "secret:llm-key/api-key") env[variable] = chartKey;
-    else if (value.startsWith("secret:")) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
-  }
-  return env;
-}
-
-const envFlags = (env: Record<string, string>) => Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-
-/** Where a container of the pod mounts a volume. */
-function mountPath(container: string, volume: string): string {
-  const mount = (containerOf(deployment, container).volumeMounts ?? []).find((m) => m.name === volume);
-  if (!mount) throw new Error(`${container} mounts no ${volume}`);
-  return mount.mountPath;
-}
+const podEnv = (name: string) => kubeletEnvWithSecrets(deployment, name, { "secret:llm-key/api-key": chartKey });
+const envFlags = dockerEnvFlags;
+const mountPath = (container: string, volume: string) => mountPathOf(deployment, container, volume);
 
 function appLogs(): string {
   if (!appContainer) return "";
@@ -65,8 +52,7 @@ function appLogs(): string {
 
 // Like the 0.28 runtime image's suite, this runs when RUNTIME_PRESETS names blog-dind or all,
 // or is unset (a plain `npm run test:runtime`); .ci/run's default list leaves it out.
-const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
-const runsHere = !requested || requested.includes("all") || requested.includes("blog-dind");
+const runsHere = presetRequested("blog-dind");
 
 describe.runIf(runsHere)("the 0.28 app image holds a conversation (RUNTIME_PRESETS blog-dind)", () => {
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { render, type RenderOptions } from "../../ts/lib/render.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { serverDeployment } from "../../ts/lib/workload.ts";
-import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { parseSigV4, sigV4SignedWith, startFakeBedrock, type FakeBedrock } from "../../ts/runtime/fake-bedrock.ts";
 import { probeOnlyEnv, v0LlmCall, type V0SeedContainer, type V0Settings } from "../../ts/runtime/v0-llm-probe.ts";
@@ -31,14 +31,7 @@ const uiSettings: V0Settings = { llm_model: bedrockModel, llm_api_key: "unused-f
 async function loliceContainer(name: string, values: Record<string, unknown> = {}): Promise<V0SeedContainer> {
   const options: RenderOptions = { valuesFiles: ["ci/lolice-values.yaml"], values, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" };
   const deployment = serverDeployment((await render(options)).objects);
-  const env = kubeletEnv(deployment, name, {});
-  for (const [variable, value] of Object.entries(env)) {
-    if (value.startsWith("secret:")) {
-      if (!(value in secretValues)) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
-      env[variable] = secretValues[value];
-    }
-  }
-  return { command: containerOf(deployment, name).command ?? [], env };
+  return { command: containerOf(deployment, name).command ?? [], env: kubeletEnvWithSecrets(deployment, name, secretValues) };
 }
 
 /** The lolice app container's environment as the kubelet sets it, Secret keys filled with the test values. */

@@ -18,11 +18,11 @@ import { importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { holdV0Conversation, type V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
 import { k } from "./kube.ts";
 import { recordPreset } from "./report.ts";
+import { presetRequested } from "./selection.ts";
 
 // Like the node-free 0.28 suites, this runs when RUNTIME_PRESETS names blog-dind or all, or is
 // unset; .ci/run's default list leaves it out (the images are 1.8 and 2.9 GB).
-const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
-const runsHere = !requested || requested.includes("all") || requested.includes("blog-dind");
+const runsHere = presetRequested("blog-dind");
 
 const release = "blog-dind";
 const namespace = release;

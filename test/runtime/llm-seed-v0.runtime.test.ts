@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { render } from "../../ts/lib/render.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { serverDeployment } from "../../ts/lib/workload.ts";
-import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
@@ -31,12 +31,7 @@ let scratch: string;
 async function blogContainer(name: string, llmValues: Record<string, unknown>, preset = "blog-dind"): Promise<V0SeedContainer> {
   const values = { llm: { apiKey: { existingSecret: "llm-key" }, ...llmValues } };
   const deployment = serverDeployment((await render({ valuesFiles: [`ci/${preset}-values.yaml`], values, apiVersions: clusterApiVersions, kubeVersion: "1.33.0" })).objects);
-  const env = kubeletEnv(deployment, name, {});
-  for (const [variable, value] of Object.entries(env)) {
-    if (value === "secret:llm-key/api-key") env[variable] = chartKey;
-    else if (value.startsWith("secret:")) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
-  }
-  return { command: containerOf(deployment, name).command ?? [], env };
+  return { command: containerOf(deployment, name).command ?? [], env: kubeletEnvWithSecrets(deployment, name, { "secret:llm-key/api-key": chartKey }) };
 }
 
 beforeAll(async () => {

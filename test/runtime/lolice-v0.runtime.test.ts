@@ -20,13 +20,14 @@ import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { render, type K8sObject } from "../../ts/lib/render.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { serverDeployment } from "../../ts/lib/workload.ts";
-import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
-import { containerOf } from "../../ts/runtime/container-command.ts";
+import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
+import { containerOf, dockerEnvFlags, mountPathOf } from "../../ts/runtime/container-command.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { presetAppRef, presetSandboxRef } from "../../ts/runtime/image/refs.ts";
 import { parseSigV4, sigV4SignedWith } from "../../ts/runtime/fake-bedrock.ts";
 import type { V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
+import { presetRequested } from "./selection.ts";
 
 const presetFile = "lolice-values.yaml";
 const preset = parse(readFileSync(path.join(repoRoot, "ci", presetFile), "utf8"));
@@ -59,24 +60,9 @@ const workspaceBase = "/opt/workspace_base";
 let workspaceBaseExisted = true;
 
 /** A container's environment as the kubelet sets it, with the AWS key Secret filled. */
-function podEnv(name: string): Record<string, string> {
-  const env = kubeletEnv(deployment, name, {});
-  for (const [variable, value] of Object.entries(env)) {
-    if (!value.startsWith("secret:")) continue;
-    if (!(value in secretValues)) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
-    env[variable] = secretValues[value];
-  }
-  return env;
-}
-
-const envFlags = (env: Record<string, string>) => Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-
-/** Where a container of the pod mounts a volume. */
-function mountPath(container: string, volume: string): string {
-  const mount = (containerOf(deployment, container).volumeMounts ?? []).find((m) => m.name === volume);
-  if (!mount) throw new Error(`${container} mounts no ${volume}`);
-  return mount.mountPath;
-}
+const podEnv = (name: string) => kubeletEnvWithSecrets(deployment, name, secretValues);
+const envFlags = dockerEnvFlags;
+const mountPath = (container: string, volume: string) => mountPathOf(deployment, container, volume);
 
 /** A hostPath volume's path on the node. */
 function hostPathOf(volume: string): string {
@@ -93,8 +79,7 @@ function appLogs(): string {
 
 // Like the 0.28 app image's suite, this runs when RUNTIME_PRESETS names lolice or all, or is
 // unset (a plain `npm run test:runtime`); .ci/run's default list leaves it out.
-const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
-const runsHere = !requested || requested.includes("all") || requested.includes("lolice");
+const runsHere = presetRequested("lolice");
 
 describe.runIf(runsHere)("the 0.27 app image holds a Bedrock conversation as the lolice pod runs it (RUNTIME_PRESETS lolice)", () => {
   beforeAll(async () => {

@@ -12,6 +12,7 @@ import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { presetSandboxRef } from "../../ts/runtime/image/refs.ts";
+import { presetRequested } from "./selection.ts";
 
 let daemon: DockerDaemon;
 let built: BuiltImage;
@@ -92,8 +93,7 @@ function execute(runtime: Runtime, action: object): any {
 // The image is 2.9 GB and serves the blog-dind preset: like that preset's other opt-in runs, it
 // is built and checked when RUNTIME_PRESETS names blog-dind or all, or is unset (a plain
 // `npm run test:runtime`); .ci/run's default list leaves it out to stay within CI's time.
-const requested = process.env.RUNTIME_PRESETS?.split(",").map((s) => s.trim()).filter(Boolean);
-const runsHere = !requested || requested.includes("all") || requested.includes("blog-dind");
+const runsHere = presetRequested("blog-dind");
 
 describe.runIf(runsHere)("the 0.28 runtime image (RUNTIME_PRESETS blog-dind)", () => {
   beforeAll(async () => {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
-import { kubeletEnv } from "../../ts/runtime/app-probe.ts";
+import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
 import { reportDir } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
@@ -49,12 +49,7 @@ let conversationId = "";
 
 /** A container's environment as the kubelet sets it, the chart's LLM key Secret filled. */
 function containerEnv(deployment: K8sObject, name: string): Record<string, string> {
-  const env = kubeletEnv(deployment, name, {});
-  for (const [variable, value] of Object.entries(env)) {
-    if (value === `secret:${service}-llm/api-key`) env[variable] = apiKey;
-    else if (value.startsWith("secret:")) throw new Error(`env ${variable} reads ${value}, which the test does not fill`);
-  }
-  return env;
+  return kubeletEnvWithSecrets(deployment, name, { [`secret:${service}-llm/api-key`]: apiKey });
 }
 
 /** Objects of a kind in the runtime namespace, by name. */

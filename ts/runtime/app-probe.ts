@@ -43,6 +43,21 @@ export function kubeletEnv(deployment: K8sObject, containerName: string, fields:
   return env;
 }
 
+/**
+ * kubeletEnv with every Secret reference filled from `secrets` (keyed `secret:<name>/<key>`),
+ * as the kubelet fills them from the cluster's Secrets; a reference the map lacks is an error,
+ * so a test never runs with a placeholder where the pod would have a value.
+ */
+export function kubeletEnvWithSecrets(deployment: K8sObject, containerName: string, secrets: Record<string, string>, fields: PodFields = {}): Record<string, string> {
+  const env = kubeletEnv(deployment, containerName, fields);
+  for (const [variable, value] of Object.entries(env)) {
+    if (!value.startsWith("secret:")) continue;
+    if (!(value in secrets)) throw new Error(`env ${variable} of ${containerName} reads ${value}, which the test does not fill`);
+    env[variable] = secrets[value];
+  }
+  return env;
+}
+
 export interface DockerSandboxStart {
   /** The sandbox service upstream configured from the environment. */
   service: {
