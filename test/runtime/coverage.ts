@@ -15,6 +15,7 @@ export const heldBy: Record<string, string> = {
   hardened: "conversation",
   "gateway-api": "conversation",
   "blog-dind": "blog-dind",
+  lolice: "lolice",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
   "canvas-docker": "canvas",
@@ -22,8 +23,6 @@ export const heldBy: Record<string, string> = {
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
-  lolice:
-    "OpenHands 0.27 on the node: not yet installed there. With RUNTIME_PRESETS lolice or all, lolice-v0 holds a conversation with this preset's 0.27 app and runtime images in a Docker daemon as the pod runs them (rendered seed and app containers, the daemon's socket at the preset's path, host networking), the agent's Bedrock calls answered by a scripted Converse stand-in that checks each SigV4 signature, region and model; bedrock-v0 (in every run) runs the 0.27.0 conversation start after the rendered seed",
   "v0-kubernetes-runtime":
     "OpenHands 0.62's kubernetes runtime: no 0.62 app or runtime image is built, so no conversation runs. The v0-kubernetes-runtime suite installs this preset on the node and runs the released 0.62.0 server with its rendered environment, config.toml, seed and only the chart's ServiceAccount token: a new conversation's claim, pod, Services and Ingress are created through the chart's Role, the pod is scheduled and the claim bound in the default StorageClass",
   "external-secrets-store": "needs the External Secrets operator and a secret store",

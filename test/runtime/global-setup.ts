@@ -20,8 +20,6 @@ const nodeFreeSuites = [
   "images.runtime.test.ts",
   "sign-in.runtime.test.ts",
   "runtime-v0-image.runtime.test.ts",
-  "app-v0-image.runtime.test.ts",
-  "lolice-v0.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {

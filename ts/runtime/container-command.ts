@@ -53,16 +53,6 @@ export function containerOf(deployment: K8sObject, name: string): Container {
   return container;
 }
 
-/** Where a container of a Deployment's pod mounts a volume. */
-export function mountPathOf(deployment: K8sObject, container: string, volume: string): string {
-  const mount = (containerOf(deployment, container).volumeMounts ?? []).find((m) => m.name === volume);
-  if (!mount) throw new Error(`${container} mounts no ${volume}`);
-  return mount.mountPath;
-}
-
-/** An environment as `docker run -e` flags. */
-export const dockerEnvFlags = (env: Record<string, string>) => Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-
 export function localCommand(objects: K8sObject[], deployment: K8sObject, containerName: string, options: LocalCommandOptions): LocalCommand {
   const container = containerOf(deployment, containerName);
   const podSpec = (deployment.spec as { template: { spec: { volumes?: Volume[] } } }).template.spec;

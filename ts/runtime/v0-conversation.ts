@@ -6,10 +6,6 @@
 // command, then `finish`. With `llm: "bedrock"` a scripted stand-in for the Bedrock runtime
 // endpoint (fake-bedrock.ts) plays that model through the Converse API instead, and every
 // request it got (headers and body, for checking the SigV4 signature) comes back too.
-//
-// It runs where the app and its Docker daemon's published ports are (a Docker daemon's own
-// network namespace): `tsx ts/runtime/v0-conversation.ts` with the request as JSON in
-// V0_CONVERSATION; it prints the result as JSON.
 import { io } from "socket.io-client";
 import { startFakeBedrock, converseToolNames, type BedrockRequest, type ConverseRequestBody } from "./fake-bedrock.ts";
 import { startFakeLlm, type FakeLlm } from "./fake-llm.ts";
@@ -141,11 +137,4 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
 /** The Bedrock stand-in in the shape the driver reads (no chat requests of its own). */
 function scriptedBedrock(bedrock: Awaited<ReturnType<typeof startFakeBedrock>>) {
   return { chatRequests: () => [], bedrockRequests: bedrock.requests, close: bedrock.close };
-}
-
-if (process.argv[1]?.endsWith("v0-conversation.ts")) {
-  const request = JSON.parse(process.env.V0_CONVERSATION ?? "") as V0ConversationRequest;
-  const result = await holdV0Conversation(request);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
 }
