@@ -26,8 +26,8 @@ export const notRunHere: Record<string, string> = {
   "v0-kubernetes-runtime":
     "OpenHands 0.62's kubernetes runtime: no 0.62 app or runtime image is built, so no conversation runs. The v0-kubernetes-runtime suite installs this preset on the node and runs the released 0.62.0 server with its rendered environment, config.toml, seed and only the chart's ServiceAccount token: a new conversation's claim, pod, Services and Ingress are created through the chart's Role, the pod is scheduled and the claim bound in the default StorageClass",
   "external-secrets-store": "needs the External Secrets operator and a secret store",
-  sysbox: "needs the Sysbox runtime on the node, which no reachable registry serves",
-  tunnel: "cloudflared needs Cloudflare's edge",
+  sysbox: "needs the Sysbox runtime (sysbox-runc, sysbox-fs, sysbox-mgr) on the node: Debian does not package it and the Go module proxy refuses its modules here. Without it the preset's DinD sidecar, unprivileged by design, cannot run a Docker daemon",
+  tunnel: "cloudflared needs Cloudflare's edge, and no registry reachable here serves cloudflared (the Go module proxy refuses it). Behind the edge the app is exposed as in the oauth2-proxy preset (DinD sandboxes at /sandbox/<port> of the public https host, that host among the CORS origins), which the conversation suite holds behind an HTTPS Ingress; Cloudflare Access stands where oauth2-proxy does",
   "canvas-tunnel": "cloudflared needs Cloudflare's edge; the images suite runs the Canvas image with this preset's environment (the key-free entry on 8080), and the canvas suite holds Canvas on the node",
 };
 
