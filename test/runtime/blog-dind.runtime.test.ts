@@ -7,39 +7,34 @@
 // comes back. Two values differ from the preset, both for this machine: the daemon image is the
 // suite's Debian dockerd under the chart's default reference, and the state claim takes the
 // node's default StorageClass (the preset names Longhorn).
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
-import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
+import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
 import { chartImageRefs, presetSandboxRef } from "../../ts/runtime/image/refs.ts";
 import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
 import { importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
-import { holdV0Conversation, type V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
+import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { k } from "./kube.ts";
-import { recordPreset } from "./report.ts";
 import { presetRequested } from "./selection.ts";
+import { expectCommandRan, finishV0Release, installV0Release, secondsSince, v0Release } from "./v0-release.ts";
 
 // Like the node-free 0.28 suites, this runs when RUNTIME_PRESETS names blog-dind or all, or is
 // unset; .ci/run's default list leaves it out (the images are 1.8 and 2.9 GB).
 const runsHere = presetRequested("blog-dind");
 
-const release = "blog-dind";
-const namespace = release;
+const run = v0Release("blog-dind", "blog-dind (0.28, socket.io client)", "blog-dind");
+const { release, namespace } = run;
 const service = `${release}-openhands`;
 const apiKey = "sk-blog-dind-on-the-node";
 const command = "echo hello-from-blog-dind $((6 * 7))";
-const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
-const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conversation on the node", () => {
   let images: BuiltImage[];
-  let portForward: ResultPromise | undefined;
   let llmPort: number;
   let appPort: number;
   let pod = "";
-  let result: V0ConversationResult | undefined;
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[] } = { failures: [] };
 
   beforeAll(async () => {
     // The builds run in their own process: their long synchronous steps would stall this worker.
@@ -50,28 +45,14 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
     appPort = await freePort();
   }, 3_600_000);
 
-  afterAll(async () => {
-    recordPreset({
-      preset: "blog-dind",
-      suite: "blog-dind (0.28, socket.io client)",
-      result: entry.failures.length === 0 && result?.ended === "finished" ? "passed" : "failed",
-      secondsToReady: entry.secondsToReady,
-      secondsToFirstReply: entry.secondsToFirstReply,
-      detail: entry.failures.join("\n") || undefined,
-    });
-    portForward?.kill();
-    await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
-    await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
-  });
+  afterAll(() => finishV0Release(run));
 
   it("installs with the 0.28 app image, seeds llm.* and becomes Ready", async () => {
     await k(["create", "namespace", namespace]);
     await k(["label", "namespace", namespace, "pod-security.kubernetes.io/enforce=privileged"]);
     await k(["create", "secret", "generic", "llm-key", "-n", namespace, `--from-literal=api-key=${apiKey}`]);
     const dindTag = chartImageRefs().dind.split(":").pop()!;
-    const started = Date.now();
-    const install = await helm([
-      "install", release, ".", "-n", namespace, "--wait", "--timeout", "600s",
+    pod = await installV0Release(run, [
       "-f", "ci/blog-dind-values.yaml",
       // A model 0.28 knows calls functions natively (its CodeActAgent offers tools to those only).
       "--set", "llm.model=openai/gpt-4o",
@@ -80,15 +61,6 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
       "--set", "dind.image.registry=docker.io", "--set", "dind.image.repository=library/docker", "--set", `dind.image.tag=${dindTag}`,
       "--set", "persistence.state.storageClass=",
     ]);
-    if (install.exitCode !== 0) {
-      const { stdout } = await k(["get", "pods", "-n", namespace, "-o", "wide"], { reject: false });
-      entry.failures.push("helm install failed");
-      throw new Error(`helm install failed after ${seconds(started)}s:\n${install.all}\n${stdout}`);
-    }
-    entry.secondsToReady = seconds(started);
-    console.log(`blog-dind: helm install to Ready ${entry.secondsToReady}s`);
-    const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={.items[0].metadata.name}"]);
-    pod = stdout.trim();
     const { stdout: seedLog } = await k(["logs", "-n", namespace, pod, "-c", "seed-llm-settings"]);
     expect(seedLog).toContain("seeded the LLM settings: model openai/gpt-4o");
     const { stdout: image } = await k(["get", "pod", "-n", namespace, pod, "-o", "jsonpath={.spec.containers[?(@.name==\"openhands\")].image}"]);
@@ -100,15 +72,15 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
     expect(runtime.ref).toBe(presetSandboxRef("blog-dind-values.yaml"));
     const started = Date.now();
     await loadIntoPodDocker(runtime.tar, { namespace, name: pod, container: "dind" });
-    console.log(`blog-dind: runtime image loaded into the pod's daemon in ${seconds(started)}s`);
+    console.log(`blog-dind: runtime image loaded into the pod's daemon in ${secondsSince(started)}s`);
     const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
     expect(stdout.split("\n")).toContain(runtime.ref);
   }, 900_000);
 
   it("holds a conversation: the agent's command runs in the runtime the app started in the pod's daemon, and its output comes back", async () => {
-    portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${appPort}:3000`], { reject: false });
+    run.portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${appPort}:3000`], { reject: false });
     await waitForHttp(`http://127.0.0.1:${appPort}/api/options/config`, 60_000);
-    result = await holdV0Conversation({
+    const result = await holdV0Conversation({
       appUrl: `http://127.0.0.1:${appPort}`,
       llmHost: inject("hostIp"),
       llmPort,
@@ -118,14 +90,7 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
       conversationTimeoutSeconds: 600,
     });
     const { stdout: logs } = await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "60"], { reject: false });
-    expect(result.created.status, JSON.stringify(result.created)).toBe(200);
-    expect(result.ended, `${JSON.stringify(result.agentStates)}\n${logs}`).toBe("finished");
-    entry.secondsToFirstReply = Math.round((result.seconds.finished - result.seconds.created) * 10) / 10;
-    console.log(`blog-dind: conversation created, agent finished ${entry.secondsToFirstReply}s later`);
-    const run = result.events.find((e) => e.observation === "run" && e.extras?.command === command);
-    expect(run, JSON.stringify(result.events.map((e) => e.action ?? e.observation))).toBeDefined();
-    expect(run.content).toContain("hello-from-blog-dind 42");
-    expect(run.extras.metadata.exit_code).toBe(0);
+    expectCommandRan(run, result, command, "hello-from-blog-dind 42", logs);
     // The app's LLM calls carried the chart's model and the Secret's key.
     const withTools = result.llmCalls.filter((c) => c.tools.length > 0);
     expect(withTools.map((c) => c.answer)).toEqual(["command", "finish"]);

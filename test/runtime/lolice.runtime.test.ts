@@ -15,10 +15,10 @@
 // Longhorn); the app gets the stand-in's endpoint through openhands.env.
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
+import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { parseSigV4, sigV4SignedWith } from "../../ts/runtime/fake-bedrock.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
 import { presetAppRef, presetSandboxRef } from "../../ts/runtime/image/refs.ts";
@@ -27,10 +27,10 @@ import { kubectl } from "../../ts/lib/control-plane.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
 import { importImage } from "../../ts/runtime/node/node.ts";
 import { netnsPath, nodeName, stateDir as nodeStateDir } from "../../ts/runtime/node/layout.ts";
-import { holdV0Conversation, type V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
+import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { k } from "./kube.ts";
-import { recordPreset } from "./report.ts";
 import { presetRequested } from "./selection.ts";
+import { expectCommandRan, finishV0Release, installV0Release, secondsSince, v0Release } from "./v0-release.ts";
 
 // Like blog-dind, this runs when RUNTIME_PRESETS names lolice or all, or is unset.
 const runsHere = presetRequested("lolice");
@@ -43,8 +43,6 @@ const accessKeyId = "AKIALOLICEONTHENODE";
 const secretAccessKey = "fake/secret+access+key/for+lolice+on+the+node";
 const marker = "hello-from-lolice-on-the-node";
 const command = `echo ${marker} $((6 * 7))`;
-const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
-const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 // The preset's host networking, and the pod on the pod network (sandbox.hostDocker.hostNetwork
 // false), where the app reaches the runtime at the node's address and the client through
@@ -55,14 +53,12 @@ const variants = [
 ];
 
 describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node's Docker daemon, Bedrock) holds a conversation on the node: $release", ({ release, hostNetwork }) => {
-  const namespace = release;
-  let portForward: ResultPromise | undefined;
+  const run = v0Release("lolice", `lolice (0.27, node's daemon, Bedrock stand-in${hostNetwork ? "" : ", pod network"})`, release);
+  const { namespace } = run;
   let images: BuiltImage[];
   let daemon: DockerDaemon;
   let bedrockPort: number;
   let pod = "";
-  let result: V0ConversationResult | undefined;
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[] } = { failures: [] };
   const appLogs = async () => (await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "80"], { reject: false })).stdout;
 
   beforeAll(async () => {
@@ -77,17 +73,7 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
   }, 3_600_000);
 
   afterAll(async () => {
-    recordPreset({
-      preset: "lolice",
-      suite: `lolice (0.27, node's daemon, Bedrock stand-in${hostNetwork ? "" : ", pod network"})`,
-      result: entry.failures.length === 0 && result?.ended === "finished" ? "passed" : "failed",
-      secondsToReady: entry.secondsToReady,
-      secondsToFirstReply: entry.secondsToFirstReply,
-      detail: entry.failures.join("\n") || undefined,
-    });
-    portForward?.kill();
-    await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
-    await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
+    await finishV0Release(run);
     if (daemon) {
       daemon.docker(["rm", "-f", ...daemon.docker(["ps", "-aq"]).stdout.split("\n").filter(Boolean)], { allowFailure: true });
       await daemon.stop();
@@ -99,7 +85,7 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
     expect(runtime.ref).toBe(presetSandboxRef(presetFile));
     const started = Date.now();
     await daemon.load(runtime.tar, runtime.ref);
-    console.log(`${release}: runtime image in the node's daemon after ${seconds(started)}s`);
+    console.log(`${release}: runtime image in the node's daemon after ${secondsSince(started)}s`);
     expect(daemon.docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).stdout.split("\n")).toContain(runtime.ref);
   }, 1_800_000);
 
@@ -111,9 +97,7 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
     await k(["create", "secret", "generic", preset.externalSecrets.secrets.awsCredentials.targetName, "-n", namespace,
       `--from-literal=${preset.llm.bedrock.secretKeys.accessKeyId}=${accessKeyId}`,
       `--from-literal=${preset.llm.bedrock.secretKeys.secretAccessKey}=${secretAccessKey}`]);
-    const started = Date.now();
-    const install = await helm([
-      "install", release, ".", "-n", namespace, "--wait", "--timeout", "600s",
+    pod = await installV0Release(run, [
       "-f", `ci/${presetFile}`,
       "--set", "externalSecrets.enabled=false",
       "--set", `llm.bedrock.existingSecret=${preset.externalSecrets.secrets.awsCredentials.targetName}`,
@@ -132,15 +116,6 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
         AWS_EC2_METADATA_DISABLED: "true",
       })}`,
     ]);
-    if (install.exitCode !== 0) {
-      const { stdout } = await k(["get", "pods", "-n", namespace, "-o", "wide"], { reject: false });
-      entry.failures.push("helm install failed");
-      throw new Error(`helm install failed after ${seconds(started)}s:\n${install.all}\n${stdout}`);
-    }
-    entry.secondsToReady = seconds(started);
-    console.log(`${release}: helm install to Ready ${entry.secondsToReady}s`);
-    const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={.items[0].metadata.name}"]);
-    pod = stdout.trim();
     const { stdout: seedLog } = await k(["logs", "-n", namespace, pod, "-c", "seed-llm-settings"]);
     expect(seedLog).toContain(`seeded the LLM settings: model ${presetModel}`);
     const { stdout: spec } = await k(["get", "pod", "-n", namespace, pod, "-o", "json"]);
@@ -156,11 +131,11 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
     let appUrl = `http://${inject("nodeIp")}:3000`;
     if (!hostNetwork) {
       const port = await freePort();
-      portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${release}-openhands`, `${port}:${preset.service.port}`], { reject: false });
+      run.portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${release}-openhands`, `${port}:${preset.service.port}`], { reject: false });
       appUrl = `http://127.0.0.1:${port}`;
       await waitForHttp(`${appUrl}/api/options/config`, 60_000);
     }
-    result = await holdV0Conversation({
+    const result = await holdV0Conversation({
       appUrl,
       llm: "bedrock",
       llmHost: inject("hostIp"),
@@ -170,15 +145,7 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
       appTimeoutSeconds: 120,
       conversationTimeoutSeconds: 600,
     });
-    expect(result.created.status, JSON.stringify(result.created)).toBe(200);
-    expect(result.ended, `${JSON.stringify(result.agentStates)}\n${JSON.stringify(result.llmCalls)}\n${await appLogs()}`).toBe("finished");
-    entry.secondsToFirstReply = Math.round((result.seconds.finished - result.seconds.created) * 10) / 10;
-    console.log(`${release}: conversation created, agent finished ${entry.secondsToFirstReply}s later`);
-    const run = result.events.find((e) => e.observation === "run" && e.extras?.command === command);
-    expect(run, JSON.stringify(result.events.map((e) => e.action ?? e.observation))).toBeDefined();
-    expect(run.content).toContain(`${marker} 42`);
-    expect(run.extras.metadata.exit_code).toBe(0);
-    expect(result.events.some((e) => e.action === "run" && e.source === "agent" && e.args?.command === command)).toBe(true);
+    expectCommandRan(run, result, command, `${marker} 42`, `${JSON.stringify(result.llmCalls)}\n${await appLogs()}`);
     // The runtime is a container of the node's daemon, from the preset's sandbox image, with its
     // ports published on the node (where the app on the node's network reaches them).
     const rows = daemon.docker(["ps", "--format", "{{.Image}} {{.Names}} {{.Ports}}"]).stdout.trim().split("\n");
@@ -188,8 +155,8 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
   }, 900_000);
 
   it("every Bedrock call named the preset's model and was SigV4-signed for its region with the Secret's key pair", () => {
-    expect(result, "no conversation was held").toBeDefined();
-    const requests = result!.bedrockRequests ?? [];
+    expect(run.result, "no conversation was held").toBeDefined();
+    const requests = run.result!.bedrockRequests ?? [];
     expect(requests.map((r) => r.answer).filter((a) => a !== "text")).toEqual(["command", "finish"]);
     const modelId = presetModel.replace(/^bedrock\//, "");
     for (const request of requests) {

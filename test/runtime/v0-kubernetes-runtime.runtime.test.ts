@@ -4,8 +4,10 @@
 // the chart's ServiceAccount (as its in-cluster config, in a mount namespace of its own), and
 // a new conversation makes it create the runtime's claim, pod, Services and Ingress through
 // that Role. The node schedules the pod and binds the claim in its default StorageClass (the
-// chart omits an empty pvcStorageClass). No 0.x runtime image is built here, so the pod's image
-// cannot be pulled and the conversation itself does not run.
+// chart omits an empty pvcStorageClass). The preset's 0.62 runtime image, built here
+// (`runtime-0.62`), is in the node's containerd, so the pod starts; the server runs in the node's
+// network namespace with the cluster's DNS, as a pod would, reaching the runtime at its
+// Service's cluster name, and holds a conversation with a scripted LLM on the node's link.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,15 +16,20 @@ import { execa } from "execa";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
-import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
+import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { getObject, render, type K8sObject } from "../../ts/lib/render.ts";
 import { kubeletEnvWithSecrets } from "../../ts/runtime/app-probe.ts";
 import { reportDir } from "../../ts/runtime/browser.ts";
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
 import { v0AppVenv } from "../../ts/runtime/v0-app-venv.ts";
+import type { BuiltImage } from "../../ts/runtime/images.ts";
+import { importImage } from "../../ts/runtime/node/node.ts";
+import { netnsPath, network } from "../../ts/runtime/node/layout.ts";
+import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { runV0Seed } from "../../ts/runtime/v0-llm-probe.ts";
 import { eventually, k } from "./kube.ts";
+import { expectCommandRan, finishV0Release, helm, v0Release } from "./v0-release.ts";
 
 const version = "0.62.0";
 const release = "v0-k8s";
@@ -30,15 +37,20 @@ const namespace = release;
 const runtimeNamespace = `${release}-runtimes`;
 const service = `${release}-openhands`;
 const apiKey = "sk-v0-kubernetes-runtime";
-const setArgs = [
-  `sandbox.kubernetes.namespace=${runtimeNamespace}`,
-  // Empty: the cluster's default StorageClass (the node's local-path).
-  "sandbox.kubernetes.pvcStorageClass=",
-  "llm.model=openai/v0-k8s-model",
-  "llm.baseUrl=http://127.0.0.1:9/v1",
-  `llm.apiKey.insecurePlaintextValue=${apiKey}`,
-].flatMap((s) => ["--set", s]);
-const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
+// A model 0.x knows calls functions natively (its CodeActAgent offers tools to those only).
+const model = "openai/gpt-4o";
+const command = "echo hello-from-the-0.62-runtime-pod $((6 * 7))";
+/** The chart's values; the scripted LLM listens on the host end of the node's link. */
+const setArgs = (llmPort: number) =>
+  [
+    `sandbox.kubernetes.namespace=${runtimeNamespace}`,
+    // Empty: the cluster's default StorageClass (the node's local-path).
+    "sandbox.kubernetes.pvcStorageClass=",
+    `llm.model=${model}`,
+    `llm.baseUrl=http://${network.hostIp}:${llmPort}/v1`,
+    `llm.apiKey.insecurePlaintextValue=${apiKey}`,
+  ].flatMap((s) => ["--set", s]);
+const run = v0Release("v0-kubernetes-runtime", "v0-kubernetes-runtime (0.62.0 server in the node's network, runtime pod through the chart's Role)", release);
 
 let rendered: K8sObject[];
 let scratch: string;
@@ -46,6 +58,8 @@ let server: ChildProcess | undefined;
 let serverLog = "";
 let appUrl = "";
 let conversationId = "";
+let llmPort = 0;
+let runtimeImage: BuiltImage;
 
 /** A container's environment as the kubelet sets it, the chart's LLM key Secret filled. */
 function containerEnv(deployment: K8sObject, name: string): Record<string, string> {
@@ -60,18 +74,23 @@ async function runtimeObjects(kind: string): Promise<Record<string, any>> {
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), "v0-k8s-"));
-  ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: ["ci/v0-kubernetes-runtime-values.yaml"], extraArgs: setArgs }));
+  // The builds run in their own process: their long synchronous steps would stall this worker.
+  const build = await execa("npx", ["tsx", "ts/runtime/images.ts", "--only", "runtime-0.62"], { cwd: repoRoot, stderr: "inherit" });
+  [runtimeImage] = JSON.parse(build.stdout) as BuiltImage[];
+  await importImage(runtimeImage.tar);
+  llmPort = await freePort();
+  ({ objects: rendered } = await render({ releaseName: release, namespace, valuesFiles: ["ci/v0-kubernetes-runtime-values.yaml"], extraArgs: setArgs(llmPort) }));
   await k(["create", "namespace", namespace]);
   // No 0.62 app image on the node: the chart's own pod is not what this suite waits for.
-  const install = await helm(["install", release, ".", "-n", namespace, "-f", "ci/v0-kubernetes-runtime-values.yaml", ...setArgs]);
+  const install = await helm(["install", release, ".", "-n", namespace, "-f", "ci/v0-kubernetes-runtime-values.yaml", ...setArgs(llmPort)]);
   if (install.exitCode !== 0) throw new Error(`helm install failed:\n${install.all}`);
-}, 300_000);
+}, 3_600_000);
 
 afterAll(async () => {
   server?.kill("SIGTERM");
   if (server && server.exitCode === null) await new Promise((resolve) => server!.once("exit", resolve));
-  await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
-  await k(["delete", "namespace", namespace, runtimeNamespace, "--wait=false"], { reject: false });
+  await finishV0Release(run);
+  await k(["delete", "namespace", runtimeNamespace, "--wait=false"], { reject: false });
   if (serverLog) {
     mkdirSync(reportDir, { recursive: true });
     writeFileSync(path.join(reportDir, "v0-kubernetes-runtime-server.log"), serverLog);
@@ -105,7 +124,7 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
 
     // The chart's seed-llm-settings init container, on the state directory.
     const seed = { command: containerOf(deployment, "seed-llm-settings").command ?? [], env: containerEnv(deployment, "seed-llm-settings") };
-    expect((await runV0Seed(version, seed, state)).output).toContain("seeded the LLM settings: model openai/v0-k8s-model");
+    expect((await runV0Seed(version, seed, state)).output).toContain(`seeded the LLM settings: model ${model}`);
 
     // The in-cluster config: the ServiceAccount's token and the cluster's CA at the fixed path,
     // the API server's address in KUBERNETES_SERVICE_HOST/PORT.
@@ -126,6 +145,9 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     const apiServer = new URL(cluster.server);
 
     const port = await freePort();
+    // The cluster's DNS, as a pod's resolv.conf names it: the server finds the runtime's Service by name.
+    const resolvConf = path.join(scratch, "resolv.conf");
+    writeFileSync(resolvConf, `search ${namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${network.dnsIp}\noptions ndots:5\n`);
     const env = {
       ...containerEnv(deployment, "openhands"),
       FILE_STORE_PATH: state,
@@ -135,16 +157,18 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
       KUBERNETES_SERVICE_HOST: apiServer.hostname,
       KUBERNETES_SERVICE_PORT: apiServer.port || "443",
       SA_DIR: credentials,
+      RESOLV_CONF: resolvConf,
     };
     const python = path.join(await v0AppVenv(version), "bin", "python");
-    const mountCredentials = 'mkdir -p /run/secrets && mount -t tmpfs tmpfs /run/secrets && mkdir -p /run/secrets/kubernetes.io/serviceaccount && cp "$SA_DIR"/* /run/secrets/kubernetes.io/serviceaccount/ && exec "$@"';
-    server = spawn("unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", mountCredentials, "sh", python, "-m", "uvicorn", "openhands.server.listen:app", "--host", "127.0.0.1", "--port", String(port)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const mountCredentials = 'mkdir -p /run/secrets && mount -t tmpfs tmpfs /run/secrets && mkdir -p /run/secrets/kubernetes.io/serviceaccount && cp "$SA_DIR"/* /run/secrets/kubernetes.io/serviceaccount/ && mount --bind "$RESOLV_CONF" /etc/resolv.conf && exec "$@"';
+    // In the node's network namespace (where pods' Service addresses are routed), on the node's address.
+    server = spawn("nsenter", [`--net=${netnsPath}`, "--", "unshare", "--mount", "--propagation", "private", "--", "sh", "-c", mountCredentials, "sh", python, "-m", "uvicorn", "openhands.server.listen:app", "--host", network.nodeIp, "--port", String(port)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (serverLog += d));
     server.stderr!.on("data", (d) => (serverLog += d));
-    appUrl = `http://127.0.0.1:${port}`;
+    appUrl = `http://${network.nodeIp}:${port}`;
     await waitForHttp(`${appUrl}/health`, 180_000);
     const settings = (await (await fetch(`${appUrl}/api/settings`)).json()) as any;
-    expect(settings).toMatchObject({ llm_model: "openai/v0-k8s-model", llm_api_key_set: true });
+    expect(settings).toMatchObject({ llm_model: model, llm_api_key_set: true });
   }, 600_000);
 
   it("a new conversation: upstream creates the claim, pod, Services and Ingress in the runtime namespace", async () => {
@@ -157,6 +181,7 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     expect(Object.keys(pods), `server log:\n${serverLog.slice(-3000)}`).toContain(pod);
     const created = pods[pod];
     expect(created.spec.containers[0].image).toBe("docker.openhands.dev/openhands/runtime:0.62-nikolaik");
+    expect(runtimeImage.ref).toBe(created.spec.containers[0].image);
     expect(Object.keys(await runtimeObjects("services")).sort()).toEqual([`${pod}-svc`, `${pod}-svc-code`]);
     const ingresses = await eventually(() => runtimeObjects("ingresses"), (i) => `${pod}-ingress-code` in i, 60);
     const ingress = ingresses[`${pod}-ingress-code`];
@@ -190,4 +215,27 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     ];
     for (const [ns, ...request] of refused) expect(await canI(ns, ...request), `${request.join(" ")} in ${ns}`).toBe("no");
   });
+
+  it("holds a conversation: the runtime pod upstream creates runs the agent's command and its output comes back", async () => {
+    // One runtime at a time on this node's two cores: the first conversation's pod goes.
+    await k(["delete", "pod", `openhands-runtime-${conversationId}`, "-n", runtimeNamespace, "--wait=true"], { reject: false });
+    const result = await holdV0Conversation({
+      appUrl,
+      llmHost: network.hostIp,
+      llmPort,
+      command,
+      message: "Please print the greeting.",
+      appTimeoutSeconds: 30,
+      conversationTimeoutSeconds: 600,
+    });
+    expectCommandRan(run, result, command, "hello-from-the-0.62-runtime-pod 42", `server log:\n${serverLog.slice(-4000)}`);
+    const withTools = result.llmCalls.filter((c) => c.tools.length > 0);
+    expect(withTools.map((c) => c.answer)).toEqual(["command", "finish"]);
+    for (const call of withTools) expect(call).toMatchObject({ path: "/v1/chat/completions", model: "gpt-4o", apiKey });
+    // The command ran in the pod upstream created for this conversation, through the chart's Role.
+    const pods = await runtimeObjects("pods");
+    const pod = pods[`openhands-runtime-${result.conversationId}`];
+    expect(pod?.status.phase, Object.keys(pods).join(", ")).toBe("Running");
+    expect(pod.spec.containers[0].image).toBe(runtimeImage.ref);
+  }, 900_000);
 });

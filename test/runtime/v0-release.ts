@@ -1,0 +1,76 @@
+// What the 0.x preset suites on the node share: a release installed and waited for (its pod,
+// how long it took, what failed), the report row and the release's removal afterwards, and the
+// checks of a conversation the scripted LLM drove (its command ran, with this output).
+import { execa, type ResultPromise } from "execa";
+import { expect, inject } from "vitest";
+import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
+import type { V0ConversationResult } from "../../ts/runtime/v0-conversation.ts";
+import { k } from "./kube.ts";
+import { recordPreset } from "./report.ts";
+
+export const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubeconfig", inject("kubeconfig")], { cwd: repoRoot, reject: false, all: true });
+export const secondsSince = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+/** One release of a 0.x preset: what the report says of it. */
+export interface V0Release {
+  preset: string;
+  suite: string;
+  release: string;
+  namespace: string;
+  secondsToReady?: number;
+  secondsToFirstReply?: number;
+  failures: string[];
+  result?: V0ConversationResult;
+  portForward?: ResultPromise;
+}
+
+export function v0Release(preset: string, suite: string, release: string): V0Release {
+  return { preset, suite, release, namespace: release, failures: [] };
+}
+
+/** `helm install --wait` with the values given; resolves to the server pod's name. */
+export async function installV0Release(run: V0Release, args: string[]): Promise<string> {
+  const started = Date.now();
+  const install = await helm(["install", run.release, ".", "-n", run.namespace, "--wait", "--timeout", "600s", ...args]);
+  if (install.exitCode !== 0) {
+    const { stdout } = await k(["get", "pods", "-n", run.namespace, "-o", "wide"], { reject: false });
+    run.failures.push("helm install failed");
+    throw new Error(`helm install failed after ${secondsSince(started)}s:\n${install.all}\n${stdout}`);
+  }
+  run.secondsToReady = secondsSince(started);
+  console.log(`${run.release}: helm install to Ready ${run.secondsToReady}s`);
+  const { stdout } = await k(["get", "pods", "-n", run.namespace, "-l", `app.kubernetes.io/instance=${run.release},app.kubernetes.io/component=server`, "-o", "jsonpath={.items[0].metadata.name}"]);
+  return stdout.trim();
+}
+
+/** Records the run in the report, then removes the release and its namespace. */
+export async function finishV0Release(run: V0Release): Promise<void> {
+  recordPreset({
+    preset: run.preset,
+    suite: run.suite,
+    result: run.failures.length === 0 && run.result?.ended === "finished" ? "passed" : "failed",
+    secondsToReady: run.secondsToReady,
+    secondsToFirstReply: run.secondsToFirstReply,
+    detail: run.failures.join("\n") || undefined,
+  });
+  run.portForward?.kill();
+  await helm(["uninstall", run.release, "-n", run.namespace, "--wait", "--timeout", "120s"]);
+  await k(["delete", "namespace", run.namespace, "--wait=false"], { reject: false });
+}
+
+/**
+ * The conversation ended with the agent finished, and the scripted command ran as the agent's
+ * action with the expected output and exit code 0. `diagnostics` is shown when it did not.
+ */
+export function expectCommandRan(run: V0Release, result: V0ConversationResult, command: string, output: string, diagnostics: string): void {
+  run.result = result;
+  expect(result.created.status, JSON.stringify(result.created)).toBe(200);
+  expect(result.ended, `${JSON.stringify(result.agentStates)}\n${diagnostics}`).toBe("finished");
+  run.secondsToFirstReply = Math.round((result.seconds.finished - result.seconds.created) * 10) / 10;
+  console.log(`${run.release}: conversation created, agent finished ${run.secondsToFirstReply}s later`);
+  const observed = result.events.find((e) => e.observation === "run" && e.extras?.command === command);
+  expect(observed, JSON.stringify(result.events.map((e) => e.action ?? e.observation))).toBeDefined();
+  expect(observed.content).toContain(output);
+  expect(observed.extras.metadata.exit_code).toBe(0);
+  expect(result.events.some((e) => e.action === "run" && e.source === "agent" && e.args?.command === command)).toBe(true);
+}
