@@ -174,12 +174,18 @@ describe.runIf(runsHere)("the 0.62 runtime image (RUNTIME_PRESETS v0-kubernetes-
       expect(failing.extras.metadata.exit_code).toBe(1);
     });
 
-    it("has 0.62's additions on the session's PATH: uv and uvx, Node.js, ripgrep, and the openhands user (uid 1000)", () => {
-      const obs = execute({ action: "run", args: { command: "uv --version && uvx --version && node --version && rg --version | head -1 && id -u openhands" } });
+    it("has 0.62's additions: uv and uvx on the server's PATH (for MCP), Node.js and ripgrep in the session, the openhands user (uid 1000)", () => {
+      // The pod's command leaves the image's PATH to the server; the bash session is a login
+      // shell whose PATH comes from /etc/environment and the bashrc, as in the release's image.
+      const serverPath = daemon.docker(["exec", containerId, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ | sed -n 's/^PATH=//p'"]).stdout.trim();
+      expect(serverPath.split(":")).toContain("/openhands/bin");
+      const uv = daemon.docker(["exec", "-e", `PATH=${serverPath}`, containerId, "sh", "-c", "uv --version && uvx --version"]).stdout;
+      expect(uv).toMatch(/^uv \d+\.\d+\.\d+/m);
+      const obs = execute({ action: "run", args: { command: "node --version && rg --version | head -1 && id -u openhands && /openhands/bin/uv --version" } });
       expect(obs.extras.metadata.exit_code, obs.content).toBe(0);
       const out = lines(obs.content);
-      expect(out.some((l) => /^uv \d+\.\d+\.\d+/.test(l))).toBe(true);
       expect(out.some((l) => /^v\d+\./.test(l))).toBe(true);
+      expect(out.some((l) => /^ripgrep \d+/.test(l))).toBe(true);
       expect(out).toContain("1000");
     });
 
