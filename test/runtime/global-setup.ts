@@ -20,6 +20,7 @@ const nodeFreeSuites = [
   "images.runtime.test.ts",
   "sign-in.runtime.test.ts",
   "runtime-v0-image.runtime.test.ts",
+  "runtime-v0-62-image.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {

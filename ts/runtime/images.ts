@@ -24,8 +24,8 @@ import { canvasConstraints, copyCanvasIntoRootfs, prepareCanvasFiles } from "./i
 import { repoRoot } from "../lib/helm-binaries.ts";
 import { releasePoetryLock, releasePyproject, v0AppVenv, v0PythonMinor, v0RuntimeVenv } from "./v0-app-venv.ts";
 
-export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28" | "app-0.28" | "runtime-0.27" | "app-0.27";
-export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28", "app-0.28", "runtime-0.27", "app-0.27"];
+export type ImageName = "agent-server" | "app" | "canvas" | "canvas-agent-server" | "dind" | "gateway" | "helm-test" | "oauth2-proxy" | "runtime-0.28" | "app-0.28" | "runtime-0.27" | "app-0.27" | "runtime-0.62";
+export const imageNames: ImageName[] = ["agent-server", "app", "canvas", "canvas-agent-server", "dind", "gateway", "helm-test", "oauth2-proxy", "runtime-0.28", "app-0.28", "runtime-0.27", "app-0.27", "runtime-0.62"];
 /**
  * What a build without `only` makes: the default app's images (Canvas' and the 0.x app's and
  * runtime's are large and built when named).
@@ -91,6 +91,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     "app-0.28": () => buildV0App(presetAppRef("blog-dind-values.yaml"), spec.v0AppVersion, log),
     "runtime-0.27": () => buildV0Runtime(presetSandboxRef("lolice-values.yaml"), spec.v0LoliceVersion, log),
     "app-0.27": () => buildV0App(presetAppRef("lolice-values.yaml"), spec.v0LoliceVersion, log),
+    "runtime-0.62": () => buildV0Runtime(presetSandboxRef("v0-kubernetes-runtime-values.yaml"), spec.v0KubernetesRuntimeVersion, log),
   };
   const built: BuiltImage[] = [];
   for (const name of imageNames) {
@@ -101,6 +102,7 @@ export async function buildRuntimeImages(options: BuildOptions = {}): Promise<Bu
     if (name === "app-0.28") v0AppVenvs.set(spec.v0AppVersion, await v0AppVenv(spec.v0AppVersion, log));
     if (name === "runtime-0.27") v0Venvs.set(spec.v0LoliceVersion, await v0RuntimeVenv(spec.v0LoliceVersion, log));
     if (name === "app-0.27") v0AppVenvs.set(spec.v0LoliceVersion, await v0AppVenv(spec.v0LoliceVersion, log));
+    if (name === "runtime-0.62") v0Venvs.set(spec.v0KubernetesRuntimeVersion, await v0RuntimeVenv(spec.v0KubernetesRuntimeVersion, log));
     const image = await withLock(cacheDir("images", ".locks"), name, async () => builders[name]());
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     log(`${name}: ${image.ref} ${image.cached ? "cached" : "built"} in ${seconds}s -> ${image.tar}`);
@@ -287,8 +289,15 @@ const v0Venvs = new Map<string, string>();
  * The runtime image OpenHands 0.x's DockerRuntime starts (see spec.v0RuntimeConfig): a Debian
  * rootfs, the host's CPython 3.12 as the `openhands` environment, the release's venv (the app
  * plus its runtime group), the stand-ins for micromamba and poetry, and Debian's chromium.
+ * 0.62's (spec.v0KubernetesRuntimeConfig, the image its KubernetesRuntime runs) adds its own
+ * recipe, a micromamba stand-in with `shell hook`, uv in /openhands/bin and the
+ * openvscode-server stand-in.
  */
 function buildV0Runtime(ref: string, version: string, say: (line: string) => void): Omit<BuiltImage, "seconds"> {
+  const is62 = version === spec.v0KubernetesRuntimeVersion;
+  const uv = is62 ? uvBinaries(spec.v0KubernetesRuntimeUvVersion, say) : null;
+  const micromamba = is62 ? "runtime-v0-62-micromamba.sh" : "runtime-v0-micromamba.sh";
+  const files = is62 ? [micromamba, "runtime-v0-poetry.sh", "runtime-v0-62-openvscode-server.sh"] : [micromamba, "runtime-v0-poetry.sh"];
   const venv = v0Venvs.get(version);
   if (!venv) throw new Error(`runtime ${version}: its venv was not built`);
   const paths = spec.v0RuntimePaths;
@@ -304,11 +313,11 @@ function buildV0Runtime(ref: string, version: string, say: (line: string) => voi
     {
       name,
       ref,
-      packages: spec.v0RuntimePackages,
-      recipe: "runtime-v0.sh",
-      files: ["runtime-v0-micromamba.sh", "runtime-v0-poetry.sh"],
-      config: spec.v0RuntimeConfig,
-      inputs: { venv: venvKey, python: pythonVersion, paths },
+      packages: is62 ? spec.v0KubernetesRuntimePackages : spec.v0RuntimePackages,
+      recipe: is62 ? "runtime-v0-62.sh" : "runtime-v0.sh",
+      files,
+      config: is62 ? spec.v0KubernetesRuntimeConfig : spec.v0RuntimeConfig,
+      inputs: is62 ? { venv: venvKey, python: pythonVersion, paths, uv: uv!.key } : { venv: venvKey, python: pythonVersion, paths },
       hostSteps: (rootfs, log) => {
         // The interpreter's prefix, without its test suite; its libpython is found through ld.so.conf.
         const target = path.join(rootfs, paths.pythonPrefix);
@@ -321,7 +330,7 @@ function buildV0Runtime(ref: string, version: string, say: (line: string) => voi
         copyVenvIntoRootfs(venv, rootfs, paths.venv, imagePython, log);
         const bin = path.join(rootfs, "openhands/micromamba/bin");
         mkdirSync(bin, { recursive: true });
-        copyFileSync(path.join(recipesDir, "runtime-v0-micromamba.sh"), path.join(bin, "micromamba"));
+        copyFileSync(path.join(recipesDir, micromamba), path.join(bin, "micromamba"));
         chmodSync(path.join(bin, "micromamba"), 0o755);
         copyFileSync(path.join(recipesDir, "runtime-v0-poetry.sh"), path.join(target, "bin", "poetry"));
         chmodSync(path.join(target, "bin", "poetry"), 0o755);
@@ -331,10 +340,43 @@ function buildV0Runtime(ref: string, version: string, say: (line: string) => voi
         writeFileSync(path.join(code, "pyproject.toml"), pyproject);
         writeFileSync(path.join(code, "poetry.lock"), lock);
         symlinkSync(`${paths.venv}/lib/python${v0PythonMinor}/site-packages/openhands`, path.join(code, "openhands"));
+        if (uv) {
+          const ohBin = path.join(rootfs, "openhands/bin");
+          mkdirSync(ohBin, { recursive: true });
+          for (const exe of ["uv", "uvx"]) {
+            copyFileSync(path.join(uv.dir, exe), path.join(ohBin, exe));
+            chmodSync(path.join(ohBin, exe), 0o755);
+          }
+          const vscodeBin = path.join(rootfs, "openhands/.openvscode-server/bin");
+          mkdirSync(vscodeBin, { recursive: true });
+          copyFileSync(path.join(recipesDir, "runtime-v0-62-openvscode-server.sh"), path.join(vscodeBin, "openvscode-server"));
+          chmodSync(path.join(vscodeBin, "openvscode-server"), 0o755);
+        }
       },
     },
     say,
   );
+}
+
+/** uv and uvx from the PyPI wheel of `version`, extracted once into the cache; their folder and cache key. */
+function uvBinaries(version: string, say: (line: string) => void): { dir: string; key: string } {
+  const dir = cacheDir(`uv-${version}`);
+  const key = inputHash(version, process.arch);
+  const bin = path.join(dir, "bin");
+  if (isDone(dir, key) && existsSync(path.join(bin, "uvx"))) return { dir: bin, key };
+  const log = path.join(dir, "download.log");
+  writeFileSync(log, "");
+  say(`uv ${version}: from its wheel (log: ${log})`);
+  run("rm", ["-rf", path.join(dir, "wheel"), bin]);
+  run(hostPython313(), ["-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "-d", path.join(dir, "wheel"), `uv==${version}`], {
+    log,
+    env: { ...process.env, PIP_FIND_LINKS: "" },
+  });
+  mkdirSync(bin, { recursive: true });
+  run("sh", ["-c", `unzip -j -o "$1"/uv-*.whl 'uv-*.data/scripts/uv' 'uv-*.data/scripts/uvx' -d "$2"`, "sh", path.join(dir, "wheel"), bin], { log });
+  run("rm", ["-rf", path.join(dir, "wheel")]);
+  markDone(dir, key);
+  return { dir: bin, key };
 }
 
 const v0AppVenvs = new Map<string, string>();

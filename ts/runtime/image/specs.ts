@@ -215,6 +215,31 @@ export const v0RuntimeConfig: ImageConfig = {
 };
 
 /**
+ * The runtime (sandbox) image of OpenHands 0.62, the `runtime:0.62-nikolaik` image that 0.62's
+ * KubernetesRuntime runs in each conversation's pod, for ci/v0-kubernetes-runtime-values.yaml.
+ * 0.62's runtime Dockerfile template keeps 0.28's layout (code, micromamba environment and
+ * poetry venv under /openhands, the same startup command) and adds: uv in /openhands/bin (on
+ * PATH), an `openhands` user with uid and gid 1000 and passwordless sudo and su, Node.js,
+ * ripgrep, git's global identity, and Playwright's browsers in /opt/playwright-browsers,
+ * linked from root's and openhands' caches. Here Debian's chromium stands in for Playwright's
+ * Chromium and headless shell, uv is the PyPI wheel's binary, and openvscode-server (a
+ * download no package registry serves) is absent: a stand-in says so (see
+ * runtime-v0-62-openvscode-server.sh). Not installed: Docker, build-essential and ffmpeg.
+ */
+export const v0KubernetesRuntimeVersion = "0.62.0";
+
+/** uv for /openhands/bin: the release installs the newest uv at build time; this is the one current at 0.62.0. */
+export const v0KubernetesRuntimeUvVersion = "0.9.11";
+
+/** 0.28's packages plus what 0.62's template adds that Debian has (Node.js stands in for the base image's). */
+export const v0KubernetesRuntimePackages = [...v0RuntimePackages, "nodejs", "ripgrep", "findutils", "util-linux", "gnupg", "lsb-release", "apt-transport-https"];
+
+export const v0KubernetesRuntimeConfig: ImageConfig = {
+  ...v0RuntimeConfig,
+  Env: [`PATH=/openhands/bin:${standardPath}`, ...v0RuntimeConfig.Env.filter((e) => !e.startsWith("PATH="))],
+};
+
+/**
  * The OpenHands 0.x app (GUI server) image of the 0.28 release, laid out like that release's
  * app Dockerfile: the code at /app with its venv at /app/.venv, PYTHONPATH=/app, WORKDIR /app,
  * an entrypoint and uvicorn serving openhands.server.listen:app on port 3000. Its base was
