@@ -67,7 +67,8 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
     const response = await fetch(`${request.appUrl}/api/conversations`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ selected_repository: null, initial_user_msg: null, image_urls: [] }),
+      // Fields every 0.x release accepts (0.62 refuses 0.28's selected_repository).
+      body: JSON.stringify({ initial_user_msg: null, image_urls: [] }),
     });
     const created = { status: response.status, body: await response.json().catch(() => null) };
     const conversationId: string | undefined = created.body?.conversation_id;
