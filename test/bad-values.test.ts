@@ -57,6 +57,7 @@ const cases: BadValues[] = [
   { file: "host-docker-without-pinning", key: "nodeSelector" },
   { file: "unknown-cleanup-policy", key: "dockerCleanup.policy" },
   { file: "external-secrets-without-store", key: "externalSecrets.storeRef.name", apiVersions: ["external-secrets.io/v1/ExternalSecret"] },
+  { file: "external-secrets-one-remote-key-for-two-keys", key: "externalSecrets.secrets.awsCredentials.secretAccessKeyRemoteKey", apiVersions: ["external-secrets.io/v1/ExternalSecret"], message: "so AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of Secret from-store would hold the same value" },
   { file: "cleanup-without-docker", key: "dockerCleanup.enabled" },
   { file: "sysbox-with-privileged", key: "dind.securityContext.privileged" },
   { file: "remote-docker-without-tls", key: "sandbox.remoteDocker.tlsSecretName" },

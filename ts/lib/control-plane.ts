@@ -34,10 +34,14 @@ export interface RunningControlPlane {
   stop(): Promise<void>;
 }
 
-/** Starts etcd, kube-apiserver and kube-controller-manager on free loopback ports; resolves once /readyz answers. */
-export async function start(): Promise<RunningControlPlane> {
+/**
+ * Starts etcd, kube-apiserver and kube-controller-manager on free loopback ports; resolves once
+ * /readyz answers. `name` is the state directory under .cluster/, so a suite can run a second
+ * control plane of its own beside the shared one.
+ */
+export async function start(name = "run"): Promise<RunningControlPlane> {
   await build();
-  const run = path.join(clusterDir, "run");
+  const run = path.join(clusterDir, name);
   rmSync(run, { recursive: true, force: true });
   mkdirSync(run, { recursive: true });
   const [etcdClient, etcdPeer, apiPort, kcmPort] = await freePorts(4);

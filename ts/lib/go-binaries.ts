@@ -16,6 +16,7 @@ export const versions = {
   coredns: "v1.14.7",
   kubeRouter: "v2.1.0",
   localPath: "v0.0.30",
+  externalSecrets: "v0.16.2",
 } as const;
 
 const binRoot = cachePath("node-bin");
@@ -56,6 +57,16 @@ function kubernetesLdflags(): string {
     .join(" ");
 }
 
+/** A module's own go.mod replace directives, which only its own build honours: the wrapper repeats them. */
+async function upstreamReplaces(module: string, version: string): Promise<string> {
+  const { stdout } = await execa("go", ["mod", "download", "-json", `${module}@${version}`]);
+  const goMod = readFileSync(JSON.parse(stdout).GoMod, "utf8");
+  const single = [...goMod.matchAll(/^replace\s+([^(\s].*)$/gm)].map((m) => m[1].trim());
+  const blocks = [...goMod.matchAll(/^replace\s*\(([\s\S]*?)^\)/gm)].flatMap((m) => m[1].split("\n").map((l) => l.replace(/\/\/.*$/, "").trim()).filter(Boolean));
+  const lines = [...single, ...blocks];
+  return lines.length === 0 ? "" : `\nreplace (\n${lines.map((l) => `\t${l}`).join("\n")}\n)\n`;
+}
+
 const pauseSource = readFileSync(path.join(repoRoot, "ts", "runtime", "node", "pause.go"), "utf8");
 
 export const components = {
@@ -85,6 +96,13 @@ export const components = {
     key: `local-path-provisioner-${versions.localPath}`,
     goMod: async () => `require github.com/rancher/local-path-provisioner ${versions.localPath}\n`,
     packages: ["github.com/rancher/local-path-provisioner"],
+  },
+  // The External Secrets Operator's controller (its repository's root command), run out of cluster.
+  externalSecrets: {
+    key: `external-secrets-${versions.externalSecrets}`,
+    goMod: async () => `require github.com/external-secrets/external-secrets ${versions.externalSecrets}\n${await upstreamReplaces("github.com/external-secrets/external-secrets", versions.externalSecrets)}`,
+    packages: ["github.com/external-secrets/external-secrets"],
+    ldflags: "-s -w",
   },
   // The pod sandbox's process: sleeps and reaps orphans. Keyed by its source.
   pause: {

@@ -182,7 +182,8 @@ export interface ExternalAwsCredentials {
    */
   accessKeyIdRemoteKey: string;
   /**
-   * Remote key of the secret access key.
+   * Remote key of the secret access key (not `accessKeyIdRemoteKey`: one `property` applies to both,
+   * so the same remote key would give both keys the same value).
    * @pattern ^[!-~]*$
    * @maxLength 2048
    */
