@@ -16,6 +16,7 @@ export const heldBy: Record<string, string> = {
   "gateway-api": "conversation",
   "blog-dind": "blog-dind",
   lolice: "lolice",
+  "v0-kubernetes-runtime": "v0-kubernetes-runtime",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
   "canvas-docker": "canvas",
@@ -23,8 +24,6 @@ export const heldBy: Record<string, string> = {
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
-  "v0-kubernetes-runtime":
-    "OpenHands 0.62's kubernetes runtime: no 0.62 app or runtime image is built, so no conversation runs. The v0-kubernetes-runtime suite installs this preset on the node and runs the released 0.62.0 server with its rendered environment, config.toml, seed and only the chart's ServiceAccount token: a new conversation's claim, pod, Services and Ingress are created through the chart's Role, the pod is scheduled and the claim bound in the default StorageClass",
   "external-secrets-store":
     "not installed on the node, where nothing would serve its store; instead the cluster suite (test/cluster/external-secrets-operator.cluster.test.ts) runs the External Secrets Operator v0.16.2's own controller against this preset's SecretStore and ExternalSecrets, its AWS provider answered by an STS and Secrets Manager stand-in: the store turns Ready once the operator's IRSA identity assumed the preset's role in its region, each ExternalSecret is SecretSynced, and the Secrets hold exactly the keys the Deployment's secretKeyRefs name, with the served values (the llmApiKey property taken out of a JSON secret, the Bedrock pair from two remote keys read whole); no pod starts there",
   sysbox: "needs the Sysbox runtime (sysbox-runc, sysbox-fs, sysbox-mgr) on the node: Debian does not package it and the Go module proxy refuses its modules here. Without it the preset's DinD sidecar, unprivileged by design, cannot run a Docker daemon",
