@@ -151,6 +151,7 @@ describe.runIf(runsHere).each(variants)("preset lolice (OpenHands 0.27, the node
     const rows = daemon.docker(["ps", "--format", "{{.Image}} {{.Names}} {{.Ports}}"]).stdout.trim().split("\n");
     const runtimeRow = rows.find((r) => r.startsWith(`${presetSandboxRef(presetFile)} openhands-runtime-`));
     expect(runtimeRow, rows.join("\n")).toBeDefined();
+    expect(runtimeRow, "the runtime's ports are published on the node's addresses").toMatch(/ 0\.0\.0\.0:(\d+)->\1\/tcp/);
     console.log(`${release}: ${runtimeRow}`);
   }, 900_000);
 
