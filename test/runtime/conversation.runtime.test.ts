@@ -15,12 +15,13 @@
 // takes another message. Adding a preset is one line in `conversationPresets`; run a subset
 // with RUNTIME_PRESETS=name,name.
 import { randomInt } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
+import { parse } from "yaml";
 import type { WebSocket } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
@@ -34,7 +35,8 @@ import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { httpRouteRoutes, ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
-import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
+import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/node/node.ts";
+import { standinImagesTar } from "../../ts/runtime/node/standin-images.ts";
 import { netnsPath, nodeName, stateDir as nodeStateDir } from "../../ts/runtime/node/layout.ts";
 import { inNode } from "../../ts/runtime/node/netns.ts";
 import { startDockerDaemon, type DockerDaemon } from "../../ts/runtime/docker-daemon.ts";
@@ -80,6 +82,10 @@ export const conversationPresets: ConversationPreset[] = [
   // The node's own Docker daemon, with the app in its own network namespace and on the node's.
   { preset: "v1-host-docker" },
   { preset: "v1-host-docker", variant: "v1-host-docker-host-network", set: ["sandbox.hostDocker.hostNetwork=true"] },
+  // A Cloudflare Tunnel behind Cloudflare Access: an edge stand-in serves tunnel.hostname over
+  // HTTPS to the release's Service (the route docs/tunnel.md has users give the tunnel), and
+  // cloudflared's stand-in answers its probes. One node: cloudflared may share it with the app.
+  { preset: "tunnel", set: ["tunnel.avoidOpenHandsNode=false"] },
   // A daemon on another machine of the node's LAN, its sandboxes' webhooks through the callback NodePort.
   { preset: "remote-docker" },
   // The LLM listens on a private address here (the host end of the node's link), as a LAN LLM
@@ -128,17 +134,6 @@ const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 let images: BuiltImage[];
 const imageOf = (name: BuiltImage["name"]) => images.find((i) => i.name === name)!;
-
-/** Whether the node's containerd holds `image.ref` with the tar's own config (not another image under that name). */
-async function nodeHasImage(image: BuiltImage): Promise<boolean> {
-  const { stdout: manifest } = await execa("tar", ["-xOf", image.tar, "manifest.json"]);
-  const config = `sha256:${(JSON.parse(manifest) as { Config: string }[])[0].Config.replace(/\.json$/, "")}`;
-  const listed = await ctr(["images", "ls", `name==${image.ref}`], { reject: false });
-  const digest = listed.stdout.split("\n")[1]?.split(/\s+/)[2];
-  if (!digest) return false;
-  const content = await ctr(["content", "get", digest], { reject: false });
-  return content.exitCode === 0 && (JSON.parse(content.stdout) as { config: { digest: string } }).config.digest === config;
-}
 
 beforeAll(async () => {
   const started = Date.now();
@@ -197,6 +192,8 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   let rendered: K8sObject[];
   let values: string[] = [];
   let appUrl = `http://localhost:${browserPort}`;
+  /** The public hostname of the preset's Cloudflare Tunnel, if it runs one. */
+  let tunnelHostname: string | undefined;
   /** The Ingress's wildcard sandbox domain (host routing), if any. */
   let sandboxDomain: string | undefined;
   let dockerDataPersists = false;
@@ -248,7 +245,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   const connect = async () => {
     const ingress = rendered.find((o) => o.kind === "Ingress");
     const route = rendered.find((o) => o.kind === "HTTPRoute");
-    if (!ingress && !route) {
+    if (!ingress && !route && !tunnelHostname) {
       portForward?.kill();
       portForward = execa(kubectl(), ["--kubeconfig", inject("kubeconfig"), "port-forward", "-n", namespace, `service/${service}`, `${browserPort}:3000`], { reject: false });
       await waitForHttp(`${appUrl}/health`, 60_000);
@@ -257,11 +254,15 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     if (standIn) return;
     const { stdout: servicesJson } = await k(["get", "services", "-n", namespace, "-o", "json"]);
     const services = (JSON.parse(servicesJson) as { items: never[] }).items;
-    // The objects as the API server keeps them, not as rendered.
-    const routes = ingress
+    // The objects as the API server keeps them, not as rendered. A tunnel's route is the one
+    // docs/tunnel.md has users give it in Cloudflare: the hostname to the release's Service.
+    const appService = (services as { metadata: { name: string }; spec: { clusterIP: string; ports: { port: number }[] } }[]).find((s) => s.metadata.name === service);
+    const routes = tunnelHostname
+      ? [{ host: tunnelHostname, backend: `${appService!.spec.clusterIP}:${appService!.spec.ports[0].port}` }]
+      : ingress
       ? ingressRoutes(JSON.parse((await k(["get", "ingress", "-n", namespace, service, "-o", "json"])).stdout), services)
       : httpRouteRoutes(JSON.parse((await k(["get", "httproute", "-n", namespace, service, "-o", "json"])).stdout), services);
-    standIn = await startIngressStandIn({ name: `ingress-${name}`, listen: { host: inject("nodeIp"), port: 443 }, routes, tls: cert! });
+    standIn = await startIngressStandIn({ name: tunnelHostname ? `tunnel-edge-${name}` : `ingress-${name}`, listen: { host: inject("nodeIp"), port: 443 }, routes, tls: cert! });
   };
   /** Opens the app; with oauth2-proxy in front, signs in at the issuer's login form first. */
   const openApp = async (step: string) => {
@@ -470,6 +471,17 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       sandboxDomain = names.find((h) => h.startsWith("*."))?.slice(2);
       cert = await caSignedCert(names);
     }
+    // A Cloudflare Tunnel: the edge stand-in serves the public hostname, and cloudflared's
+    // stand-in (no edge to connect to) only answers its probes.
+    const tunnel = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === `${service}-tunnel`) as Deployment | undefined;
+    if (tunnel) {
+      tunnelHostname = preset.valuesFiles.map((f) => parse(readFileSync(path.join(repoRoot, f), "utf8"))?.tunnel?.hostname as string | undefined).reduce((h, v) => v ?? h, undefined);
+      if (!tunnelHostname) throw new Error(`${presetName} runs a tunnel without tunnel.hostname in its values files`);
+      hosts[tunnelHostname] = inject("nodeIp");
+      appUrl = `https://${tunnelHostname}`;
+      cert = await caSignedCert([tunnelHostname]);
+      await importImage(await standinImagesTar(tunnel.spec.template.spec.containers.map((c) => c.image as string)));
+    }
     // Screenshots of an earlier run would mix with this run's numbering.
     rmSync(path.join(reportDir, "screenshots", "conversation", name), { recursive: true, force: true });
     session = await openBrowser({ name: `conversation/${name}`, hosts, ignoreHttpsErrors: true });
@@ -528,6 +540,13 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     const secretRef = rendered.flatMap((o) => JSON.stringify(o).match(/"secretKeyRef":\{"name":"([^"]+)","key":"cookie-secret"\}/)?.slice(1) ?? [])[0];
     if (secretRef) await k(["create", "secret", "generic", secretRef, "-n", namespace, ...Object.entries(oauthClient).map(([key, v]) => `--from-literal=${key}=${v}`)]);
     if (cert) await k(["create", "configmap", "runtime-suite-ca", "-n", namespace, "--from-literal", `ca.crt=${cert.ca}`]);
+    // The tunnel token, as tunnel.token.existingSecret names it (the stand-in never uses it).
+    if (tunnelHostname) {
+      const tokenEnv = (containerOf(getObject(rendered, "Deployment", `${service}-tunnel`), "cloudflared").env ?? []).find((e) => e.name === "TUNNEL_TOKEN") as { valueFrom?: { secretKeyRef?: { name: string; key: string } } } | undefined;
+      const tokenRef = tokenEnv?.valueFrom?.secretKeyRef;
+      if (!tokenRef) throw new Error("the cloudflared container reads TUNNEL_TOKEN from no Secret");
+      await k(["create", "secret", "generic", tokenRef.name, "-n", namespace, `--from-literal=${tokenRef.key}=runtime-suite-tunnel-token-${marker}`]);
+    }
     // remoteDocker: the client certificate for the other machine's daemon, as sandbox.remoteDocker.tlsSecretName names it.
     const tlsSecret = (getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.volumes ?? []).find((v) => v.name === "docker-tls") as { secret?: { secretName: string } } | undefined;
     if (remote && tlsSecret?.secret) {

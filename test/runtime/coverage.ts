@@ -12,10 +12,12 @@ export const heldBy: Record<string, string> = {
   "v1-host-docker": "conversation",
   "remote-docker": "conversation",
   "network-policy": "conversation",
+  tunnel: "conversation",
   hardened: "conversation",
   "gateway-api": "conversation",
   "blog-dind": "blog-dind",
   lolice: "lolice",
+  "external-secrets-store": "external-secrets-store",
   "v0-kubernetes-runtime": "v0-kubernetes-runtime",
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
@@ -24,10 +26,7 @@ export const heldBy: Record<string, string> = {
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
-  "external-secrets-store":
-    "not installed on the node, where nothing would serve its store; instead the cluster suite (test/cluster/external-secrets-operator.cluster.test.ts) runs the External Secrets Operator v0.16.2's own controller against this preset's SecretStore and ExternalSecrets, its AWS provider answered by an STS and Secrets Manager stand-in: the store turns Ready once the operator's IRSA identity assumed the preset's role in its region, each ExternalSecret is SecretSynced, and the Secrets hold exactly the keys the Deployment's secretKeyRefs name, with the served values (the llmApiKey property taken out of a JSON secret, the Bedrock pair from two remote keys read whole); no pod starts there",
   sysbox: "needs the Sysbox runtime (sysbox-runc, sysbox-fs, sysbox-mgr) on the node: Debian does not package it and the Go module proxy refuses its modules here. Without it the preset's DinD sidecar, unprivileged by design, cannot run a Docker daemon",
-  tunnel: "cloudflared needs Cloudflare's edge, and no registry reachable here serves cloudflared (the Go module proxy refuses it). Behind the edge the app is exposed as in the oauth2-proxy preset (DinD sandboxes at /sandbox/<port> of the public https host, that host among the CORS origins), which the conversation suite holds behind an HTTPS Ingress; Cloudflare Access stands where oauth2-proxy does",
   "canvas-tunnel": "cloudflared needs Cloudflare's edge; the images suite runs the Canvas image with this preset's environment (the key-free entry on 8080), and the canvas suite holds Canvas on the node",
 };
 

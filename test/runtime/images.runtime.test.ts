@@ -111,11 +111,13 @@ describe("the agent server", () => {
     const port = daemon.docker(["port", id, "8000/tcp"]).stdout.trim().split(":").pop();
     const alive = await eventually("GET /alive", 90, () => (httpGet(`http://127.0.0.1:${port}/alive`).code === "200" ? true : undefined), id);
     expect(alive).toBe(true);
-    const identity = daemon.docker(["exec", id, "sh", "-c", "id -u; id -g; for c in chromium tmux git bash; do command -v $c; done; /agent-server/.venv/bin/python --version"]).stdout;
+    // boto3: upstream's Dockerfile syncs the SDK's boto3 extra, without which LiteLLM cannot sign a Bedrock call.
+    const identity = daemon.docker(["exec", id, "sh", "-c", "id -u; id -g; for c in chromium tmux git bash; do command -v $c; done; /agent-server/.venv/bin/python --version; /agent-server/.venv/bin/python -c 'import boto3; print(\"boto3\", boto3.__version__)'"]).stdout;
     expect(identity).toMatch(/^10001\n10001\n/);
     expect(identity).toContain("/usr/bin/chromium");
     expect(identity).toContain("/usr/bin/tmux");
     expect(identity).toMatch(/Python 3\.1[23]\./);
+    expect(identity).toMatch(/^boto3 \d+\./m);
   });
 });
 

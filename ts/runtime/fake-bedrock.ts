@@ -1,10 +1,14 @@
 // A stand-in for the Bedrock runtime endpoint: it records every request and answers the
 // Converse API with a fixed text, so a test sees what a real client sends (the model in the
 // path, the SigV4 signature and its scope) without an AWS account. Scripted, it plays an agent's
-// model instead: with tools offered it answers a user turn with one `execute_bash` tool use and,
-// once the tool's result is back, with a `finish` tool use (Converse `toolUse` content blocks,
-// stopReason `tool_use`, as LiteLLM's Converse transformation reads them).
+// model instead: with tools offered it answers a user turn with one shell tool use (`terminal`
+// in 1.x, `execute_bash` in 0.x) and, once the tool's result is back, with a `finish` tool use
+// (Converse `toolUse` content blocks, stopReason `tool_use`, as LiteLLM's Converse
+// transformation reads them). ConverseStream (`/converse-stream`, which OpenHands 1.x's agent
+// uses) gets the same answer as the AWS event stream Bedrock sends: binary frames with CRCs,
+// one per event (messageStart, content block start/delta/stop, messageStop, metadata).
 import { createHash, createHmac } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBody } from "./net.ts";
@@ -45,15 +49,22 @@ export async function startFakeBedrock(answer: string | BedrockScript, listen: {
     for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(",") : (value ?? "");
     const request: BedrockRequest = { method: req.method ?? "", path: req.url ?? "", headers, body };
     requests.push(request);
-    if (req.method === "POST" && /^\/model\/[^/]+\/converse$/.test(req.url ?? "")) {
-      if (typeof answer === "string") return sendJson(res, 200, converseResponse(answer));
-      try {
-        const reply = scriptedConverse(JSON.parse(body || "{}") as ConverseRequestBody, answer, () => `tooluse_fake_${++toolUses}`);
-        request.answer = reply.kind;
-        sendJson(res, 200, reply.response);
-      } catch (error) {
-        sendJson(res, 400, { message: String(error) });
+    const call = /^\/model\/[^/]+\/(converse|converse-stream)$/.exec(req.url ?? "")?.[1];
+    if (req.method === "POST" && call) {
+      let response: Record<string, unknown>;
+      if (typeof answer === "string") response = converseResponse(answer);
+      else {
+        try {
+          const reply = scriptedConverse(JSON.parse(body || "{}") as ConverseRequestBody, answer, () => `tooluse_fake_${++toolUses}`);
+          request.answer = reply.kind;
+          response = reply.response;
+        } catch (error) {
+          return sendJson(res, 400, { message: String(error) });
+        }
       }
+      if (call === "converse") return sendJson(res, 200, response);
+      const stream = Buffer.concat(converseStreamEvents(response).map((e) => eventStreamMessage(e.type, e.payload)));
+      res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "content-length": stream.length }).end(stream);
     } else {
       sendJson(res, 404, { message: "not a Converse call" });
     }
@@ -68,6 +79,55 @@ export async function startFakeBedrock(answer: string | BedrockScript, listen: {
     requests,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+}
+
+/** The ConverseStream events that carry a Converse response, in Bedrock's order. */
+export function converseStreamEvents(response: Record<string, unknown>): { type: string; payload: Record<string, unknown> }[] {
+  const message = (response.output as { message: { role: string; content: ConverseContentBlock[] } }).message;
+  const events: { type: string; payload: Record<string, unknown> }[] = [{ type: "messageStart", payload: { role: message.role } }];
+  message.content.forEach((block, contentBlockIndex) => {
+    if (block.toolUse) {
+      events.push({ type: "contentBlockStart", payload: { contentBlockIndex, start: { toolUse: { toolUseId: block.toolUse.toolUseId, name: block.toolUse.name } } } });
+      events.push({ type: "contentBlockDelta", payload: { contentBlockIndex, delta: { toolUse: { input: JSON.stringify(block.toolUse.input) } } } });
+    } else {
+      events.push({ type: "contentBlockDelta", payload: { contentBlockIndex, delta: { text: block.text ?? "" } } });
+    }
+    events.push({ type: "contentBlockStop", payload: { contentBlockIndex } });
+  });
+  events.push({ type: "messageStop", payload: { stopReason: response.stopReason } });
+  events.push({ type: "metadata", payload: { usage: response.usage, metrics: response.metrics } });
+  return events;
+}
+
+/**
+ * One frame of the AWS event stream encoding: total and headers length, the prelude's CRC32,
+ * string headers (`:event-type`, `:content-type`, `:message-type`), the JSON payload, and the
+ * CRC32 of everything before it.
+ */
+export function eventStreamMessage(eventType: string, payload: Record<string, unknown>): Buffer {
+  const headers = Buffer.concat(
+    Object.entries({ ":event-type": eventType, ":content-type": "application/json", ":message-type": "event" }).map(([name, value]) => {
+      const nameBytes = Buffer.from(name, "utf8");
+      const valueBytes = Buffer.from(value, "utf8");
+      const header = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length);
+      header.writeUInt8(nameBytes.length, 0);
+      nameBytes.copy(header, 1);
+      header.writeUInt8(7, 1 + nameBytes.length); // type 7: string
+      header.writeUInt16BE(valueBytes.length, 2 + nameBytes.length);
+      valueBytes.copy(header, 4 + nameBytes.length);
+      return header;
+    }),
+  );
+  const body = Buffer.from(JSON.stringify(payload), "utf8");
+  const prelude = Buffer.alloc(8);
+  prelude.writeUInt32BE(12 + headers.length + body.length + 4, 0);
+  prelude.writeUInt32BE(headers.length, 4);
+  const preludeCrc = Buffer.alloc(4);
+  preludeCrc.writeUInt32BE(crc32(prelude), 0);
+  const withoutCrc = Buffer.concat([prelude, preludeCrc, headers, body]);
+  const messageCrc = Buffer.alloc(4);
+  messageCrc.writeUInt32BE(crc32(withoutCrc), 0);
+  return Buffer.concat([withoutCrc, messageCrc]);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -132,15 +192,19 @@ export function scriptedConverse(
     if (m.role === "user" && content.some((b) => typeof b.text === "string") && !content.some((b) => b.toolResult)) lastUser = i;
   });
   const results = messages.slice(lastUser + 1).flatMap((m) => (m.content ?? []).filter((b) => b.toolResult).map((b) => b.toolResult!));
-  if (results.length === 0 && tools.includes("execute_bash")) {
-    // `command` is what 0.27's execute_bash requires.
-    return { kind: "command", response: converseToolUse(nextId(), "execute_bash", { command: script.command }, "I will run the command.") };
+  // OpenHands 1.x offers `terminal` (openhands-tools), 0.x `execute_bash`.
+  const v1 = tools.includes("terminal");
+  const shell = v1 ? "terminal" : "execute_bash";
+  if (results.length === 0 && tools.includes(shell)) {
+    // `command` is what both require; 1.x adds `security_risk` and `summary` to every tool's schema.
+    const input = v1 ? { command: script.command, security_risk: "LOW", summary: "Run the requested command" } : { command: script.command };
+    return { kind: "command", response: converseToolUse(nextId(), shell, input, "I will run the command.") };
   }
   const output = results.flatMap((r) => (r.content ?? []).map((c) => c.text ?? (c.json === undefined ? "" : JSON.stringify(c.json)))).join("");
   const message = script.finishMessage?.(output) ?? `The command printed: ${output.trim()}`;
   if (!tools.includes("finish")) return { kind: "text", response: converseResponse(message) };
-  // 0.27's finish tool takes no arguments; the agent keeps the message's text as its thought.
-  return { kind: "finish", response: converseToolUse(nextId(), "finish", {}, message) };
+  // 1.x's finish takes the message; 0.27's takes no arguments and keeps the text as its thought.
+  return { kind: "finish", response: converseToolUse(nextId(), "finish", v1 ? { message, summary: "Report the result" } : {}, v1 ? undefined : message) };
 }
 
 /** The parts of a SigV4 `Authorization` header. */

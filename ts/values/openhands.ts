@@ -11,10 +11,11 @@ export interface OpenHands {
    */
   generation: "auto" | "v0" | "v1";
   /**
-   * An existing Secret holding `JWT_SECRET`, the key that signs sessions and encrypts stored
-   * secrets. Without it OpenHands generates one on the state volume, so losing the volume
-   * logs everyone out and makes stored secrets unreadable. Set it at first install: changing
-   * it later makes secrets stored under the old key unreadable. External Secrets can fill it
+   * An existing Secret holding `JWT_SECRET`, the key the app signs and encrypts its tokens
+   * with. It does not encrypt what OpenHands stores: 1.11.0 and 0.62 keep settings (with the
+   * LLM key) and secrets in plain text on the state volume, so treat that volume and its
+   * backups as secrets. Without it OpenHands generates one on the state volume; changing it
+   * invalidates the tokens issued under the old one. External Secrets can fill it
    * (`externalSecrets.secrets.jwtSecret`).
    */
   jwtSecret: SecretKeyReference;

@@ -4,9 +4,12 @@ import type { ImageConfig } from "./archive.ts";
 
 export const standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** The agent-server release the app's lock pins, and the packages its image runs. */
+/**
+ * The agent-server release the app's lock pins, and the packages its image runs: its Dockerfile
+ * syncs the SDK's `boto3` extra, which LiteLLM imports to sign Bedrock calls.
+ */
 export const agentServerVersion = "1.34.0";
-export const agentServerRequirements = ["openhands-agent-server", "openhands-sdk", "openhands-tools", "openhands-workspace"].map(
+export const agentServerRequirements = ["openhands-agent-server", "openhands-sdk[boto3]", "openhands-tools", "openhands-workspace"].map(
   (p) => `${p}==${agentServerVersion}`,
 );
 

@@ -49,6 +49,17 @@ export async function importImage(tarPath: string): Promise<void> {
   await ctr(["images", "import", tarPath]);
 }
 
+/** Whether the node's containerd holds `ref` with the tar's own config (not another image under that name). */
+export async function nodeHasImage(image: { ref: string; tar: string }): Promise<boolean> {
+  const { stdout: manifest } = await execa("tar", ["-xOf", image.tar, "manifest.json"]);
+  const config = `sha256:${(JSON.parse(manifest) as { Config: string }[])[0].Config.replace(/\.json$/, "")}`;
+  const listed = await ctr(["images", "ls", `name==${image.ref}`], { reject: false });
+  const digest = listed.stdout.split("\n")[1]?.split(/\s+/)[2];
+  if (!digest) return false;
+  const content = await ctr(["content", "get", digest], { reject: false });
+  return content.exitCode === 0 && (JSON.parse(content.stdout) as { config: { digest: string } }).config.digest === config;
+}
+
 export function nodeKubectl(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return execa(kubectl(), ["--kubeconfig", adminKubeconfig, ...args], options);
 }

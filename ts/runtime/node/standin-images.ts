@@ -2,7 +2,8 @@
 // on a real node before the real images exist locally. One Debian layer (minbase, nginx-light,
 // curl, busybox) serves every reference the chart renders, each with the command its role needs:
 // the app answers /health, the gateway is a real nginx, the test pod a real curl. The Docker
-// daemon is NOT real here: its stand-in only reports ready (real images replace all of these).
+// daemon and cloudflared are NOT real here: their stand-ins only report ready (real images
+// replace all of these, but cloudflared, which no registry reachable here serves).
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +21,15 @@ const scripts: Record<string, string> = {
 port=8000
 while [ $# -gt 0 ]; do case "$1" in --port) port="$2"; shift ;; esac; shift; done
 exec busybox httpd -f -p "$port" -h /srv/standin
+`,
+  // cloudflared: no tunnel at all (no Cloudflare edge here), it answers /ready on the --metrics
+  // address as a connected tunnel does; a test's edge stand-in sends the public hostname to the
+  // Service itself, as the tunnel's route would.
+  "usr/local/bin/cloudflared": `#!/bin/sh
+metrics=0.0.0.0:2000
+while [ $# -gt 0 ]; do case "$1" in --metrics) metrics="$2"; shift ;; esac; shift; done
+echo "stand-in cloudflared: no tunnel, /ready on $metrics"
+exec busybox httpd -f -p "$metrics" -h /srv/standin
 `,
   // The Docker daemon: no daemon at all, it marks itself started so the probes pass.
   "usr/local/bin/dockerd": `#!/bin/sh
@@ -67,6 +77,7 @@ async function standinRootfs(): Promise<string> {
   }
   mkdirSync(path.join(dir, "srv", "standin"), { recursive: true });
   writeFileSync(path.join(dir, "srv", "standin", "health"), "ok\n");
+  writeFileSync(path.join(dir, "srv", "standin", "ready"), "ok\n");
   return dir;
 }
 
@@ -81,9 +92,11 @@ async function debootstrap(dir: string): Promise<void> {
 }
 
 /** The command each chart image runs when the chart gives none, by what the reference names. */
-function roleOf(reference: string): Pick<ImageConfig, "cmd"> {
+function roleOf(reference: string): Pick<ImageConfig, "entrypoint" | "cmd"> {
   const repository = reference.replace(/[:@][^/]*$/, "");
   if (/nginx/.test(repository)) return { cmd: ["nginx", "-g", "daemon off;"] };
+  // The real image's entrypoint; the chart passes the rest as args.
+  if (/cloudflared/.test(repository)) return { entrypoint: ["cloudflared", "--no-autoupdate"], cmd: ["version"] };
   if (/curl/.test(repository)) return { cmd: ["curl"] };
   if (/docker/.test(repository) && /dind/.test(reference)) return { cmd: ["dockerd"] };
   if (/openhands/.test(repository)) return { cmd: ["uvicorn", "--port", "3000"] };
