@@ -5,7 +5,7 @@
 // chart renders must be accepted by the operator and turned into Secrets holding exactly the
 // keys the rendered workloads read, with the values the store served, fetched with the role
 // the preset names, in its region. Every expectation is derived from the rendered objects.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -13,7 +13,7 @@ import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterDir, kubectl, start, versions, type RunningControlPlane } from "../../ts/lib/control-plane.ts";
-import { buildExternalSecretsOperator, externalSecretsCrds, externalSecretsVersion, startExternalSecretsOperator, type RunningOperator } from "../../ts/lib/external-secrets-operator.ts";
+import { buildExternalSecretsOperator, externalSecretsCrds, externalSecretsVersion, startExternalSecretsOperatorWithIrsa, type RunningOperator } from "../../ts/lib/external-secrets-operator.ts";
 import { repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { clusterApiVersions } from "../../ts/lib/presets.ts";
 import { getObject, objectsOfKind, render, type K8sObject } from "../../ts/lib/render.ts";
@@ -155,19 +155,7 @@ describe(`preset ${preset} with the External Secrets Operator ${externalSecretsV
       roles: store.spec.provider.aws.role ? [store.spec.provider.aws.role] : [],
       secrets: remoteSecrets(externalSecrets),
     });
-    const operatorDir = path.join(clusterDir, "external-secrets", "operator");
-    mkdirSync(operatorDir, { recursive: true });
-    writeFileSync(path.join(operatorDir, "token"), operatorIdentity.token);
-    operator = await startExternalSecretsOperator({
-      kubeconfig: plane.kubeconfig,
-      dir: operatorDir,
-      env: {
-        AWS_ROLE_ARN: operatorIdentity.roleArn,
-        AWS_WEB_IDENTITY_TOKEN_FILE: path.join(operatorDir, "token"),
-        AWS_STS_ENDPOINT: aws.endpoint,
-        AWS_SECRETSMANAGER_ENDPOINT: aws.endpoint,
-      },
-    });
+    operator = await startExternalSecretsOperatorWithIrsa({ kubeconfig: plane.kubeconfig, dir: path.join(clusterDir, "external-secrets", "operator"), identity: operatorIdentity, endpoint: aws.endpoint });
 
     await k(["create", "namespace", namespace]);
     // What `helm install` creates, hooks (helm test) aside.

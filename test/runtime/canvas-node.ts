@@ -49,7 +49,7 @@ import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runt
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { eventually, k } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
-import { recordPreset } from "./report.ts";
+import { recordConversation, type ConversationRun } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
 
 export interface CanvasNodeOptions {
@@ -100,7 +100,7 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
   // is added in the UI (Settings > LLM).
   const conversationKey = docker ? marker.apiKey : chartProfileKey;
   const profileName = docker ? profile.name : "chart";
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[]; notes: string[] } = { failures: [], notes: [] };
+  const entry: ConversationRun = { failures: [], notes: [] };
 
   const pods = async () => {
     const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{\"\\n\"}{end}"]);
@@ -214,14 +214,7 @@ export function canvasOnNode(options: CanvasNodeOptions): void {
   });
 
   afterAll(async () => {
-    recordPreset({
-      preset: presetName,
-      suite: `canvas (real image, runtime ${options.runtime})`,
-      result: entry.failures.length === 0 && entry.secondsToFirstReply !== undefined ? "passed" : "failed",
-      secondsToReady: entry.secondsToReady,
-      secondsToFirstReply: entry.secondsToFirstReply,
-      detail: [...entry.failures, ...entry.notes].join("\n") || undefined,
-    });
+    recordConversation(presetName, `canvas (real image, runtime ${options.runtime})`, entry);
     await standIn?.stop();
     await session?.close();
     await llm?.close();

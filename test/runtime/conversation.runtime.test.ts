@@ -47,7 +47,7 @@ import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { apply, busyboxPod, eventually, getFromPod, installGatewayApiCrds, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
-import { recordPreset } from "./report.ts";
+import { recordConversation, type ConversationRun } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
 
 interface ConversationPreset {
@@ -205,7 +205,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   let conversationId = "";
   const frames: { url: string; payload: string }[] = [];
   let repliesSoFar = 0;
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[]; notes: string[] } = { failures: [], notes: [] };
+  const entry: ConversationRun = { failures: [], notes: [] };
 
   const pods = async () => {
     const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{\"\\n\"}{end}"]);
@@ -493,14 +493,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
   });
 
   afterAll(async () => {
-    recordPreset({
-      preset: name,
-      suite,
-      result: entry.failures.length === 0 && entry.secondsToFirstReply !== undefined ? "passed" : "failed",
-      secondsToReady: entry.secondsToReady,
-      secondsToFirstReply: entry.secondsToFirstReply,
-      detail: [...entry.failures, ...entry.notes].join("\n") || undefined,
-    });
+    recordConversation(name, suite, entry);
     portForward?.kill();
     await standIn?.stop();
     await session?.close();

@@ -14,14 +14,14 @@
 // Every Bedrock call must name the preset's model and be SigV4-signed for llm.bedrock.region
 // with the key pair the operator fetched: the recomputed signature proves the secret key too.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
-import { externalSecretsCrds, externalSecretsVersion, startExternalSecretsOperator, type RunningOperator } from "../../ts/lib/external-secrets-operator.ts";
+import { externalSecretsCrds, externalSecretsVersion, startExternalSecretsOperatorWithIrsa, type RunningOperator } from "../../ts/lib/external-secrets-operator.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
 import { openBrowser, reportDir, type BrowserSession } from "../../ts/runtime/browser.ts";
@@ -32,7 +32,7 @@ import { waitForHttp } from "../../ts/runtime/net.ts";
 import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/node/node.ts";
 import { answerConsentWhenAsked, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { eventually, k } from "./kube.ts";
-import { recordPreset } from "./report.ts";
+import { recordConversation, type ConversationRun } from "./report.ts";
 import { presetRequested } from "./selection.ts";
 import { chainedSteps } from "./steps.ts";
 
@@ -63,7 +63,7 @@ const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubecon
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node with Secrets the External Secrets Operator filled`, () => {
-  const entry: { secondsToReady?: number; secondsToFirstReply?: number; failures: string[]; notes: string[] } = { failures: [], notes: [] };
+  const entry: ConversationRun = { failures: [], notes: [] };
   const work = mkdtempSync(path.join(tmpdir(), "eso-store-"));
   const crdsFile = path.join(work, "crds.yaml");
   // The operator's own identity, as IRSA gives its pod one: a role and a service account token file.
@@ -102,19 +102,7 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
         [llmApiKey.remoteKey]: JSON.stringify({ [llmApiKey.property]: proxyApiKey, unread: "not for the chart" }),
       },
     });
-    const operatorDir = path.join(work, "operator");
-    mkdirSync(operatorDir, { recursive: true });
-    writeFileSync(path.join(operatorDir, "token"), operatorIdentity.token);
-    operator = await startExternalSecretsOperator({
-      kubeconfig: inject("kubeconfig"),
-      dir: operatorDir,
-      env: {
-        AWS_ROLE_ARN: operatorIdentity.roleArn,
-        AWS_WEB_IDENTITY_TOKEN_FILE: path.join(operatorDir, "token"),
-        AWS_STS_ENDPOINT: aws.endpoint,
-        AWS_SECRETSMANAGER_ENDPOINT: aws.endpoint,
-      },
-    });
+    operator = await startExternalSecretsOperatorWithIrsa({ kubeconfig: inject("kubeconfig"), dir: path.join(work, "operator"), identity: operatorIdentity, endpoint: aws.endpoint });
     // Sandboxes in the pod's Docker daemon reach the host end of the node's link.
     bedrock = await startFakeBedrock(
       { command, finishMessage: (output) => `The sandbox printed ${output.match(/eso-store-\d+-marker/)?.[0] ?? "nothing"}`, title: "External secrets marker" },
@@ -127,14 +115,7 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   }, 3_600_000);
 
   afterAll(async () => {
-    recordPreset({
-      preset: presetName,
-      suite,
-      result: entry.failures.length === 0 && entry.secondsToFirstReply !== undefined ? "passed" : "failed",
-      secondsToReady: entry.secondsToReady,
-      secondsToFirstReply: entry.secondsToFirstReply,
-      detail: [...entry.failures, ...entry.notes].join("\n") || undefined,
-    });
+    recordConversation(presetName, suite, entry);
     portForward?.kill();
     await session?.close();
     await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);

@@ -37,6 +37,26 @@ export function recordPreset(entry: PresetResult): void {
   writeFileSync(reportFile, JSON.stringify([...readReport(), entry], null, 2) + "\n");
 }
 
+/** What a conversation suite keeps of one preset's run while its steps go. */
+export interface ConversationRun {
+  secondsToReady?: number;
+  secondsToFirstReply?: number;
+  failures: string[];
+  notes: string[];
+}
+
+/** Records a conversation run: passed when no step failed and the agent replied. */
+export function recordConversation(preset: string, suite: string, run: ConversationRun): void {
+  recordPreset({
+    preset,
+    suite,
+    result: run.failures.length === 0 && run.secondsToFirstReply !== undefined ? "passed" : "failed",
+    secondsToReady: run.secondsToReady,
+    secondsToFirstReply: run.secondsToFirstReply,
+    detail: [...run.failures, ...run.notes].join("\n") || undefined,
+  });
+}
+
 export function formatReport(entries: PresetResult[]): string {
   const time = (s?: number) => (s === undefined ? "-" : `${s.toFixed(1)}s`);
   const rows = [["preset", "suite", "result", "time to Ready", "time to first reply", "notes"], ...entries.map((e) => [e.preset, e.suite, e.result, time(e.secondsToReady), time(e.secondsToFirstReply), (e.detail ?? "").split("\n").join("; ")])];

@@ -80,3 +80,24 @@ export async function startExternalSecretsOperator(options: { kubeconfig: string
     },
   };
 }
+
+/**
+ * Starts the controller with the identity IRSA gives the operator's pod: `roleArn` and a
+ * projected service account token (written to `dir`/token), which its AWS SDK trades for
+ * credentials at STS. STS and Secrets Manager are both `endpoint` (a stand-in).
+ */
+export async function startExternalSecretsOperatorWithIrsa(options: { kubeconfig: string; dir: string; identity: { roleArn: string; token: string }; endpoint: string }): Promise<RunningOperator> {
+  mkdirSync(options.dir, { recursive: true });
+  const tokenFile = path.join(options.dir, "token");
+  writeFileSync(tokenFile, options.identity.token);
+  return startExternalSecretsOperator({
+    kubeconfig: options.kubeconfig,
+    dir: options.dir,
+    env: {
+      AWS_ROLE_ARN: options.identity.roleArn,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_STS_ENDPOINT: options.endpoint,
+      AWS_SECRETSMANAGER_ENDPOINT: options.endpoint,
+    },
+  });
+}
