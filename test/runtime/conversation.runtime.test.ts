@@ -33,7 +33,7 @@ import { openBrowser, reportDir, signInWhenAsked, type BrowserSession, type Host
 import { containerOf } from "../../ts/runtime/container-command.ts";
 import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
-import { httpRouteRoutes, ingressRoutes, startIngressStandIn, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
+import { httpRouteRoutes, ingressRoutes, startIngressStandIn, tunnelRoutes, type IngressStandIn } from "../../ts/runtime/ingress-stand-in.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/node/node.ts";
 import { standinImagesTar } from "../../ts/runtime/node/standin-images.ts";
@@ -256,9 +256,8 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     const services = (JSON.parse(servicesJson) as { items: never[] }).items;
     // The objects as the API server keeps them, not as rendered. A tunnel's route is the one
     // docs/tunnel.md has users give it in Cloudflare: the hostname to the release's Service.
-    const appService = (services as { metadata: { name: string }; spec: { clusterIP: string; ports: { port: number }[] } }[]).find((s) => s.metadata.name === service);
     const routes = tunnelHostname
-      ? [{ host: tunnelHostname, backend: `${appService!.spec.clusterIP}:${appService!.spec.ports[0].port}` }]
+      ? tunnelRoutes(tunnelHostname, service, services)
       : ingress
       ? ingressRoutes(JSON.parse((await k(["get", "ingress", "-n", namespace, service, "-o", "json"])).stdout), services)
       : httpRouteRoutes(JSON.parse((await k(["get", "httproute", "-n", namespace, service, "-o", "json"])).stdout), services);

@@ -22,12 +22,12 @@ export const heldBy: Record<string, string> = {
   "dind-cleanup": "dind-cleanup",
   canvas: "canvas",
   "canvas-docker": "canvas",
+  "canvas-tunnel": "canvas-tunnel",
 };
 
 /** Preset name to the reason the runtime suite does not run it here. */
 export const notRunHere: Record<string, string> = {
   sysbox: "needs the Sysbox runtime (sysbox-runc, sysbox-fs, sysbox-mgr) on the node: Debian does not package it and the Go module proxy refuses its modules here. Without it the preset's DinD sidecar, unprivileged by design, cannot run a Docker daemon",
-  "canvas-tunnel": "cloudflared needs Cloudflare's edge, and the canvas suite drives Canvas behind oauth2-proxy only, not through the key-free entry with a pasted session key this preset serves; the images suite runs the Canvas image with this preset's environment (the key-free entry on 8080), the canvas suite holds Canvas on the node, the conversation suite holds the tunnel preset behind stand-ins for cloudflared and the edge, and the cluster and external-secrets-store suites hold the operator filling Secrets",
 };
 
 /** Report rows for the presets the suite does not run here. */

@@ -14,23 +14,22 @@
 // Every Bedrock call must name the preset's model and be SigV4-signed for llm.bedrock.region
 // with the key pair the operator fetched: the recomputed signature proves the secret key too.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { kubectl } from "../../ts/lib/control-plane.ts";
-import { externalSecretsCrds, externalSecretsVersion, startExternalSecretsOperatorWithIrsa, type RunningOperator } from "../../ts/lib/external-secrets-operator.ts";
+import { externalSecretsVersion } from "../../ts/lib/external-secrets-operator.ts";
 import { helmBinary, repoRoot } from "../../ts/lib/helm-binaries.ts";
 import { presetLevel, presets } from "../../ts/lib/presets.ts";
 import { openBrowser, reportDir, type BrowserSession } from "../../ts/runtime/browser.ts";
-import { startFakeAwsSecrets, type FakeAwsSecrets } from "../../ts/runtime/fake-aws-secrets.ts";
 import { parseSigV4, sigV4SignedWith, startFakeBedrock, type FakeBedrock } from "../../ts/runtime/fake-bedrock.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/node/node.ts";
 import { answerConsentWhenAsked, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { secretData, startOperatorOnNode, type OperatorOnNode } from "./external-secrets-node.ts";
 import { eventually, k } from "./kube.ts";
 import { recordConversation, type ConversationRun } from "./report.ts";
 import { presetRequested } from "./selection.ts";
@@ -64,13 +63,8 @@ const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node with Secrets the External Secrets Operator filled`, () => {
   const entry: ConversationRun = { failures: [], notes: [] };
-  const work = mkdtempSync(path.join(tmpdir(), "eso-store-"));
-  const crdsFile = path.join(work, "crds.yaml");
-  // The operator's own identity, as IRSA gives its pod one: a role and a service account token file.
-  const operatorIdentity = { roleArn: "arn:aws:iam::123456789012:role/external-secrets-operator", token: `eyJ.${randomBytes(24).toString("base64url")}.sig` };
   let images: BuiltImage[];
-  let aws: FakeAwsSecrets;
-  let operator: RunningOperator | undefined;
+  let eso: OperatorOnNode | undefined;
   let bedrock: FakeBedrock;
   let session: BrowserSession;
   let portForward: ResultPromise | undefined;
@@ -78,31 +72,17 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   let pod = "";
 
   const appLog = async () => (await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "200"], { reject: false })).stdout;
-  const secretData = async (name: string): Promise<Record<string, string> | undefined> => {
-    const r = await k(["get", "secret", name, "-n", namespace, "-o", "json"], { reject: false });
-    if (r.exitCode !== 0) return undefined;
-    const data = (JSON.parse(r.stdout).data ?? {}) as Record<string, string>;
-    return Object.fromEntries(Object.entries(data).map(([key, v]) => [key, Buffer.from(v, "base64").toString("utf8")]));
-  };
+  const secretOf = (name: string) => secretData(namespace, name);
 
   beforeAll(async () => {
     const started = Date.now();
     images = await buildRuntimeImages({ only: ["app", "agent-server", "dind", "gateway"] });
     for (const image of images.filter((i) => i.name !== "agent-server")) if (!(await nodeHasImage(image))) await importImage(image.tar);
-    writeFileSync(crdsFile, await externalSecretsCrds());
-    await k(["apply", "--server-side", "-f", crdsFile]);
-    await eventually(async () => (await k(["wait", "--for=condition=Established", "crd/externalsecrets.external-secrets.io", "crd/secretstores.external-secrets.io", "--timeout=30s"], { reject: false })).exitCode, (code) => code === 0, 60);
-    aws = await startFakeAwsSecrets({
-      region: values.externalSecrets.store.region,
-      webIdentity: operatorIdentity,
-      roles: [values.externalSecrets.store.role],
-      secrets: {
-        [awsCredentials.accessKeyIdRemoteKey]: accessKeyId,
-        [awsCredentials.secretAccessKeyRemoteKey]: secretAccessKey,
-        [llmApiKey.remoteKey]: JSON.stringify({ [llmApiKey.property]: proxyApiKey, unread: "not for the chart" }),
-      },
+    eso = await startOperatorOnNode(values.externalSecrets.store, {
+      [awsCredentials.accessKeyIdRemoteKey]: accessKeyId,
+      [awsCredentials.secretAccessKeyRemoteKey]: secretAccessKey,
+      [llmApiKey.remoteKey]: JSON.stringify({ [llmApiKey.property]: proxyApiKey, unread: "not for the chart" }),
     });
-    operator = await startExternalSecretsOperatorWithIrsa({ kubeconfig: inject("kubeconfig"), dir: path.join(work, "operator"), identity: operatorIdentity, endpoint: aws.endpoint });
     // Sandboxes in the pod's Docker daemon reach the host end of the node's link.
     bedrock = await startFakeBedrock(
       { command, finishMessage: (output) => `The sandbox printed ${output.match(/eso-store-\d+-marker/)?.[0] ?? "nothing"}`, title: "External secrets marker" },
@@ -120,17 +100,13 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
     await session?.close();
     await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
     await k(["delete", "namespace", namespace, "--wait=true", "--timeout=120s"], { reject: false });
-    await operator?.stop();
-    await aws?.close();
+    await eso?.stop();
     await bedrock?.close();
-    // Other suites render against the node's API versions: the operator's CRDs go with it.
-    await k(["delete", "--ignore-not-found", "-f", crdsFile], { reject: false, timeout: 120_000 });
-    rmSync(work, { recursive: true, force: true });
   });
 
   const step = chainedSteps(entry, async (title, error) => {
     await session?.shot(`${title.replace(/\W+/g, "-").slice(0, 60)}-failed`).catch(() => undefined);
-    const operatorLog = operator?.log().split("\n").slice(-60).join("\n") ?? "";
+    const operatorLog = eso?.logTail(60) ?? "";
     writeFileSync(path.join(reportDir, `${presetName}-failure.log`), `${title}\n${error.message}\n--- app log\n${pod ? await appLog() : "no pod"}\n--- operator log\n${operatorLog}\n`);
   });
 
@@ -145,7 +121,7 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
     ]);
     if (install.exitCode !== 0) {
       const { stdout } = await k(["get", "pods,externalsecrets,secretstores", "-n", namespace, "-o", "wide"], { reject: false });
-      throw new Error(`helm install failed after ${seconds(installedAt)}s:\n${install.all}\n${stdout}\n${operator?.log().split("\n").slice(-30).join("\n")}`);
+      throw new Error(`helm install failed after ${seconds(installedAt)}s:\n${install.all}\n${stdout}\n${eso?.logTail(30)}`);
     }
     entry.secondsToReady = seconds(installedAt);
     console.log(`${presetName}: helm install to Ready ${entry.secondsToReady}s`);
@@ -154,10 +130,10 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   });
 
   step("the operator filled the Secrets the preset's ExternalSecrets name with the values Secrets Manager served, after assuming externalSecrets.store.role", async () => {
-    const bedrockSecret = await eventually(() => secretData(awsCredentials.targetName), (d) => d !== undefined, 60);
+    const bedrockSecret = await eventually(() => secretOf(awsCredentials.targetName), (d) => d !== undefined, 60);
     expect(bedrockSecret).toEqual({ [bedrockKeys.accessKeyId]: accessKeyId, [bedrockKeys.secretAccessKey]: secretAccessKey });
-    expect(await secretData(llmApiKey.targetName)).toEqual({ [llmApiKey.secretKey]: proxyApiKey });
-    const reads = aws.requests.filter((r) => r.operation === "secretsmanager:GetSecretValue");
+    expect(await secretOf(llmApiKey.targetName)).toEqual({ [llmApiKey.secretKey]: proxyApiKey });
+    const reads = eso!.aws.requests.filter((r) => r.operation === "secretsmanager:GetSecretValue");
     expect(new Set(reads.map((r) => r.secretId))).toEqual(new Set([awsCredentials.accessKeyIdRemoteKey, awsCredentials.secretAccessKeyRemoteKey, llmApiKey.remoteKey]));
     for (const r of reads) {
       expect(r).toMatchObject({ assumedRole: values.externalSecrets.store.role, region: values.externalSecrets.store.region });

@@ -65,6 +65,16 @@ export function httpRouteRoutes(route: HttpRouteObject, services: ServiceObject[
   return (route.spec.hostnames ?? []).map((host) => ({ host, backend: `${service.spec.clusterIP}:${port.port}` }));
 }
 
+/**
+ * A Cloudflare Tunnel's public hostname as the edge serves it: to the Service's first port, the
+ * route a token-run tunnel is given in Cloudflare (docs/tunnel.md).
+ */
+export function tunnelRoutes(hostname: string, serviceName: string, services: ServiceObject[]): IngressRoute[] {
+  const service = services.find((s) => s.metadata.name === serviceName);
+  if (!service) throw new Error(`the tunnel's route names Service ${serviceName}, which does not exist`);
+  return [{ host: hostname, backend: `${service.spec.clusterIP}:${service.spec.ports[0].port}` }];
+}
+
 /** The backend for a request's host: an exact rule first, then a wildcard over exactly one label. */
 export function routeFor(routes: IngressRoute[], host: string): string | undefined {
   const exact = routes.find((r) => r.host === host);
