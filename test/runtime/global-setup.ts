@@ -21,6 +21,9 @@ const nodeFreeSuites = [
   "sign-in.runtime.test.ts",
   "runtime-v0-image.runtime.test.ts",
   "runtime-v0-62-image.runtime.test.ts",
+  "fake-llm.runtime.test.ts",
+  "fake-llm-sdk.runtime.test.ts",
+  "browser-hosts.runtime.test.ts",
 ];
 
 async function runNeedsNode(project: TestProject): Promise<boolean> {
