@@ -94,13 +94,17 @@ describe.runIf(runsHere)(`preset ${presetName}: Agent Canvas behind the tunnel's
   }, 3_600_000);
 
   afterAll(async () => {
-    recordConversation(presetName, suite, entry);
-    await standIn?.stop();
-    await session?.close();
-    await llm?.close();
-    await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
-    await k(["delete", "namespace", namespace, "--wait=true", "--timeout=120s"], { reject: false });
-    await eso?.stop();
+    // The operator and its CRDs must go whatever else fails here: later suites share the node.
+    try {
+      recordConversation(presetName, suite, entry);
+      await standIn?.stop();
+      await session?.close();
+      await llm?.close();
+      await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
+      await k(["delete", "namespace", namespace, "--wait=true", "--timeout=120s"], { reject: false });
+    } finally {
+      await eso?.stop();
+    }
   });
 
   const step = chainedSteps(entry, async (_title, error) => {
@@ -132,17 +136,24 @@ describe.runIf(runsHere)(`preset ${presetName}: Agent Canvas behind the tunnel's
     for (const r of reads) expect(r).toMatchObject({ assumedRole: values.externalSecrets.store.role, region: values.externalSecrets.store.region });
   });
 
-  step("the tunnel's hostname serves Canvas' key-free entry: the page carries no session key and asks for it", async () => {
+  /** Status of Canvas' settings API through the tunnel's hostname, from the page, with `key` as X-Session-API-Key (none when undefined). */
+  const settingsStatus = (key?: string) =>
+    session.page.evaluate(async ([url, k]) => (await fetch(url, { headers: k === null ? {} : { "X-Session-API-Key": k } })).status, [`${appUrl}/api/settings`, key ?? null] as const);
+
+  step("the tunnel's hostname serves Canvas' key-free entry: the page carries no session key and asks for it, and the API refuses requests without the key or with a wrong one", async () => {
     const { stdout: servicesJson } = await k(["get", "services", "-n", namespace, "-o", "json"]);
     standIn = await startIngressStandIn({ name: "tunnel-edge-canvas", listen: { host: inject("nodeIp"), port: 443 }, routes: tunnelRoutes(hostname, service, JSON.parse(servicesJson).items), tls: await caSignedCert([hostname]) });
     const opened = await flow.step("key-free-entry", () => openCanvas(session.page, appUrl));
     expect(opened.askedForKey, "the page asks for the session key").toBe(true);
     expect(opened.injectedKey, "no key written into the page").toBeUndefined();
     expect(await session.page.content()).not.toContain(sessionKey);
+    expect([401, 403], "the API without a key").toContain(await settingsStatus());
+    expect([401, 403], "the API with a wrong key").toContain(await settingsStatus(randomBytes(32).toString("hex")));
   });
 
   step("with the session key Secrets Manager served, the page connects to its backend", async () => {
     await flow.step("key-entered", () => openCanvas(session.page, appUrl, sessionKey));
+    expect(await settingsStatus(sessionKey), "the API with the served key").toBe(200);
   });
 
   step("holds a conversation with the profile the chart seeds from llm.*: the command runs in the Canvas container and the reply carries its computed output", async () => {

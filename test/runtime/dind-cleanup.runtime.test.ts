@@ -12,6 +12,7 @@ import { containerOf } from "../../ts/runtime/container-command.ts";
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { ctr, importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { eventually, k } from "./kube.ts";
+import { recordPreset } from "./report.ts";
 
 const preset = presets.find((p) => p.name === "dind-cleanup")!;
 const release = "dind-cleanup";
@@ -22,6 +23,8 @@ const helm = (args: string[]) => execa(helmBinary("helm4"), [...args, "--kubecon
 let agentServer: BuiltImage;
 let small: BuiltImage;
 let pod = "";
+/** For the runtime report: how long the install took, and whether the cleanup did what it must. */
+const run: { secondsToReady?: number; cleaned: boolean } = { cleaned: false };
 const docker = async (script: string) => (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", script], { timeout: 120_000 })).stdout.trim();
 const containers = async () => (await docker("docker ps -a --format '{{.Names}} {{.State}}'")).split("\n").filter(Boolean);
 const images = async () => (await docker("docker image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}'")).split("\n").filter(Boolean);
@@ -44,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  recordPreset({ preset: "dind-cleanup", suite: "dind-cleanup (the cleanup against the pod's real daemon)", result: run.cleaned ? "passed" : "failed", secondsToReady: run.secondsToReady });
   await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
   await k(["delete", "namespace", namespace, "--wait=false"], { reject: false });
 });
@@ -52,8 +56,10 @@ describe("dockerCleanup in DinD against the real daemon", () => {
   it("installs ci/dind-cleanup-values.yaml with a one-minute schedule", async () => {
     await k(["create", "namespace", namespace]);
     await k(["label", "namespace", namespace, `pod-security.kubernetes.io/enforce=${presetLevel(preset)}`]);
+    const started = Date.now();
     const install = await helm(["install", release, ".", "-n", namespace, "--wait", "--timeout", "600s", "-f", preset.valuesFiles[0], "--set", `dockerCleanup.schedule=${every}`]);
     expect(install.exitCode, install.all).toBe(0);
+    run.secondsToReady = Math.round((Date.now() - started) / 100) / 10;
     const { stdout } = await k(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/instance=${release},app.kubernetes.io/component=server`, "-o", "jsonpath={.items[0].metadata.name}"]);
     pod = stdout.trim();
     expect(pod).not.toBe("");
@@ -74,8 +80,10 @@ describe("dockerCleanup in DinD against the real daemon", () => {
     // A dangling image: a tag moved from one commit to another; the tag's image is kept. The
     // cleanup runs every minute and may already take the leftovers while this step lists them,
     // so what was made is known from the commands' own output, not from a listing.
-    const [first, second] = (await docker("docker commit leftover-exited cleanup-test:1 && docker commit -c 'ENV SECOND=1' leftover-exited cleanup-test:1")).split("\n");
+    // From the running leftover, which the cleanup keeps (the exited one may be gone already).
+    const [first, second] = (await docker("docker commit leftover-running cleanup-test:1 && docker commit -c 'ENV SECOND=1' leftover-running cleanup-test:1")).split("\n");
     expect(first, "the first commit's image ID").toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(second, "the second commit's image ID").toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(second, "the tag moved to another image, leaving the first one dangling").not.toBe(first);
     const before = await images();
     expect(await containers()).toEqual(expect.arrayContaining(["oh-agent-server-live running", "oh-agent-server-stopped exited", "leftover-running running"]));
@@ -95,6 +103,7 @@ describe("dockerCleanup in DinD against the real daemon", () => {
     expect(left.map((l) => l.split(" ")[0])).toEqual(expect.arrayContaining([image, "cleanup-test:1"]));
     expect(await danglingImages(), left.join("\n")).toEqual([]);
     expect(await docker(`docker image inspect --format present ${first} 2>/dev/null || echo removed`), "the image the tag left").toBe("removed");
+    run.cleaned = true;
     console.log(`docker cleanup removed ${before.length - left.length} image(s) and 1 container; kept ${after.join(", ")}`);
   }, 600_000);
 });

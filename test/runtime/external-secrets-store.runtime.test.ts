@@ -95,13 +95,17 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   }, 3_600_000);
 
   afterAll(async () => {
-    recordConversation(presetName, suite, entry);
-    portForward?.kill();
-    await session?.close();
-    await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
-    await k(["delete", "namespace", namespace, "--wait=true", "--timeout=120s"], { reject: false });
-    await eso?.stop();
-    await bedrock?.close();
+    // The operator and its CRDs must go whatever else fails here: later suites share the node.
+    try {
+      recordConversation(presetName, suite, entry);
+      portForward?.kill();
+      await session?.close();
+      await helm(["uninstall", release, "-n", namespace, "--wait", "--timeout", "120s"]);
+      await k(["delete", "namespace", namespace, "--wait=true", "--timeout=120s"], { reject: false });
+      await bedrock?.close();
+    } finally {
+      await eso?.stop();
+    }
   });
 
   const step = chainedSteps(entry, async (title, error) => {
@@ -187,7 +191,12 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
       expect(sigV4SignedWith(request, secretAccessKey)).toBe(true);
       expect(sigV4SignedWith(request, `${secretAccessKey}x`)).toBe(false);
       expect(JSON.stringify(request.headers)).not.toContain(proxyApiKey);
+      expect(request.body).not.toContain(proxyApiKey);
     }
+    // The agent's turns stream (ConverseStream, the event stream encoding), not only the calls around them.
+    expect(apis).toContain("converse-stream");
+    const streamed = calls.filter((r) => r.path.endsWith("/converse-stream")).map((r) => r.answer);
+    expect(streamed).toEqual(expect.arrayContaining(["command", "finish"]));
     entry.notes.push(`${calls.length} Bedrock calls (${[...apis].sort().join(", ")}), all signed with the operator-filled key pair for ${values.llm.bedrock.region}`);
   });
 });

@@ -24,7 +24,7 @@ import { containerOf } from "../../ts/runtime/container-command.ts";
 import { freePort, waitForHttp } from "../../ts/runtime/net.ts";
 import { v0AppVenv } from "../../ts/runtime/v0-app-venv.ts";
 import type { BuiltImage } from "../../ts/runtime/images.ts";
-import { ctr, importImage } from "../../ts/runtime/node/node.ts";
+import { importImage, removeImage } from "../../ts/runtime/node/node.ts";
 import { netnsPath, network } from "../../ts/runtime/node/layout.ts";
 import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { runV0Seed } from "../../ts/runtime/v0-llm-probe.ts";
@@ -92,7 +92,7 @@ afterAll(async () => {
   await finishV0Release(run);
   await k(["delete", "namespace", runtimeNamespace, "--wait=true", "--timeout=120s"], { reject: false });
   // 3.2 GB the later suites' images need more: the node imports it again next time.
-  if (runtimeImage) await ctr(["images", "rm", "--sync", runtimeImage.ref], { reject: false });
+  if (runtimeImage) await removeImage(runtimeImage.ref);
   if (serverLog) {
     mkdirSync(reportDir, { recursive: true });
     writeFileSync(path.join(reportDir, "v0-kubernetes-runtime-server.log"), serverLog);

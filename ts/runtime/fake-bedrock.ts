@@ -137,7 +137,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 /** The script a scripted stand-in plays. */
 export interface BedrockScript {
-  /** The shell command the `execute_bash` tool use runs. */
+  /** The shell command the shell tool use runs (`terminal` in 1.x, `execute_bash` in 0.x). */
   command: string;
   /** The `finish` message, given the tool result's text; default quotes it. */
   finishMessage?: (commandOutput: string) => string;
@@ -196,7 +196,7 @@ export function scriptedConverse(
   const v1 = tools.includes("terminal");
   const shell = v1 ? "terminal" : "execute_bash";
   if (results.length === 0 && tools.includes(shell)) {
-    // `command` is what both require; 1.x adds `security_risk` and `summary` to every tool's schema.
+    // `command` is what both require; 1.x's optional `security_risk` and `summary` as its agent sends them.
     const input = v1 ? { command: script.command, security_risk: "LOW", summary: "Run the requested command" } : { command: script.command };
     return { kind: "command", response: converseToolUse(nextId(), shell, input, "I will run the command.") };
   }

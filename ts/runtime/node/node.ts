@@ -49,6 +49,19 @@ export async function importImage(tarPath: string): Promise<void> {
   await ctr(["images", "import", tarPath]);
 }
 
+/**
+ * Removes an image from the node's containerd with every other name of it (the CRI also names
+ * each image by its ID, `sha256:<config>`), so its content and unpacked layers are freed now.
+ */
+export async function removeImage(ref: string): Promise<void> {
+  const { stdout } = await ctr(["images", "ls"], { reject: false });
+  const rows = stdout.split("\n").slice(1).map((line) => line.split(/\s+/)).filter((cols) => cols.length > 2);
+  const digest = rows.find((cols) => cols[0] === ref)?.[2];
+  if (!digest) return;
+  const names = rows.filter((cols) => cols[2] === digest).map((cols) => cols[0]);
+  await ctr(["images", "rm", "--sync", ...names], { reject: false });
+}
+
 /** Whether the node's containerd holds `ref` with the tar's own config (not another image under that name). */
 export async function nodeHasImage(image: { ref: string; tar: string }): Promise<boolean> {
   const { stdout: manifest } = await execa("tar", ["-xOf", image.tar, "manifest.json"]);
