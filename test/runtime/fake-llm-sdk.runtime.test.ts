@@ -38,13 +38,15 @@ print("EVENTS-JSON " + json.dumps(events))
 
 const seed = 5150;
 const expectedOutput = `runtime-suite-${seed + 1}-marker`;
+// What both stand-ins play: the command (its output computed), then a finish quoting the output.
+const exchange = {
+  command: `echo runtime-suite-$((${seed} + 1))-marker`,
+  finishMessage: (output: string) => `Output was ${output.match(/runtime-suite-\d+-marker/)?.[0] ?? "missing"}`,
+};
 let llm: FakeLlm;
 
 beforeAll(async () => {
-  llm = await startFakeLlm({
-    command: `echo runtime-suite-$((${seed} + 1))-marker`,
-    finishMessage: (output) => `Output was ${output.match(/runtime-suite-\d+-marker/)?.[0] ?? "missing"}`,
-  });
+  llm = await startFakeLlm(exchange);
 });
 afterAll(() => llm?.close());
 
@@ -92,10 +94,7 @@ describe("Bedrock stand-in with the OpenHands SDK and LiteLLM", () => {
   const modelId = "anthropic.claude-sonnet-4-5-20250929-v1:0";
   let bedrock: FakeBedrock;
   beforeAll(async () => {
-    bedrock = await startFakeBedrock({
-      command: `echo runtime-suite-$((${seed} + 1))-marker`,
-      finishMessage: (output) => `Output was ${output.match(/runtime-suite-\d+-marker/)?.[0] ?? "missing"}`,
-    });
+    bedrock = await startFakeBedrock(exchange);
   });
   afterAll(() => bedrock?.close());
 
