@@ -44,7 +44,7 @@ import { startRemoteMachine, type RemoteMachine } from "../../ts/runtime/node/re
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
-import { answerConsentWhenAsked, openHome, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { answerConsentWhenAsked, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { apply, busyboxPod, eventually, getFromPod, installGatewayApiCrds, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordConversation, type ConversationRun } from "./report.ts";
@@ -704,7 +704,6 @@ except urllib.error.HTTPError as e:
     const env = Object.fromEntries((app.env ?? []).map((e) => [e.name, e.value]));
     const shared = env.SANDBOX_VOLUMES?.split(":")[0] ?? env.OH_SANDBOX_MOUNTS_0_HOST_PATH;
     expect(shared, "SANDBOX_VOLUMES or OH_SANDBOX_MOUNTS_0_HOST_PATH names the shared workspace").toBeTruthy();
-    const [pod] = await pods();
     const inDind = async (script: string) => (await besideDaemon(script, { timeout: 60_000 })).stdout;
     const sandboxes = (await inDind("docker ps -q --filter name=oh-agent-server-")).split("\n").filter(Boolean);
     expect(sandboxes, "one running sandbox container").toHaveLength(1);
