@@ -14,7 +14,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { render, type K8sObject, type RenderOptions } from "../../ts/lib/render.ts";
 import { openBrowser, type BrowserSession, type HostMap } from "../../ts/runtime/browser.ts";
-import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { describeChats, startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { describeAppRun } from "../../ts/runtime/local-app.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { startProcessPod, type ProcessPod } from "../../ts/runtime/process-pod.ts";
 import { startReverseProxy, type ReverseProxy } from "../../ts/runtime/reverse-proxy.ts";
@@ -96,7 +97,7 @@ describe.each(cases)("sandbox mode process as rendered, $name", (c) => {
   it("holds a conversation: the agent's command runs in its agent server and the output reaches the reply and the terminal", async () => {
     const secondsToReady = podReady ? (podReady - started) / 1000 : undefined;
     try {
-      result = await runUiFlow(session, marker.uiFlow(exposure.pageUrl, llm.baseUrl));
+      result = await runUiFlow(session, { ...marker.uiFlow(exposure.pageUrl, llm.baseUrl), context: () => `${describeChats(llm)}\n${describeAppRun(pod.app, pod.dir)}` });
       recordPreset({ preset: c.preset, suite: "process-mode", result: "passed", secondsToReady, secondsToFirstReply: result.timings["agent-replied"] / 1000 });
     } catch (error) {
       recordPreset({ preset: c.preset, suite: "process-mode", result: "failed", secondsToReady, detail: (error as Error).message.split("\n")[0] });

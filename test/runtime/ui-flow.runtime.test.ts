@@ -3,9 +3,9 @@
 // process sandbox and answers with the command's output. Checks what the app sent the LLM.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
-import { startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { describeChats, startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
-import { startLocalApp, type LocalApp } from "../../ts/runtime/local-app.ts";
+import { describeAppRun, startLocalApp, type LocalApp } from "../../ts/runtime/local-app.ts";
 import { runUiFlow, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
 
 const marker = markerConversation("runtime-suite", "Runtime suite marker");
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe("OpenHands 1.11.0 UI, process sandbox", () => {
   it("holds a conversation whose command runs in the sandbox", async () => {
-    result = await runUiFlow(session, marker.uiFlow(app.url, llm.baseUrl));
+    result = await runUiFlow(session, { ...marker.uiFlow(app.url, llm.baseUrl), context: () => `${describeChats(llm)}\n${describeAppRun(app.process, app.dir)}` });
     console.log(JSON.stringify({ timings: result.timings, vscodeUrl: result.vscodeUrl, vscodeNote: result.vscodeNote, exposedUrls: result.exposedUrls }, null, 2));
     expect(result.conversationId).toMatch(/^[0-9a-f]{32}$|^[0-9a-f-]{36}$/);
   });
@@ -52,6 +52,7 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
   });
 
   it("reports the sandbox's agent server to the UI; process sandboxes offer no VS Code", () => {
+    expect(result, "the conversation did not get as far as the VS Code tab").toBeDefined();
     expect(Object.keys(result.exposedUrls)).toContain("AGENT_SERVER");
     expect(result.vscodeUrl).toBeNull();
   });

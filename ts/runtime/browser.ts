@@ -85,9 +85,10 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
 
 /**
  * Runs the named steps of a browser flow: a screenshot after each (or after its failure), its
- * time, and the browser's last log lines (less `noise`) in a failure's message.
+ * time, and the browser's last log lines (less `noise`) in a failure's message, followed by
+ * what `context` tells of the servers behind the page.
  */
-export function stepper(session: BrowserSession, label = "UI", noise?: RegExp) {
+export function stepper(session: BrowserSession, label = "UI", noise?: RegExp, context?: () => string) {
   const timings: Record<string, number> = {};
   const screenshots: string[] = [];
   const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
@@ -100,10 +101,19 @@ export function stepper(session: BrowserSession, label = "UI", noise?: RegExp) {
     } catch (error) {
       screenshots.push(await session.shot(`${name}-failed`).catch(() => ""));
       const log = session.log.filter((l) => !noise?.test(l)).slice(-30).join("\n");
-      throw new Error(`${label} step "${name}" failed at ${session.page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}`);
+      const behind = context ? `\n${safely(context)}` : "";
+      throw new Error(`${label} step "${name}" failed at ${session.page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}${behind}`);
     }
   };
   return { step, timings, screenshots };
+}
+
+function safely(describe: () => string): string {
+  try {
+    return describe();
+  } catch (error) {
+    return `(no context: ${(error as Error).message})`;
+  }
 }
 
 /**

@@ -107,6 +107,17 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
   };
 }
 
+/** One line per chat call: what the script answered and the tool result it was answering, for failure messages. */
+export function describeChats(llm: Pick<FakeLlm, "chatRequests">): string {
+  const lines = llm.chatRequests().map((request, i) => {
+    const messages = request.body?.messages ?? [];
+    const result = [...messages].reverse().find((m) => m.role === "tool");
+    const seen = result ? ` after tool result ${JSON.stringify(textOf(result.content).slice(-300))}` : "";
+    return `${i + 1}. ${request.answer ?? "no answer"}${seen}`;
+  });
+  return `--- scripted LLM: ${lines.length} chat call(s) ---\n${lines.join("\n")}`;
+}
+
 /** What the script says next. */
 export interface Reply {
   kind: "command" | "finish" | "text";

@@ -3,7 +3,7 @@
 // PID namespaces: /etc/hosts gets the `host.docker.internal` alias a pod's hostAliases would
 // give (the app rewrites localhost to it when it believes it is in a container), and stopping
 // the namespace's first process ends every agent server it started.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { repoRoot } from "../lib/helm-binaries.ts";
@@ -104,6 +104,27 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The last log lines of an app run on this machine (`app`, its run directory `dir`) and of
+ * each agent server it started, for failure messages.
+ */
+export function describeAppRun(app: StartedProcess, dir: string, lines = 40): string {
+  const tail = (text: string) => text.split("\n").slice(-lines).join("\n");
+  const parts = [`--- app log (last ${lines} lines) ---\n${tail(app.output())}`];
+  for (const file of agentServerLogs(dir)) parts.push(`--- ${path.relative(dir, file)} ---\n${tail(readFileSync(file, "utf8"))}`);
+  return parts.join("\n");
+}
+
+/** Process sandboxes log to `.openhands-agent-server.log` in their directories under `root`. */
+function agentServerLogs(root: string, depth = 5): string[] {
+  if (depth < 0 || !existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(root, entry.name);
+    if (entry.isFile()) return entry.name === ".openhands-agent-server.log" ? [full] : [];
+    return entry.isDirectory() ? agentServerLogs(full, depth - 1) : [];
+  });
 }
 
 /**

@@ -33,6 +33,7 @@ export const uiSelectors = {
    * (components/features/controls/agent-status.tsx, utils/status.ts); English texts.
    */
   agentIdle: 'span[title="Waiting for task"], span[title="Agent has finished the task."]',
+  agentFinished: 'span[title="Agent has finished the task."]',
   agentFailed: 'span[title="Error occurred"], [data-testid="circle-error-icon"]',
   sendButton: '[data-testid="submit-button"]',
   userMessage: '[data-testid="user-message"]',
@@ -70,6 +71,8 @@ export interface UiFlowOptions {
   expectReply: string;
   /** How long the conversation may take to start and answer; default 5 minutes. */
   conversationTimeoutMs?: number;
+  /** What a failed step's message adds about the servers behind the page (logs, LLM calls). */
+  context?: () => string;
 }
 
 export interface UiFlowResult {
@@ -89,7 +92,7 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   const { page } = session;
   const appUrl = options.appUrl.replace(/\/$/, "");
   const timeout = options.conversationTimeoutMs ?? 300_000;
-  const { step, timings, screenshots } = stepper(session);
+  const { step, timings, screenshots } = stepper(session, "UI", undefined, options.context);
   const exposedUrls = watchExposedUrls(page);
 
   await answerConsentWhenAsked(page);
@@ -184,8 +187,20 @@ export async function sendMessage(page: Page, message: string): Promise<void> {
   await page.locator(uiSelectors.userMessage, { hasText: message }).waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Waits for the agent's reply with `text`. Once the status line says the agent finished, the
+ * reply gets 30 s more to show, so a wrong reply fails then instead of after `timeout`.
+ */
 export async function waitForReply(page: Page, text: string, timeout: number): Promise<void> {
-  await page.locator(uiSelectors.agentMessage, { hasText: text }).first().waitFor({ timeout });
+  const reply = page.locator(uiSelectors.agentMessage, { hasText: text }).first();
+  const finished = page.locator(uiSelectors.agentFinished);
+  try {
+    await reply.or(finished).first().waitFor({ timeout });
+    await reply.waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const shown = await page.locator(uiSelectors.agentMessage).allInnerTexts().catch(() => []);
+    throw new Error(`${(error as Error).message}\nagent messages shown: ${JSON.stringify(shown)}\nstatus: ${await agentStatusText(page)}`);
+  }
 }
 
 /** Opens collapsed events (a command and its result) until the text shows. */
