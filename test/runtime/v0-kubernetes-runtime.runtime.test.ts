@@ -184,7 +184,9 @@ describe("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values.yaml): OpenHand
     const created = pods[pod];
     expect(created.spec.containers[0].image).toBe("docker.openhands.dev/openhands/runtime:0.62-nikolaik");
     expect(runtimeImage.ref).toBe(created.spec.containers[0].image);
-    expect(Object.keys(await runtimeObjects("services")).sort()).toEqual([`${pod}-svc`, `${pod}-svc-code`]);
+    // Upstream creates the Services after the pod, while the request may already have answered.
+    const services = await eventually(() => runtimeObjects("services"), (s) => Object.keys(s).length >= 2, 60);
+    expect(Object.keys(services).sort()).toEqual([`${pod}-svc`, `${pod}-svc-code`]);
     const ingresses = await eventually(() => runtimeObjects("ingresses"), (i) => `${pod}-ingress-code` in i, 60);
     const ingress = ingresses[`${pod}-ingress-code`];
     expect(ingress.spec.rules[0].host).toBe(`${conversationId}.runtime.example.com`);

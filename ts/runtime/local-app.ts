@@ -112,7 +112,9 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
  */
 export function describeAppRun(app: StartedProcess, dir: string, lines = 40): string {
   const tail = (text: string) => text.split("\n").slice(-lines).join("\n");
-  const parts = [`--- app log (last ${lines} lines) ---\n${tail(app.output())}`];
+  // The app echoes its SQL; its warnings, errors and answered requests tell more.
+  const notable = app.output().split("\n").filter((line) => /WARNING|ERROR|Traceback|Exception|" \d{3}/.test(line));
+  const parts = [`--- app log: warnings, errors and requests (last ${lines}) ---\n${notable.slice(-lines).join("\n")}`];
   for (const file of agentServerLogs(dir)) parts.push(`--- ${path.relative(dir, file)} ---\n${tail(readFileSync(file, "utf8"))}`);
   return parts.join("\n");
 }
