@@ -5,6 +5,9 @@
 import type { Page, Response } from "playwright-core";
 import { stepper, type BrowserSession } from "./browser.ts";
 
+/** The status line's title once the agent has answered (utils/status.ts). */
+const agentFinished = 'span[title="Agent has finished the task."]';
+
 /** The 1.11.0 UI's hooks, by step. */
 export const uiSelectors = {
   /** First visit: analytics consent modal (components/features/analytics/analytics-consent-form-modal.tsx). */
@@ -32,8 +35,8 @@ export const uiSelectors = {
    * The agent status line beside the input carries its text as a title
    * (components/features/controls/agent-status.tsx, utils/status.ts); English texts.
    */
-  agentIdle: 'span[title="Waiting for task"], span[title="Agent has finished the task."]',
-  agentFinished: 'span[title="Agent has finished the task."]',
+  agentIdle: `span[title="Waiting for task"], ${agentFinished}`,
+  agentFinished,
   agentFailed: 'span[title="Error occurred"], [data-testid="circle-error-icon"]',
   sendButton: '[data-testid="submit-button"]',
   userMessage: '[data-testid="user-message"]',
