@@ -44,7 +44,7 @@ import { startRemoteMachine, type RemoteMachine } from "../../ts/runtime/node/re
 import { oauth2ProxyBinary } from "../../ts/runtime/oauth2-proxy-binary.ts";
 import { startOidcIssuer, type OidcClient, type OidcIssuer } from "../../ts/runtime/oidc-issuer.ts";
 import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
-import { answerConsentWhenAsked, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { answerConsentWhenAsked, noteMissedLive, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { apply, busyboxPod, eventually, getFromPod, installGatewayApiCrds, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
 import { recordConversation, type ConversationRun } from "./report.ts";
@@ -382,7 +382,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
       await openApp(`${when}-new`);
       await startAndWaitForReady(`${when}-new`);
       await sendMessage(session.page, `Please run the marker command (${when}).`);
-      await waitForReply(session.page, expectedReply, 300_000);
+      noteMissedLive(entry.notes, `${name}: ${when}`, (await waitForReply(session, expectedReply, 300_000)).missedLive);
       await session.shot(`${when}-new-replied`);
       return;
     }
@@ -660,7 +660,7 @@ except urllib.error.HTTPError as e:
     const sent = Date.now();
     await sendMessage(page, "Please run the marker command.");
     await session.shot("message-sent");
-    await waitForReply(page, expectedReply, 300_000);
+    noteMissedLive(entry.notes, name, (await waitForReply(session, expectedReply, 300_000)).missedLive);
     entry.secondsToFirstReply = seconds(sent);
     repliesSoFar = 1;
     console.log(`${name}: first reply ${entry.secondsToFirstReply}s after sending`);

@@ -28,7 +28,7 @@ import { parseSigV4, sigV4SignedWith, startFakeBedrock, type FakeBedrock } from 
 import { buildRuntimeImages, type BuiltImage } from "../../ts/runtime/images.ts";
 import { waitForHttp } from "../../ts/runtime/net.ts";
 import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/node/node.ts";
-import { answerConsentWhenAsked, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
+import { answerConsentWhenAsked, noteMissedLive, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { secretData, startOperatorOnNode, type OperatorOnNode } from "./external-secrets-node.ts";
 import { eventually, k } from "./kube.ts";
 import { recordConversation, type ConversationRun } from "./report.ts";
@@ -170,7 +170,7 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
     console.log(`${presetName}: conversation ready after ${seconds(started)}s`);
     const sent = Date.now();
     await sendMessage(page, "Please run the marker command.");
-    await waitForReply(page, expectedReply, 300_000);
+    noteMissedLive(entry.notes, presetName, (await waitForReply(session, expectedReply, 300_000)).missedLive);
     entry.secondsToFirstReply = seconds(sent);
     await session.shot("agent-replied");
     console.log(`${presetName}: first reply ${entry.secondsToFirstReply}s after sending`);

@@ -20,7 +20,7 @@ import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { startProcessPod, type ProcessPod } from "../../ts/runtime/process-pod.ts";
 import { startReverseProxy, type ReverseProxy } from "../../ts/runtime/reverse-proxy.ts";
 import { selfSignedCert } from "../../ts/runtime/tls-cert.ts";
-import { runUiFlow, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
+import { noteMissedLive, runUiFlow, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
 import { recordPreset } from "./report.ts";
 
 // The only change to the presets: agent servers may take longer than the default 120 s to
@@ -98,10 +98,12 @@ describe.each(cases)("sandbox mode process as rendered, $name", (c) => {
     const secondsToReady = podReady ? (podReady - started) / 1000 : undefined;
     try {
       result = await runUiFlow(session, { ...marker.uiFlow(exposure.pageUrl, llm.baseUrl), context: () => `${describeChats(llm)}\n${describeAppRun(pod.app, pod.dir)}` });
-      recordPreset({ preset: c.preset, suite: "process-mode", result: "passed", secondsToReady, secondsToFirstReply: result.timings["agent-replied"] / 1000 });
+      const notes: string[] = [];
+      noteMissedLive(notes, c.name, result.replyMissedLive);
+      recordPreset({ preset: c.preset, suite: "process-mode", result: "passed", secondsToReady, secondsToFirstReply: result.timings["agent-replied"] / 1000, detail: notes.join("\n") || undefined });
     } catch (error) {
       recordPreset({ preset: c.preset, suite: "process-mode", result: "failed", secondsToReady, detail: (error as Error).message.split("\n")[0] });
-      throw new Error(`${(error as Error).message}\n--- app log ---\n${pod.app.output().slice(-4000)}`);
+      throw error;
     }
     console.log(JSON.stringify({ case: c.name, timings: result.timings, exposedUrls: result.exposedUrls, sandboxRequests: sandboxRequests.slice(0, 3) }, null, 2));
   });

@@ -6,7 +6,7 @@ import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
 import { describeChats, startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { describeAppRun, startLocalApp, type LocalApp } from "../../ts/runtime/local-app.ts";
-import { runUiFlow, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
+import { noteMissedLive, runUiFlow, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
 
 const marker = markerConversation("runtime-suite", "Runtime suite marker");
 const { apiKey, modelName } = marker;
@@ -32,6 +32,7 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
   it("holds a conversation whose command runs in the sandbox", async () => {
     result = await runUiFlow(session, { ...marker.uiFlow(app.url, llm.baseUrl), context: () => `${describeChats(llm)}\n${describeAppRun(app.process, app.dir)}` });
     console.log(JSON.stringify({ timings: result.timings, vscodeUrl: result.vscodeUrl, vscodeNote: result.vscodeNote, exposedUrls: result.exposedUrls }, null, 2));
+    noteMissedLive([], "ui-flow", result.replyMissedLive);
     expect(result.conversationId).toMatch(/^[0-9a-f]{32}$|^[0-9a-f-]{36}$/);
   });
 
@@ -56,4 +57,42 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
     expect(Object.keys(result.exposedUrls)).toContain("AGENT_SERVER");
     expect(result.vscodeUrl).toBeNull();
   });
+
+  it("shows a reply the live stream lost after one reload, and keeps what the page showed before it", async () => {
+    const { page } = session;
+    const { expectReply } = marker.uiFlow(app.url, llm.baseUrl);
+    // The agent server's websocket, less the frame that carries the agent's final message.
+    let dropped = "";
+    await page.routeWebSocket(/\/sockets\/events\//, (socket) => {
+      const server = socket.connectToServer();
+      server.onMessage((frame) => {
+        if (!dropped && isFinishAction(frame)) dropped = frame as string;
+        else socket.send(frame);
+      });
+    });
+    try {
+      await startConversation(page, app.url);
+      await waitForAgentReady(page, 300_000);
+      await sendMessage(page, "Please run the marker command again.");
+      const { missedLive } = await waitForReply(session, expectReply, 300_000);
+      expect(dropped, "the final message's frame was held back").toContain(expectReply);
+      expect(missedLive).toMatch(/^status: .*Agent has finished the task\./m);
+      expect(missedLive).not.toContain(expectReply);
+      expect(missedLive).toMatch(/--- websockets: \d+ ---\n.*\/sockets\/events\/[0-9a-f]+: opened .* received: .*ConversationStateUpdateEvent\(execution_status=finished\)/);
+      await expect(page.locator(uiSelectors.agentMessage, { hasText: expectReply }).first().isVisible()).resolves.toBe(true);
+    } finally {
+      await page.unrouteAll();
+    }
+  });
 });
+
+/** An agent server frame carrying the agent's final message: an ActionEvent of a FinishAction. */
+function isFinishAction(frame: string | Buffer): boolean {
+  if (typeof frame !== "string") return false;
+  try {
+    const event = JSON.parse(frame) as { kind?: string; action?: { kind?: string } };
+    return event.kind === "ActionEvent" && event.action?.kind === "FinishAction";
+  } catch {
+    return false;
+  }
+}

@@ -47,7 +47,21 @@ export interface BrowserSession {
   shot(step: string): Promise<string>;
   /** Console messages and failed requests seen so far (for failure messages). */
   log: string[];
+  /** The page's websockets so far: when each opened and closed, and what it carried. */
+  sockets: SocketRecord[];
   close(): Promise<void>;
+}
+
+export interface SocketRecord {
+  /** The socket's address, its query (which carries session keys) left out. */
+  url: string;
+  /** Milliseconds since the session opened. */
+  openedAt: number;
+  closedAt?: number;
+  error?: string;
+  sent: number;
+  /** One short label per frame received: the event's kind, and its source or state key. */
+  received: string[];
 }
 
 export async function openBrowser(options: BrowserSessionOptions): Promise<BrowserSession> {
@@ -65,6 +79,7 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
   page.on("console", (m) => log.push(`console.${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => log.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  const sockets = recordSockets(page);
   const screenshotDir = path.join(reportDir, "screenshots", options.name);
   mkdirSync(screenshotDir, { recursive: true });
   let count = 0;
@@ -74,6 +89,7 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
     page,
     screenshotDir,
     log,
+    sockets,
     async shot(step) {
       const file = path.join(screenshotDir, `${String(++count).padStart(2, "0")}-${step.replace(/[^a-z0-9-]+/gi, "-")}.png`);
       await page.screenshot({ path: file, fullPage: true });
@@ -83,10 +99,50 @@ export async function openBrowser(options: BrowserSessionOptions): Promise<Brows
   };
 }
 
+/** Records the page's websockets as they open, carry frames and close. */
+function recordSockets(page: Page): SocketRecord[] {
+  const started = Date.now();
+  const sockets: SocketRecord[] = [];
+  page.on("websocket", (socket) => {
+    const record: SocketRecord = { url: socket.url().split("?")[0], openedAt: Date.now() - started, sent: 0, received: [] };
+    sockets.push(record);
+    socket.on("framesent", () => record.sent++);
+    socket.on("framereceived", ({ payload }) => record.received.push(frameLabel(payload)));
+    socket.on("socketerror", (error) => (record.error = String(error)));
+    socket.on("close", () => (record.closedAt = Date.now() - started));
+  });
+  return sockets;
+}
+
+/** `MessageEvent(agent)`, `ConversationStateUpdateEvent(execution_status=finished)`, `text`. */
+export function frameLabel(payload: string | Buffer): string {
+  if (typeof payload !== "string") return `binary(${payload.length})`;
+  try {
+    const frame = JSON.parse(payload) as { kind?: string; source?: string; key?: string; value?: unknown };
+    if (!frame.kind) return "json";
+    if (frame.key) return `${frame.kind}(${frame.key}${typeof frame.value === "string" ? `=${frame.value}` : ""})`;
+    return frame.source ? `${frame.kind}(${frame.source})` : frame.kind;
+  } catch {
+    return "text";
+  }
+}
+
+/** One line per websocket: address, open and close times (s), frames sent, and the labels received. */
+export function describeSockets(sockets: SocketRecord[]): string {
+  const seconds = (ms?: number) => (ms === undefined ? "open" : `${(ms / 1000).toFixed(1)}s`);
+  const lines = sockets.map((s) => {
+    const closed = s.closedAt === undefined ? "still open" : `closed ${seconds(s.closedAt)}`;
+    const error = s.error ? `, error ${s.error}` : "";
+    return `${s.url}: opened ${seconds(s.openedAt)}, ${closed}${error}, ${s.sent} sent, ${s.received.length} received: ${s.received.join(" ")}`;
+  });
+  return `--- websockets: ${sockets.length} ---\n${lines.join("\n")}`;
+}
+
 /**
  * Runs the named steps of a browser flow: a screenshot after each (or after its failure), its
- * time, and the browser's last log lines (less `noise`) in a failure's message, followed by
- * what `context` tells of the servers behind the page.
+ * time, and, in a failure's message, the browser's last log lines (less `noise`), what
+ * `context` tells of the servers behind the page, the page's websockets, and the failure again
+ * last (a truncated CI log keeps the end).
  */
 export function stepper(session: BrowserSession, label = "UI", noise?: RegExp, context?: () => string) {
   const timings: Record<string, number> = {};
@@ -102,7 +158,8 @@ export function stepper(session: BrowserSession, label = "UI", noise?: RegExp, c
       screenshots.push(await session.shot(`${name}-failed`).catch(() => ""));
       const log = session.log.filter((l) => !noise?.test(l)).slice(-30).join("\n");
       const behind = context ? `\n${safely(context)}` : "";
-      throw new Error(`${label} step "${name}" failed at ${session.page.url()}: ${(error as Error).message}\n--- browser log ---\n${log}${behind}`);
+      const failure = `${label} step "${name}" failed at ${session.page.url()}: ${(error as Error).message}`;
+      throw new Error(`${failure}\n--- browser log ---\n${log}${behind}\n${describeSockets(session.sockets)}\n--- again: ${failure}`);
     }
   };
   return { step, timings, screenshots };

@@ -3,6 +3,7 @@
 // PID namespaces: /etc/hosts gets the `host.docker.internal` alias a pod's hostAliases would
 // give (the app rewrites localhost to it when it believes it is in a container), and stopping
 // the namespace's first process ends every agent server it started.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -116,7 +117,21 @@ export function describeAppRun(app: StartedProcess, dir: string, lines = 40): st
   const notable = app.output().split("\n").filter((line) => /WARNING|ERROR|Traceback|Exception|" \d{3}/.test(line));
   const parts = [`--- app log: warnings, errors and requests (last ${lines}) ---\n${notable.slice(-lines).join("\n")}`];
   for (const file of agentServerLogs(dir)) parts.push(`--- ${path.relative(dir, file)} ---\n${tail(readFileSync(file, "utf8"))}`);
+  parts.push(`--- listeners on the sandbox ports (8000-8099), IPv4 and IPv6 ---\n${sandboxPortListeners()}`);
   return parts.join("\n");
+}
+
+/**
+ * Who listens on the ports process sandboxes take: the app probes them over IPv4 only, while
+ * the browser's `localhost` may reach an IPv6 listener on the same port.
+ */
+function sandboxPortListeners(): string {
+  try {
+    const lines = execFileSync("ss", ["-Hltnp"], { encoding: "utf8" }).split("\n");
+    return lines.filter((line) => /[:\]]80\d\d\s/.test(line)).join("\n") || "(none)";
+  } catch (error) {
+    return `(ss failed: ${(error as Error).message})`;
+  }
 }
 
 /** Process sandboxes log to `.openhands-agent-server.log` in their directories under `root`. */

@@ -3,7 +3,7 @@
 // offers. Every step is screenshotted. Selectors are the UI's own data-testid attributes
 // (release source: frontend/src), listed in `uiSelectors` with where each comes from.
 import type { Page, Response } from "playwright-core";
-import { stepper, type BrowserSession } from "./browser.ts";
+import { describeSockets, stepper, type BrowserSession } from "./browser.ts";
 
 /** The status line's title once the agent has answered (utils/status.ts). */
 const agentFinished = 'span[title="Agent has finished the task."]';
@@ -86,6 +86,11 @@ export interface UiFlowResult {
   vscodeNote?: string;
   /** The sandbox URLs the app reported to the UI (`exposed_urls`), by name. */
   exposedUrls: Record<string, string>;
+  /**
+   * Null when the reply arrived live. Otherwise what the page showed when the status line said
+   * the agent finished without the reply, which then came after one reload.
+   */
+  replyMissedLive: string | null;
   /** Milliseconds per step. */
   timings: Record<string, number>;
   screenshots: string[];
@@ -105,7 +110,7 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
   await step("conversation-started", () => startConversation(page, appUrl));
   const conversationUrl = await step("agent-ready", () => waitForAgentReady(page, timeout));
   await step("message-sent", () => sendMessage(page, options.message));
-  await step("agent-replied", () => waitForReply(page, options.expectReply, timeout));
+  const { missedLive } = await step("agent-replied", () => waitForReply(session, options.expectReply, timeout));
   await step("command-output", () => revealText(page, options.expectOutput));
   await step("terminal", () => readTerminal(page, options.expectOutput));
   const vscode = await step("vscode", () => readVsCodeUrl(page));
@@ -116,6 +121,7 @@ export async function runUiFlow(session: BrowserSession, options: UiFlowOptions)
     vscodeUrl: vscode.url,
     vscodeNote: vscode.note,
     exposedUrls,
+    replyMissedLive: missedLive,
     timings,
     screenshots,
   };
@@ -192,18 +198,44 @@ export async function sendMessage(page: Page, message: string): Promise<void> {
 
 /**
  * Waits for the agent's reply with `text`. Once the status line says the agent finished, the
- * reply gets 30 s more to show, so a wrong reply fails then instead of after `timeout`.
+ * reply gets 30 s more to show, so a wrong reply fails then instead of after `timeout`. If the
+ * status says finished and the reply is missing, the page is reloaded once, as a user would:
+ * the UI then reads the conversation's events afresh. `missedLive` tells what the page showed
+ * before the reload (the agent messages, the status and the websockets), or is null.
  */
-export async function waitForReply(page: Page, text: string, timeout: number): Promise<void> {
+export async function waitForReply(session: BrowserSession, text: string, timeout: number): Promise<{ missedLive: string | null }> {
+  const { page } = session;
   const reply = page.locator(uiSelectors.agentMessage, { hasText: text }).first();
   const finished = page.locator(uiSelectors.agentFinished);
+  const shown = async () => {
+    const messages = await page.locator(uiSelectors.agentMessage).allInnerTexts().catch(() => []);
+    return `agent messages shown: ${JSON.stringify(messages)}\nstatus: ${await agentStatusText(page)}`;
+  };
   try {
     await reply.or(finished).first().waitFor({ timeout });
     await reply.waitFor({ timeout: 30_000 });
+    return { missedLive: null };
   } catch (error) {
-    const shown = await page.locator(uiSelectors.agentMessage).allInnerTexts().catch(() => []);
-    throw new Error(`${(error as Error).message}\nagent messages shown: ${JSON.stringify(shown)}\nstatus: ${await agentStatusText(page)}`);
+    const before = `${await shown()}\n${describeSockets(session.sockets)}`;
+    if (!(await finished.count())) throw new Error(`${(error as Error).message}\n${before}`);
+    await page.reload();
+    try {
+      await reply.waitFor({ timeout: 60_000 });
+    } catch (again) {
+      throw new Error(`${(again as Error).message}\nbefore the reload: ${before}\nafter the reload: ${await shown()}`);
+    }
+    return { missedLive: before };
   }
+}
+
+/**
+ * A reply the page showed only after a reload: a short note in `notes` (the run's report row)
+ * and, in the log, what the page showed before it. `who` names the run ("hardened: after-restart").
+ */
+export function noteMissedLive(notes: string[], who: string, missedLive: string | null): void {
+  if (!missedLive) return;
+  notes.push(`${who}: reply shown only after a reload`);
+  console.warn(`${who}: the status said the agent finished, without the reply; the reply came after a reload. Before it:\n${missedLive}`);
 }
 
 /** Opens collapsed events (a command and its result) until the text shows. */
