@@ -6,7 +6,7 @@ import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
 import { describeChats, startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { describeAppRun, startLocalApp, type LocalApp } from "../../ts/runtime/local-app.ts";
-import { noteMissedLive, runUiFlow, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
+import { noteMissedLive, readTerminal, revealText, runUiFlow, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply, type UiFlowResult } from "../../ts/runtime/ui-flow.ts";
 
 const marker = markerConversation("runtime-suite", "Runtime suite marker");
 const { apiKey, modelName } = marker;
@@ -60,7 +60,7 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
 
   it("shows a reply the live stream lost after one reload, and keeps what the page showed before it", async () => {
     const { page } = session;
-    const { expectReply } = marker.uiFlow(app.url, llm.baseUrl);
+    const { expectReply, expectOutput } = marker.uiFlow(app.url, llm.baseUrl);
     // The agent server's websocket, less the frame that carries the agent's final message.
     let dropped = "";
     await page.routeWebSocket(/\/sockets\/events\//, (socket) => {
@@ -80,6 +80,9 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
       expect(missedLive).not.toContain(expectReply);
       expect(missedLive).toMatch(/--- websockets: \d+ ---\n.*\/sockets\/events\/[0-9a-f]+: opened .* received: .*ConversationStateUpdateEvent\(execution_status=finished\)/);
       await expect(page.locator(uiSelectors.agentMessage, { hasText: expectReply }).first().isVisible()).resolves.toBe(true);
+      // The steps after the reply still find the command's output, in its event and the terminal.
+      await revealText(page, expectOutput);
+      await readTerminal(page, expectOutput);
     } finally {
       await page.unrouteAll();
     }
