@@ -73,9 +73,11 @@ async function startFrameServer(frames: string[]): Promise<{ port: number; serve
 }
 
 describe("what a browser session tells when a step fails", () => {
-  it("records each websocket's frames by event kind and source or state key, without its query", async () => {
+  it("records each websocket's frames by event kind and action, observation, state key or source, without its query", async () => {
     const frames = [
       JSON.stringify({ kind: "MessageEvent", source: "agent", id: "1" }),
+      JSON.stringify({ kind: "ActionEvent", source: "agent", action: { kind: "FinishAction", message: "done" } }),
+      JSON.stringify({ kind: "ObservationEvent", source: "environment", observation: { kind: "TerminalObservation" } }),
       JSON.stringify({ kind: "ConversationStateUpdateEvent", key: "execution_status", value: "finished" }),
       JSON.stringify({ kind: "ConversationStateUpdateEvent", key: "full_state", value: { execution_status: "idle" } }),
       "not json",
@@ -88,9 +90,16 @@ describe("what a browser session tells when a step fails", () => {
       const record = session.sockets.find((s) => s.url.endsWith("/sockets/events/abc"));
       expect(record?.url).toBe(`ws://127.0.0.1:${port}/sockets/events/abc`);
       await expect.poll(() => record?.closedAt).toBeDefined();
-      expect(record?.received).toEqual(["MessageEvent(agent)", "ConversationStateUpdateEvent(execution_status=finished)", "ConversationStateUpdateEvent(full_state)", "text"]);
+      expect(record?.received).toEqual([
+        "MessageEvent(agent)",
+        "ActionEvent(FinishAction)",
+        "ObservationEvent(TerminalObservation)",
+        "ConversationStateUpdateEvent(execution_status=finished)",
+        "ConversationStateUpdateEvent(full_state)",
+        "text",
+      ]);
       const described = describeSockets(session.sockets);
-      expect(described).toMatch(/\/sockets\/events\/abc: opened [\d.]+s, closed [\d.]+s, 0 sent, 4 received: MessageEvent\(agent\) /);
+      expect(described).toMatch(/\/sockets\/events\/abc: opened [\d.]+s, closed [\d.]+s, 0 sent, 6 received: MessageEvent\(agent\) /);
       expect(described).not.toContain("secret");
     } finally {
       server.close();

@@ -2,7 +2,7 @@
 // at the scripted LLM, a new conversation, one message; the agent runs a shell command in its
 // process sandbox and answers with the command's output. Checks what the app sent the LLM.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
+import { frameLabel, openBrowser, type BrowserSession } from "../../ts/runtime/browser.ts";
 import { describeChats, startFakeLlm, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
 import { markerConversation } from "../../ts/runtime/marker-conversation.ts";
 import { describeAppRun, startLocalApp, type LocalApp } from "../../ts/runtime/local-app.ts";
@@ -66,7 +66,7 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
     await page.routeWebSocket(/\/sockets\/events\//, (socket) => {
       const server = socket.connectToServer();
       server.onMessage((frame) => {
-        if (!dropped && isFinishAction(frame)) dropped = frame as string;
+        if (!dropped && frameLabel(frame) === "ActionEvent(FinishAction)") dropped = frame as string;
         else socket.send(frame);
       });
     });
@@ -88,14 +88,3 @@ describe("OpenHands 1.11.0 UI, process sandbox", () => {
     }
   });
 });
-
-/** An agent server frame carrying the agent's final message: an ActionEvent of a FinishAction. */
-function isFinishAction(frame: string | Buffer): boolean {
-  if (typeof frame !== "string") return false;
-  try {
-    const event = JSON.parse(frame) as { kind?: string; action?: { kind?: string } };
-    return event.kind === "ActionEvent" && event.action?.kind === "FinishAction";
-  } catch {
-    return false;
-  }
-}

@@ -114,12 +114,18 @@ function recordSockets(page: Page): SocketRecord[] {
   return sockets;
 }
 
-/** `MessageEvent(agent)`, `ConversationStateUpdateEvent(execution_status=finished)`, `text`. */
+/**
+ * An agent server frame's label: its event kind with the action's or observation's kind
+ * (`ActionEvent(FinishAction)`), the state key (`ConversationStateUpdateEvent(execution_status=finished)`)
+ * or the source (`MessageEvent(agent)`); `json`, `text` or `binary(n)` otherwise.
+ */
 export function frameLabel(payload: string | Buffer): string {
   if (typeof payload !== "string") return `binary(${payload.length})`;
   try {
-    const frame = JSON.parse(payload) as { kind?: string; source?: string; key?: string; value?: unknown };
+    const frame = JSON.parse(payload) as { kind?: string; source?: string; key?: string; value?: unknown; action?: { kind?: string }; observation?: { kind?: string } };
     if (!frame.kind) return "json";
+    const inner = frame.action?.kind ?? frame.observation?.kind;
+    if (inner) return `${frame.kind}(${inner})`;
     if (frame.key) return `${frame.kind}(${frame.key}${typeof frame.value === "string" ? `=${frame.value}` : ""})`;
     return frame.source ? `${frame.kind}(${frame.source})` : frame.kind;
   } catch {
