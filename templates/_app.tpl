@@ -14,6 +14,16 @@
   # The sandbox gateway takes the app's usual port; the app moves beside it.
   args: ["uvicorn", "openhands.server.listen:app", "--host", "0.0.0.0", "--port", "{{ $appPort }}"]
   {{- end }}
+  {{- if not $nonRoot }}
+  # The image's entrypoint runs the server as its child and, as PID 1, ignores SIGTERM: without
+  # this hook every stop waits out terminationGracePeriodSeconds and ends in SIGKILL. The hook
+  # signals every other process of the container, the server among them, which then shuts down
+  # and the entrypoint exits with it.
+  lifecycle:
+    preStop:
+      exec:
+        command: ["/bin/sh", "-c", "kill -TERM -1"]
+  {{- end }}
   ports:
     - name: http
       containerPort: {{ $appPort }}

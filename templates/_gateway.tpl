@@ -101,6 +101,9 @@ worker_processes 1;
 pid /tmp/nginx.pid;
 error_log stderr warn;
 
+# A stop waits this long for open connections (websockets) before closing them.
+worker_shutdown_timeout 5s;
+
 events {
     worker_connections 4096;
 }

@@ -93,6 +93,10 @@ describe("sandbox URL pattern and app settings", () => {
     expect(checksum(b)).not.toBe(checksum(a));
   });
 
+  it("on a stop, nginx closes open websockets after 5 s instead of holding the pod for its whole grace period", async () => {
+    expect(gatewayConfig(await objectsFor({}))).toMatch(/^worker_shutdown_timeout 5s;$/m);
+  });
+
   it("the Service's port targets the gateway, and oauth2-proxy when sign-in is on", async () => {
     expect((getObject(await objectsFor({}), "Service") as any).spec.ports[0].targetPort).toBe("gateway");
     const objects = await objectsFor({ auth: oauth2Proxy });

@@ -1,6 +1,7 @@
 // The OpenHands Deployment: image, replicas, probes, scheduling, security and extras.
 import { describe, expect, it } from "vitest";
 import { getObject, render } from "../ts/lib/render.ts";
+import { clusterApiVersions } from "../ts/lib/presets.ts";
 import { container, envOf, mountsOf, serverDeployment, volume } from "../ts/lib/workload.ts";
 
 async function deployment(values: Record<string, unknown> = {}) {
@@ -110,6 +111,26 @@ describe("OpenHands workload", () => {
   it("imagePullSecrets and terminationGracePeriodSeconds reach the pod", async () => {
     const spec = (await deployment({ imagePullSecrets: [{ name: "regcred" }], terminationGracePeriodSeconds: 120 })).deployment.spec.template.spec;
     expect(spec).toMatchObject({ imagePullSecrets: [{ name: "regcred" }], terminationGracePeriodSeconds: 120 });
+  });
+
+  // Upstream's entrypoint (a bash PID 1) runs the server as its child and ignores SIGTERM; the
+  // runtime suite's restart step times the stop on the node.
+  it.each([
+    ["default values (1.x)", [] as string[]],
+    ["ci/lolice-values.yaml (0.27)", ["ci/lolice-values.yaml"]],
+    ["ci/blog-dind-values.yaml (0.28)", ["ci/blog-dind-values.yaml"]],
+  ])("%s: a preStop hook passes the stop signal on to the server the image's entrypoint runs", async (_name, valuesFiles) => {
+    const { objects } = await render({ valuesFiles, apiVersions: clusterApiVersions });
+    const app = container(serverDeployment(objects).spec.template.spec, "openhands");
+    expect(app.command, "the image's entrypoint runs").toBeUndefined();
+    expect(app.lifecycle).toEqual({ preStop: { exec: { command: ["/bin/sh", "-c", "kill -TERM -1"] } } });
+  });
+
+  it("ci/hardened-values.yaml: the server is the container's first process and gets the stop signal itself; no hook", async () => {
+    const { objects } = await render({ valuesFiles: ["ci/hardened-values.yaml"] });
+    const app = container(serverDeployment(objects).spec.template.spec, "openhands");
+    expect(app.command?.[0]).toBe("uvicorn");
+    expect(app).not.toHaveProperty("lifecycle");
   });
 
   it("creates a ServiceAccount named after the release, with serviceAccount.annotations", async () => {

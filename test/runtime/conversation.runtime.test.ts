@@ -800,6 +800,12 @@ except urllib.error.HTTPError as e:
     const [old] = await pods();
     const restarted = Date.now();
     await k(["delete", "pod", "-n", namespace, old, "--wait=true", "--timeout=180s"]);
+    // Every container must act on the stop signal: one that ignores it (as upstream's entrypoint
+    // does without the chart's preStop hook) holds the pod for the whole grace period.
+    const stopped = seconds(restarted);
+    const grace = getObject<Deployment>(rendered, "Deployment", service).spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    entry.notes.push(`the old pod stopped ${stopped}s after the delete (grace period ${grace}s)`);
+    expect(stopped, `the old pod took ${stopped}s of its ${grace}s grace period to stop`).toBeLessThan(grace * 0.75);
     const successor = await eventually(pods, (p) => p.length === 1 && p[0] !== old, 120);
     expect(successor).toHaveLength(1);
     await k(["wait", "pod", "-n", namespace, successor[0], "--for=condition=Ready", "--timeout=600s"]);

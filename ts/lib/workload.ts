@@ -30,6 +30,7 @@ export interface PodSpec {
   initContainers?: Container[];
   volumes?: ({ name: string } & Record<string, any>)[];
   hostAliases?: { ip: string; hostnames: string[] }[];
+  terminationGracePeriodSeconds?: number;
   [field: string]: unknown;
 }
 
