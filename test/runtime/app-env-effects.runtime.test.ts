@@ -4,6 +4,7 @@
 // when it starts one (a stand-in Docker client records it): where its webhooks go, what
 // host.docker.internal is in it, the workspace mount, the origins it accepts, the start grace,
 // and the MCP servers agents are given. For every 1.x mode: which origins the app's own CORS middleware admits. Needs no node.
+// The tests run concurrently; app-probe.ts runs as many probes at once as the machine has cores (at most 2).
 import { describe, expect, it } from "vitest";
 import { render, type K8sObject, type RenderOptions } from "../../ts/lib/render.ts";
 import { container, serverDeployment } from "../../ts/lib/workload.ts";
@@ -27,7 +28,7 @@ async function start(options: RenderOptions): Promise<DockerSandboxStart & { obj
   return { ...(await dockerSandboxStart(env)), objects };
 }
 
-describe("1.x Docker sandboxes started by the real app from the chart's environment", () => {
+describe.concurrent("1.x Docker sandboxes started by the real app from the chart's environment", () => {
   it("default values: the sidecar daemon's sandboxes call the app behind the gateway at host.docker.internal:3001, the daemon's own host", async () => {
     const { service, run } = await start({});
     expect(service).toMatchObject({
@@ -107,7 +108,7 @@ describe("1.x Docker sandboxes started by the real app from the chart's environm
   });
 });
 
-describe("the MCP server the app gives every agent (its own /mcp, which checks no credential)", () => {
+describe.concurrent("the MCP server the app gives every agent (its own /mcp, which checks no credential)", () => {
   it("remoteDocker (ci/remote-docker-values.yaml): none, since the daemon's machine must not reach /mcp and an unreachable one fails the agent's start", async () => {
     const { env } = await appEnv({ valuesFiles: ["ci/remote-docker-values.yaml"] });
     expect(await mcpServers(env)).toEqual({ web_url: "", servers: {} });
@@ -119,7 +120,7 @@ describe("the MCP server the app gives every agent (its own /mcp, which checks n
   });
 });
 
-describe("the app's own CORS allowlist (PERMITTED_CORS_ORIGINS): a foreign page is refused in every 1.x mode", () => {
+describe.concurrent("the app's own CORS allowlist (PERMITTED_CORS_ORIGINS): a foreign page is refused in every 1.x mode", () => {
   it.each([
     ["default values", {}],
     ["ci/v1-process-values.yaml", { valuesFiles: ["ci/v1-process-values.yaml"] }],

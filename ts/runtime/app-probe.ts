@@ -3,7 +3,7 @@
 // MCP servers it gives agents, and the origins its CORS middleware admits
 // (ts/runtime/app-probe.py). Needs the app's venv, not a node.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import type { K8sObject } from "../lib/render.ts";
@@ -100,7 +100,28 @@ export async function corsAdmits(env: Record<string, string>, origins: string[])
   return (await probe(env, ["cors", ...origins])) as Record<string, boolean>;
 }
 
-async function probe(env: Record<string, string>, args: string[]): Promise<unknown> {
+// Each probe imports the whole app (seconds of CPU): one per core at a time, so suites can ask
+// for several at once without starving each other.
+const probeSlots = Math.max(1, Math.min(2, availableParallelism()));
+let probesRunning = 0;
+const waiting: (() => void)[] = [];
+
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (probesRunning >= probeSlots) await new Promise<void>((resolve) => waiting.push(resolve));
+  probesRunning++;
+  try {
+    return await work();
+  } finally {
+    probesRunning--;
+    waiting.shift()?.();
+  }
+}
+
+function probe(env: Record<string, string>, args: string[]): Promise<unknown> {
+  return inSlot(() => probeNow(env, args));
+}
+
+async function probeNow(env: Record<string, string>, args: string[]): Promise<unknown> {
   const scratch = mkdtempSync(path.join(tmpdir(), "app-probe-"));
   try {
     // Built (once, cached) when no earlier suite of the run has built it.
@@ -109,7 +130,7 @@ async function probe(env: Record<string, string>, args: string[]): Promise<unkno
       env: { ...env, HOME: scratch, OH_PERSISTENCE_DIR: path.join(scratch, "state"), OPENHANDS_SUPPRESS_BANNER: "1", PATH: process.env.PATH ?? "/usr/bin:/bin" },
       extendEnv: false,
       cwd: scratch,
-      timeout: 120_000,
+      timeout: 300_000,
     });
     const last = result.stdout.trim().split("\n").pop() ?? "";
     return JSON.parse(last);

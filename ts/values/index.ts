@@ -86,7 +86,8 @@ export interface Values {
    */
   priorityClassName: string;
   /**
-   * Seconds the pod gets to stop before it is killed.
+   * Seconds the pod gets to stop before it is killed. The app stops in seconds: its container's
+   * preStop hook passes the stop signal to the server, which the image's entrypoint does not.
    * @TJS-type integer
    * @minimum 0
    */
