@@ -13,6 +13,7 @@ import { repoRoot, type HelmName } from "../ts/lib/helm-binaries.ts";
 import { cachedHelm } from "../ts/lib/render-cache.ts";
 import { clusterApiVersions, helms, presets } from "../ts/lib/presets.ts";
 import { parseManifest, templateArgs, type K8sObject } from "../ts/lib/render.ts";
+import { limiter } from "../ts/lib/limiter.ts";
 import {
   coalesce,
   concretePath,
@@ -179,21 +180,6 @@ async function helm(name: HelmName, values: unknown, extraArgs: string[] = []): 
   return { ok: result.exitCode === 0, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs jobs with at most `limit` at a time. */
-function limiter(limit: number) {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await job();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
 const slot = limiter(4);
 
 // ---- schema rejection, checked for every key at once ----------------------------------

@@ -1,6 +1,6 @@
 // The render cache may only ever return what Helm would print now: every input that can
 // change a render changes the key, and nothing else does.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -78,6 +78,22 @@ describe("render cache", () => {
     delete process.env.HELM_DEBUG;
     writeFileSync(path.join(chart, "test", "unrelated.ts"), "// not part of the chart\n");
     expect(cacheKey("helm4", template())).toBe(key);
+  });
+
+  it("another clone hits: the same chart files elsewhere, and the same Helm binary extracted again", () => {
+    const key = cacheKey("helm4", template());
+    const elsewhere = path.join(scratch, "clone", "openhands");
+    cpSync(chart, elsewhere, { recursive: true });
+    expect(cacheKey("helm4", ["template", "openhands", elsewhere, "--namespace", "openhands"])).toBe(key);
+    // npm ci extracts the binary afresh in every clone: a new modification time, the same bytes.
+    const binary = realpathSync(helmBinary("helm4"));
+    const { atime, mtime } = statSync(binary);
+    try {
+      utimesSync(binary, atime, new Date(mtime.getTime() + 60_000));
+      expect(cacheKey("helm4", template())).toBe(key);
+    } finally {
+      utimesSync(binary, atime, mtime);
+    }
   });
 
   it("caches failures too, with Helm's message", async () => {

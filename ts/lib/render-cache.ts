@@ -24,7 +24,7 @@ export const renderCacheDir = process.env.OPENHANDS_RENDER_CACHE ?? cachePath("r
 
 const enabled = renderCacheDir !== "off";
 /** Bump when the key's recipe changes, so older entries are never read. */
-const recipe = "render-cache/1";
+const recipe = "render-cache/2";
 /** Flags whose next argument is a file Helm reads by content (its path does not matter). */
 const fileFlags = new Set(["--values", "-f"]);
 const inFlight = new Map<string, Promise<HelmResult>>();
@@ -43,17 +43,17 @@ export async function cachedHelm(helm: HelmName, args: string[]): Promise<HelmRe
 /** The cache key, or undefined when an argument names something the key cannot capture. */
 export function cacheKey(helm: HelmName, args: string[]): string | undefined {
   const hash = createHash("sha256").update(recipe).update("\0");
-  const binary = realpathSync(helmBinary(helm));
-  const binaryStat = statSync(binary);
-  hash.update(`${binary}:${binaryStat.size}:${binaryStat.mtimeMs}`).update("\0");
+  // By content: every clone extracts its own copy of the same pinned binary.
+  hash.update(`${helm}<binary ${binaryDigest(realpathSync(helmBinary(helm)))}>`).update("\0");
   for (const [name, value] of Object.entries(process.env).filter(([n]) => n.startsWith("HELM_")).sort()) hash.update(`${name}=${value}`).update("\0");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (i > 0 && fileFlags.has(args[i - 1])) {
       hash.update(`<file ${fileDigest(arg)}>`);
     } else if (isFile(path.join(arg, "Chart.yaml"))) {
-      // A chart directory: its path may appear in messages, its files decide the output.
-      hash.update(`${arg}<chart ${chartDigestCached(path.resolve(arg))}>`);
+      // A chart directory: its files decide the output, wherever the clone is (Helm names the
+      // chart in its messages, not the directory).
+      hash.update(`<chart ${chartDigestCached(path.resolve(arg))}>`);
     } else if (arg.startsWith("--set-file") || arg.startsWith("--post-renderer") || isDirectory(arg) || isDirectory(arg.replace(/^[^=]*=/, ""))) {
       // A packaged chart, a post-renderer or a file set by key: not worth capturing, run Helm.
       return undefined;
@@ -64,6 +64,20 @@ export function cacheKey(helm: HelmName, args: string[]): string | undefined {
     hash.update("\0");
   }
   return hash.digest("hex");
+}
+
+const binaryDigests = new Map<string, string>();
+
+/** The binary's sha256, read once per process for each path, size and modification time. */
+function binaryDigest(binary: string): string {
+  const { size, mtimeMs } = statSync(binary);
+  const id = `${binary}:${size}:${mtimeMs}`;
+  let digest = binaryDigests.get(id);
+  if (!digest) {
+    digest = createHash("sha256").update(readFileSync(binary)).digest("hex");
+    binaryDigests.set(id, digest);
+  }
+  return digest;
 }
 
 async function lookupOrRun(key: string, helm: HelmName, args: string[]): Promise<HelmResult> {

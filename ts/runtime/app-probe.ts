@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import type { K8sObject } from "../lib/render.ts";
+import { limiter } from "../lib/limiter.ts";
 import { containerOf } from "./container-command.ts";
 import { appVenv } from "./images.ts";
 
@@ -102,20 +103,7 @@ export async function corsAdmits(env: Record<string, string>, origins: string[])
 
 // Each probe imports the whole app (seconds of CPU): one per core at a time, so suites can ask
 // for several at once without starving each other.
-const probeSlots = Math.max(1, Math.min(2, availableParallelism()));
-let probesRunning = 0;
-const waiting: (() => void)[] = [];
-
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (probesRunning >= probeSlots) await new Promise<void>((resolve) => waiting.push(resolve));
-  probesRunning++;
-  try {
-    return await work();
-  } finally {
-    probesRunning--;
-    waiting.shift()?.();
-  }
-}
+const inSlot = limiter(Math.max(1, Math.min(2, availableParallelism())));
 
 function probe(env: Record<string, string>, args: string[]): Promise<unknown> {
   return inSlot(() => probeNow(env, args));
