@@ -793,10 +793,6 @@ except urllib.error.HTTPError as e:
       }
     });
 
-  // A deleted pod's successor starts while the old pod still stops: with DinD both daemons meet on
-  // the docker-data claim, and process sandboxes are lost with the pod. Elsewhere the upgrade
-  // below replaces the pod the same way (same claims, same daemon), so each preset's run does it
-  // once.
   // A setting the user changed must survive too (the seed only touches the LLM part).
   let settingSaved = false;
   const saveUserSetting = async () => {
@@ -806,6 +802,10 @@ except urllib.error.HTTPError as e:
     settingSaved = true;
   };
 
+  // A deleted pod's successor starts while the old pod still stops: with DinD both daemons meet on
+  // the docker-data claim, and process sandboxes are lost with the pod. Elsewhere the upgrade
+  // below replaces the pod the same way (same claims, same daemon), so each preset's run does it
+  // once.
   if (presetName === "default" || processSandboxes) step("after the pod is deleted, its successor keeps the conversation, its events and the settings, and the conversation resumes", async () => {
     await saveUserSetting();
     const [old] = await pods();
