@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { reportDir } from "../../ts/runtime/browser.ts";
 import { heldBy, notRunRows } from "./coverage.ts";
+import { notStartedFile } from "./deadline.ts";
 
 export const reportFile = path.join(reportDir, "presets.json");
 export const reportTable = path.join(reportDir, "presets.txt");
@@ -25,6 +26,7 @@ export interface PresetResult {
 export function resetReport(): void {
   rmSync(reportFile, { force: true });
   rmSync(reportTable, { force: true });
+  rmSync(notStartedFile, { force: true });
 }
 
 export function readReport(): PresetResult[] {
@@ -67,9 +69,11 @@ export function formatReport(entries: PresetResult[]): string {
 /** The presets this suite does not run, each with its reason (test/runtime/coverage.ts). */
 export function formatNotRun(entries: PresetResult[] = readReport()): string {
   const notSelected = notSelectedRows(entries);
+  const notStarted = existsSync(notStartedFile) ? readFileSync(notStartedFile, "utf8").trim().split("\n").filter(Boolean) : [];
   return [
     "not run here:",
     ...notRunRows().map((r) => `  ${r.preset}: ${r.reason}`),
+    ...(notStarted.length > 0 ? ["not started, the run's deadline having passed (RUNTIME_DEADLINE):", ...notStarted.map((line) => `  ${line}`)] : []),
     ...(notSelected.length > 0 ? ["not run in this run (RUNTIME_PRESETS or the suites chosen):", ...notSelected.map((r) => `  ${r.preset}: ${r.reason}`)] : []),
   ].join("\n");
 }
