@@ -143,7 +143,7 @@ beforeAll(async () => {
   // The agent server runs in the pod's Docker daemon, not on the node.
   for (const image of images.filter((i) => i.name !== "agent-server")) if (!(await nodeHasImage(image))) await importImage(image.tar);
   for (const image of images.filter((i) => i.name !== "agent-server")) expect(await nodeHasImage(image), `${image.ref} on the node is the built image`).toBe(true);
-  console.log(`conversation suite: images ready in ${seconds(started)}s (${images.filter((i) => !i.cached).length} built), imported into the node in ${seconds(built)}s`);
+  console.log(`conversation suite: images ready in ${Math.round((built - started) / 100) / 10}s (${images.filter((i) => !i.cached).length} built), imported into the node in ${seconds(built)}s`);
 });
 
 /** An HTTPS request to the ingress stand-in for `host` (no redirects followed, certificate not checked). */
