@@ -140,10 +140,11 @@ beforeAll(async () => {
   // The auth proxy's image is the binary built from its Go module, under the name the chart renders.
   images = await buildRuntimeImages({ only: ["app", "agent-server", "dind", "gateway", "helm-test", "oauth2-proxy"], oauth2ProxyBinary: await oauth2ProxyBinary() });
   const built = Date.now();
+  const imagesReady = seconds(started);
   // The agent server runs in the pod's Docker daemon, not on the node.
   for (const image of images.filter((i) => i.name !== "agent-server")) if (!(await nodeHasImage(image))) await importImage(image.tar);
   for (const image of images.filter((i) => i.name !== "agent-server")) expect(await nodeHasImage(image), `${image.ref} on the node is the built image`).toBe(true);
-  console.log(`conversation suite: images ready in ${Math.round((built - started) / 100) / 10}s (${images.filter((i) => !i.cached).length} built), imported into the node in ${seconds(built)}s`);
+  console.log(`conversation suite: images ready in ${imagesReady}s (${images.filter((i) => !i.cached).length} built), imported into the node in ${seconds(built)}s`);
 });
 
 /** An HTTPS request to the ingress stand-in for `host` (no redirects followed, certificate not checked). */

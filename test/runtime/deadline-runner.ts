@@ -22,7 +22,8 @@ type TaskUpdate = (packs: [string, Task["result"], Task["meta"]][], events: [str
 export default class DeadlineRunner extends VitestTestRunner {
   override async onBeforeRunSuite(suite: Suite): Promise<void> {
     const deadline = Number(process.env.RUNTIME_DEADLINE) || undefined;
-    const topLevel = suite.file === suite || suite.suite === suite.file || suite.suite === undefined;
+    // The file, or a describe directly in it (vitest gives those no parent suite, or the file).
+    const topLevel = suite.file === suite || suite.suite === undefined || suite.suite === suite.file;
     if (deadline !== undefined && topLevel && suite.mode === "run" && Date.now() / 1000 > deadline) {
       // A skipped suite's tests are not run, so vitest sends no result for them: this does.
       const tests = skipAll(suite);
