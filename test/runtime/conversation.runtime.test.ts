@@ -47,7 +47,7 @@ import { caSignedCert, type SignedCert } from "../../ts/runtime/tls-cert.ts";
 import { answerConsentWhenAsked, noteMissedLive, readVsCodeUrl, sendMessage, startConversation, uiSelectors, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { apply, busyboxPod, eventually, getFromPod, installGatewayApiCrds, k, refusedByNc } from "./kube.ts";
 import { heldBy } from "./coverage.ts";
-import { recordConversation, type ConversationRun } from "./report.ts";
+import { appLogWithoutSql, recordConversation, type ConversationRun } from "./report.ts";
 import { chainedSteps } from "./steps.ts";
 
 interface ConversationPreset {
@@ -344,7 +344,7 @@ describe.each(presetsToRun.map((p) => ({ ...p, name: p.variant ?? p.preset })))(
     // The app's whole log goes to its own file; here only its lines that are not SQL statements.
     const { stdout: appLog } = await k(["logs", "-n", namespace, pod, "-c", "openhands"], { reject: false });
     writeFileSync(path.join(reportDir, `conversation-${name}-app.log`), appLog);
-    const app = appLog.split("\n").filter((l) => !/^\s{20,}|^\[[^\]]*\]\s+INFO\s+(\[cached|\[generated|SELECT|INSERT|UPDATE|BEGIN|COMMIT)/.test(l)).slice(-120).join("\n");
+    const app = appLogWithoutSql(appLog);
     const { stdout: proxy } = await k(["logs", "-n", namespace, pod, "-c", "oauth2-proxy", "--tail", "20"], { reject: false });
     return `--- sandbox containers\n${containers}\n--- app log\n${app}\n--- oauth2-proxy log\n${proxy}`;
   };

@@ -31,7 +31,7 @@ import { importImage, loadIntoPodDocker, nodeHasImage } from "../../ts/runtime/n
 import { answerConsentWhenAsked, noteMissedLive, openHome, sendMessage, startConversation, waitForAgentReady, waitForReply } from "../../ts/runtime/ui-flow.ts";
 import { secretData, startOperatorOnNode, type OperatorOnNode } from "./external-secrets-node.ts";
 import { eventually, k } from "./kube.ts";
-import { recordConversation, type ConversationRun } from "./report.ts";
+import { appLogWithoutSql, recordConversation, type ConversationRun } from "./report.ts";
 import { presetRequested } from "./selection.ts";
 import { chainedSteps } from "./steps.ts";
 
@@ -71,7 +71,10 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   let appUrl = "";
   let pod = "";
 
-  const appLog = async () => (await k(["logs", "-n", namespace, pod, "-c", "openhands", "--tail", "200"], { reject: false })).stdout;
+  const appLog = async () => appLogWithoutSql((await k(["logs", "-n", namespace, pod, "-c", "openhands"], { reject: false })).stdout);
+  // What the pod's daemon ran: the sandbox containers and their logs.
+  const sandboxContainers = async () =>
+    (await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "sh", "-c", 'docker ps -a; for c in $(docker ps -aq); do echo "--- $c"; docker logs --tail 40 $c 2>&1; done'], { reject: false, timeout: 30_000 })).stdout;
   const secretOf = (name: string) => secretData(namespace, name);
 
   beforeAll(async () => {
@@ -111,7 +114,7 @@ describe.runIf(runsHere)(`preset ${presetName} holds a conversation on the node 
   const step = chainedSteps(entry, async (title, error) => {
     await session?.shot(`${title.replace(/\W+/g, "-").slice(0, 60)}-failed`).catch(() => undefined);
     const operatorLog = eso?.logTail(60) ?? "";
-    writeFileSync(path.join(reportDir, `${presetName}-failure.log`), `${title}\n${error.message}\n--- app log\n${pod ? await appLog() : "no pod"}\n--- operator log\n${operatorLog}\n`);
+    writeFileSync(path.join(reportDir, `${presetName}-failure.log`), `${title}\n${error.message}\n--- app log\n${pod ? await appLog() : "no pod"}\n--- sandbox containers\n${pod ? await sandboxContainers() : "no pod"}\n--- operator log\n${operatorLog}\n`);
   });
 
   step("installs the preset unchanged but for the sandboxes' Bedrock endpoint; the pod starts once the operator filled its Secrets", async () => {

@@ -23,6 +23,11 @@ export interface PresetResult {
   detail?: string;
 }
 
+/** The app's log without its SQL statements (upstream echoes every query at INFO): the last `lines` others. */
+export function appLogWithoutSql(log: string, lines = 120): string {
+  return log.split("\n").filter((l) => !/^\s{20,}|^\[[^\]]*\]\s+INFO\s+(\[cached|\[generated|SELECT|INSERT|UPDATE|BEGIN|COMMIT)/.test(l)).slice(-lines).join("\n");
+}
+
 export function resetReport(): void {
   rmSync(reportFile, { force: true });
   rmSync(reportTable, { force: true });
