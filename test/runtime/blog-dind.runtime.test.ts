@@ -18,7 +18,7 @@ import { importImage, loadIntoPodDocker } from "../../ts/runtime/node/node.ts";
 import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { k } from "./kube.ts";
 import { presetRequested } from "./selection.ts";
-import { expectCommandRan, finishV0Release, installV0Release, secondsSince, v0Release } from "./v0-release.ts";
+import { expectCommandRan, finishV0Release, installV0Release, scriptedAnswers, secondsSince, v0Release } from "./v0-release.ts";
 
 // Like the node-free 0.28 suites, this runs when RUNTIME_PRESETS names blog-dind or all, or is
 // unset; .ci/run's default list leaves it out (the images are 1.8 and 2.9 GB).
@@ -85,6 +85,7 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
       llmHost: inject("hostIp"),
       llmPort,
       command,
+      expectedOutput: "hello-from-blog-dind 42",
       message: "Please print the greeting.",
       appTimeoutSeconds: 60,
       conversationTimeoutSeconds: 600,
@@ -93,7 +94,7 @@ describe.runIf(runsHere)("preset blog-dind (OpenHands 0.28, DinD) holds a conver
     expectCommandRan(run, result, command, "hello-from-blog-dind 42", logs);
     // The app's LLM calls carried the chart's model and the Secret's key.
     const withTools = result.llmCalls.filter((c) => c.tools.length > 0);
-    expect(withTools.map((c) => c.answer)).toEqual(["command", "finish"]);
+    expect(withTools.map((c) => c.answer)).toEqual(scriptedAnswers(run));
     for (const call of withTools) expect(call).toMatchObject({ path: "/v1/chat/completions", model: "gpt-4o", apiKey });
     // The runtime ran in the sidecar's daemon, from the preset's sandbox image.
     const { stdout } = await k(["exec", "-n", namespace, pod, "-c", "dind", "--", "docker", "ps", "-a", "--format", "{{.Image}} {{.Names}}"]);

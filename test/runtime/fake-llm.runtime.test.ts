@@ -2,7 +2,9 @@
 // a shell command for a new user turn, `finish` once the command's result is in, a plain
 // title without tools; streamed chunks add up to the same message; every request is logged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeLlm, type ChatMessage, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { scriptedConverse, type ConverseRequestBody } from "../../ts/runtime/fake-bedrock.ts";
+import { scriptedReply, startFakeLlm, type ChatMessage, type FakeLlm } from "../../ts/runtime/fake-llm.ts";
+import { maxCommandRuns } from "../../ts/runtime/script-step.ts";
 
 const marker = "runtime-suite-4711-marker";
 const tools = ["terminal", "file_editor", "finish"].map((name) => ({ type: "function", function: { name, parameters: { type: "object" } } }));
@@ -109,5 +111,49 @@ describe("fake LLM", () => {
     const [completion, list] = llm.requests.slice(before);
     expect(completion).toMatchObject({ method: "POST", path: "/v1/chat/completions", apiKey: "sk-logged", answer: "text", body: { model: "runtime-model" } });
     expect(list).toMatchObject({ method: "GET", path: "/v1/models", answer: "models" });
+  });
+});
+
+// 0.x's shell now and then returns an observation without the command's output; with
+// `expectedOutput` the script then runs the command again, as a model would (script-step.ts).
+describe("the scripts run the command again while its result lacks the expected output", () => {
+  const expectedOutput = "hello 42";
+  const script = { command: "echo hello $((6 * 7))", expectedOutput };
+  const call = (id: string) => ({ role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "execute_bash", arguments: "{}" } }] });
+  const chatTurn = (...outputs: string[]): ChatMessage[] => [user, ...outputs.flatMap((output, i) => [call(`call_${i}`), { role: "tool", tool_call_id: `call_${i}`, content: output }])];
+  const chatBody = (messages: ChatMessage[]) => ({ messages, tools: ["execute_bash", "finish"].map((name) => ({ type: "function", function: { name } })) });
+  const converseTurn = (...outputs: string[]): ConverseRequestBody => ({
+    toolConfig: { tools: ["execute_bash", "finish"].map((name) => ({ toolSpec: { name } })) },
+    messages: [
+      { role: "user", content: [{ text: "Please print the greeting." }] },
+      ...outputs.flatMap((output, i) => [
+        { role: "assistant", content: [{ toolUse: { toolUseId: `t${i}`, name: "execute_bash", input: {} } }] },
+        { role: "user", content: [{ toolResult: { toolUseId: `t${i}`, content: [{ text: output }] } }] },
+      ]),
+    ],
+  });
+  const nextId = () => "id";
+
+  it("OpenAI script: an empty result gets the command again, a result with the output gets finish quoting that result", () => {
+    expect(scriptedReply(chatBody(chatTurn("")), script, nextId).kind).toBe("command");
+    const finish = scriptedReply(chatBody(chatTurn("", `${expectedOutput}\n[exit code 0]`)), script, nextId);
+    expect(finish.kind).toBe("finish");
+    expect(JSON.parse(finish.toolCall!.arguments).message).toContain(expectedOutput);
+  });
+
+  it(`OpenAI script: after ${maxCommandRuns} runs without the output it finishes all the same`, () => {
+    expect(scriptedReply(chatBody(chatTurn(...Array(maxCommandRuns - 1).fill(""))), script, nextId).kind).toBe("command");
+    expect(scriptedReply(chatBody(chatTurn(...Array(maxCommandRuns).fill(""))), script, nextId).kind).toBe("finish");
+  });
+
+  it("OpenAI script: without expectedOutput an empty result gets finish (the 1.x suites' script)", () => {
+    expect(scriptedReply(chatBody(chatTurn("")), { command: script.command }, nextId).kind).toBe("finish");
+  });
+
+  it("Bedrock script: an empty result gets the command again, a result with the output gets finish, and the bound holds", () => {
+    expect(scriptedConverse(converseTurn(""), script, nextId).kind).toBe("command");
+    expect(scriptedConverse(converseTurn("", expectedOutput), script, nextId).kind).toBe("finish");
+    expect(scriptedConverse(converseTurn(...Array(maxCommandRuns).fill("")), script, nextId).kind).toBe("finish");
+    expect(scriptedConverse(converseTurn(""), { command: script.command }, nextId).kind).toBe("finish");
   });
 });

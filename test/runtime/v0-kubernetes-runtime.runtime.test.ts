@@ -30,7 +30,7 @@ import { holdV0Conversation } from "../../ts/runtime/v0-conversation.ts";
 import { runV0Seed } from "../../ts/runtime/v0-llm-probe.ts";
 import { eventually, k } from "./kube.ts";
 import { presetRequested } from "./selection.ts";
-import { expectCommandRan, finishV0Release, helm, v0Release } from "./v0-release.ts";
+import { expectCommandRan, finishV0Release, helm, scriptedAnswers, v0Release } from "./v0-release.ts";
 
 const version = "0.62.0";
 const release = "v0-k8s";
@@ -235,13 +235,14 @@ describe.runIf(runsHere)("v0-kubernetes-runtime (ci/v0-kubernetes-runtime-values
       llmHost: network.hostIp,
       llmPort,
       command,
+      expectedOutput: "hello-from-the-0.62-runtime-pod 42",
       message: "Please print the greeting.",
       appTimeoutSeconds: 30,
       conversationTimeoutSeconds: 600,
     });
     expectCommandRan(run, result, command, "hello-from-the-0.62-runtime-pod 42", `server log:\n${serverLog.slice(-4000)}`);
     const withTools = result.llmCalls.filter((c) => c.tools.length > 0);
-    expect(withTools.map((c) => c.answer)).toEqual(["command", "finish"]);
+    expect(withTools.map((c) => c.answer)).toEqual(scriptedAnswers(run));
     for (const call of withTools) expect(call).toMatchObject({ path: "/v1/chat/completions", model: "gpt-4o", apiKey });
     // The command ran in the pod upstream created for this conversation, through the chart's Role.
     const pods = await runtimeObjects("pods");

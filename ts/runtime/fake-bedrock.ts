@@ -3,6 +3,7 @@
 // path, the SigV4 signature and its scope) without an AWS account. Scripted, it plays an agent's
 // model instead: with tools offered it answers a user turn with one shell tool use (`terminal`
 // in 1.x, `execute_bash` in 0.x) and, once the tool's result is back, with a `finish` tool use
+// (or the command again while the result lacks the expected output: script-step.ts)
 // (Converse `toolUse` content blocks, stopReason `tool_use`, as LiteLLM's Converse
 // transformation reads them). ConverseStream (`/converse-stream`, which OpenHands 1.x's agent
 // uses) gets the same answer as the AWS event stream Bedrock sends: binary frames with CRCs,
@@ -12,6 +13,7 @@ import { crc32 } from "node:zlib";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBody } from "./net.ts";
+import { runsCommandAgain } from "./script-step.ts";
 
 export interface BedrockRequest {
   method: string;
@@ -141,6 +143,8 @@ export interface BedrockScript {
   command: string;
   /** The `finish` message, given the tool result's text; default quotes it. */
   finishMessage?: (commandOutput: string) => string;
+  /** Text the command's output holds; a result without it gets the command again (script-step.ts). */
+  expectedOutput?: string;
   /** The answer to a request without tools. */
   title?: string;
 }
@@ -195,12 +199,14 @@ export function scriptedConverse(
   // OpenHands 1.x offers `terminal` (openhands-tools), 0.x `execute_bash`.
   const v1 = tools.includes("terminal");
   const shell = v1 ? "terminal" : "execute_bash";
-  if (results.length === 0 && tools.includes(shell)) {
+  const textOfResult = (r: NonNullable<ConverseContentBlock["toolResult"]>) => (r.content ?? []).map((c) => c.text ?? (c.json === undefined ? "" : JSON.stringify(c.json))).join("");
+  const last = results.at(-1);
+  if (tools.includes(shell) && (!last || runsCommandAgain(script.expectedOutput, results.length, textOfResult(last)))) {
     // `command` is what both require; 1.x's optional `security_risk` and `summary` as its agent sends them.
     const input = v1 ? { command: script.command, security_risk: "LOW", summary: "Run the requested command" } : { command: script.command };
     return { kind: "command", response: converseToolUse(nextId(), shell, input, "I will run the command.") };
   }
-  const output = results.flatMap((r) => (r.content ?? []).map((c) => c.text ?? (c.json === undefined ? "" : JSON.stringify(c.json)))).join("");
+  const output = last ? textOfResult(last) : "";
   const message = script.finishMessage?.(output) ?? `The command printed: ${output.trim()}`;
   if (!tools.includes("finish")) return { kind: "text", response: converseResponse(message) };
   // 1.x's finish takes the message; 0.27's takes no arguments and keeps the text as its thought.

@@ -1,10 +1,12 @@
 // An OpenAI-compatible chat completions server with a fixed script, for holding a real
 // conversation without a real model. With tools offered it answers each user turn with one
-// shell command in the sandbox and, once the command's result is back, with `finish`;
+// shell command in the sandbox and, once the command's result is back, with `finish` (or the
+// command again while the result lacks the expected output: script-step.ts);
 // without tools (title generation) it answers with a short text. Every request is logged.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBody } from "./net.ts";
+import { runsCommandAgain } from "./script-step.ts";
 
 /** One request as the server received it. */
 export interface LoggedRequest {
@@ -46,6 +48,8 @@ export interface FakeLlmOptions {
   command: string | ((userText: string) => string);
   /** The `finish` message, given the command's output; default quotes the output. */
   finishMessage?: (commandOutput: string) => string;
+  /** Text the command's output holds; a result without it gets the command again (script-step.ts). */
+  expectedOutput?: string;
   /** The answer to a request without tools (the app asks for a conversation title). */
   title?: string;
   /** Model ids listed by `/v1/models`; default the ids seen in requests, else `fake-model`. */
@@ -133,8 +137,9 @@ export function scriptedReply(body: ChatRequest, options: FakeLlmOptions, nextId
   const lastUser = findLastIndex(messages, (m) => m.role === "user");
   const turn = messages.slice(lastUser + 1);
   const shellTool = shellToolNames.find((n) => toolNames.includes(n));
-  const result = turn.find((m) => m.role === "tool");
-  if (!result && shellTool) {
+  const results = turn.filter((m) => m.role === "tool");
+  const result = results.at(-1);
+  if (shellTool && (!result || runsCommandAgain(options.expectedOutput, results.length, textOf(result.content)))) {
     const userText = lastUser >= 0 ? textOf(messages[lastUser].content) : "";
     const command = typeof options.command === "function" ? options.command(userText) : options.command;
     // `security_risk` and `summary` are the optional fields OpenHands adds to every tool schema.

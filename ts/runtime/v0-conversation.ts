@@ -21,6 +21,8 @@ export interface V0ConversationRequest {
   llm?: "openai" | "bedrock";
   /** The shell command the scripted LLM runs. */
   command: string;
+  /** What the command prints: a result without it gets the command again (script-step.ts). */
+  expectedOutput?: string;
   /** The user's message. */
   message: string;
   /** How long to wait for the app to answer, and then for the agent to finish. */
@@ -52,8 +54,8 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
   const since = () => Math.round((Date.now() - started) / 100) / 10;
   const llm: { chatRequests: FakeLlm["chatRequests"]; bedrockRequests?: BedrockRequest[]; close(): Promise<void> } =
     request.llm === "bedrock"
-      ? scriptedBedrock(await startFakeBedrock({ command: request.command, title: "Scripted conversation" }, { host: request.llmHost, port: request.llmPort }))
-      : await startFakeLlm({ host: request.llmHost, port: request.llmPort, command: request.command, title: "Scripted conversation" });
+      ? scriptedBedrock(await startFakeBedrock({ command: request.command, expectedOutput: request.expectedOutput, title: "Scripted conversation" }, { host: request.llmHost, port: request.llmPort }))
+      : await startFakeLlm({ host: request.llmHost, port: request.llmPort, command: request.command, expectedOutput: request.expectedOutput, title: "Scripted conversation" });
   try {
     // The app answers its config endpoint once uvicorn is up (the rate limiter allows 10/s).
     const deadline = Date.now() + request.appTimeoutSeconds * 1000;
