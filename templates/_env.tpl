@@ -133,6 +133,12 @@ conversation it finds there. Where the shared workspace is mounted over those di
 each sandbox would load (and could resume) the others' conversations, which it cannot even
 decrypt; so the chart keeps them in the sandbox container's own filesystem, beside its user's
 home, and the shared workspace holds only the project files.
+Each Docker sandbox is then the only agent server that reads its conversations, so the chart
+turns off upstream's conversation lease (OH_LEASE_TTL_SECONDS 0, upstream's setting for a single
+instance). With the lease, a sandbox killed with its daemon (the pod replaced, the node
+restarted) and started again within the lease's 45 s under the same process id, as a restarted
+container's server usually is, skips its own conversation as held by another owner, and
+answers "Conversation not found" until it is restarted once more.
 */}}
 {{- define "openhands.agentServerEnv" -}}
 {{- $p := include "openhands.profile" . | fromYaml }}
@@ -144,6 +150,9 @@ home, and the shared workspace holds only the project files.
 {{- $_ := set $env $name (printf "%s/%s" (include "openhands.sandboxAgentStateDir" $) $dir) }}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if and (eq $p.generation "v1") (has $p.docker (list "pod" "node" "remote")) }}
+{{- $_ := set $env "OH_LEASE_TTL_SECONDS" "0" }}
 {{- end }}
 {{- toJson (merge (deepCopy (.Values.sandbox.env | default dict)) $env) }}
 {{- end }}

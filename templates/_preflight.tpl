@@ -105,8 +105,8 @@ tag there would be pre-pulled by the chart and never run. */}}
 {{- end }}
 {{- end }}
 {{- if include "openhands.agentServerEnv" . | fromJson }}
-{{- /* The chart's OH_AGENT_SERVER_ENV (sandbox.env and per-sandbox state paths): a second one would silently replace it. */}}
-{{- $why := "the chart builds OH_AGENT_SERVER_ENV from sandbox.env (and, with a shared workspace, each sandbox's own state paths). Put the sandbox variables in sandbox.env and remove this entry." }}
+{{- /* The chart's OH_AGENT_SERVER_ENV (sandbox.env, the lease setting of Docker sandboxes, per-sandbox state paths): a second one would silently replace it. */}}
+{{- $why := "the chart builds OH_AGENT_SERVER_ENV from sandbox.env (and, for Docker sandboxes, their conversation lease setting and each sandbox's own state paths). Put the sandbox variables in sandbox.env and remove this entry." }}
 {{- if hasKey .Values.openhands.env "OH_AGENT_SERVER_ENV" }}
 {{- fail (printf "openhands.env.OH_AGENT_SERVER_ENV: %s" $why) }}
 {{- end }}

@@ -74,12 +74,12 @@ describe("environment precedence", () => {
     expect(await renderError({ values: { ...values, sandbox: { env: { GIT_AUTHOR_NAME: "bot" } } } })).toContain(message);
   });
 
-  it("OH_AGENT_SERVER_ENV the chart builds for a shared workspace is refused beside openhands.env, even without sandbox.env", async () => {
-    expect(await renderError({ values: { openhands: { env: { OH_AGENT_SERVER_ENV: "{}" } } } })).toContain("openhands.env.OH_AGENT_SERVER_ENV: the chart builds OH_AGENT_SERVER_ENV");
+  it.each([{}, { persistence: { workspace: { enabled: false } } }])("OH_AGENT_SERVER_ENV the chart builds for Docker sandboxes is refused beside openhands.env, even without sandbox.env (%j)", async (values) => {
+    expect(await renderError({ values: { ...values, openhands: { env: { OH_AGENT_SERVER_ENV: "{}" } } } })).toContain("openhands.env.OH_AGENT_SERVER_ENV: the chart builds OH_AGENT_SERVER_ENV");
   });
 
-  it("without sandbox.env and a shared workspace, OH_AGENT_SERVER_ENV in openhands.env is the user's own", async () => {
-    const env = await appEnv({ persistence: { workspace: { enabled: false } }, openhands: { env: { OH_AGENT_SERVER_ENV: '{"A":"1"}' } } });
+  it("with process sandboxes and without sandbox.env, OH_AGENT_SERVER_ENV in openhands.env is the user's own", async () => {
+    const env = await appEnv({ sandbox: { mode: "process" }, openhands: { env: { OH_AGENT_SERVER_ENV: '{"A":"1"}' } } });
     expect(named(env, "OH_AGENT_SERVER_ENV")).toEqual([{ name: "OH_AGENT_SERVER_ENV", value: '{"A":"1"}' }]);
   });
 

@@ -91,7 +91,9 @@ describe("persistence", () => {
 });
 
 describe("the shared workspace: each sandbox keeps its own agent state", () => {
-  const agentState = { OH_BASH_EVENTS_DIR: "/home/openhands/.agent-server/bash_events", OH_CONVERSATIONS_PATH: "/home/openhands/.agent-server/conversations" };
+  // Every 1.x Docker sandbox also gets the lease off (its own agent server is the only reader).
+  const lease = { OH_LEASE_TTL_SECONDS: "0" };
+  const agentState = { OH_BASH_EVENTS_DIR: "/home/openhands/.agent-server/bash_events", OH_CONVERSATIONS_PATH: "/home/openhands/.agent-server/conversations", ...lease };
   async function appEnv(values: Record<string, unknown>, valuesFiles: string[] = []) {
     const { objects } = await render({ values, valuesFiles });
     const app = serverDeployment(objects).spec.template.spec.containers.find((c: { name: string }) => c.name === "openhands")!;
@@ -113,7 +115,7 @@ describe("the shared workspace: each sandbox keeps its own agent state", () => {
   it("persistence.workspace.sandboxPath /workspace/project shares only the project: upstream's own paths stay", async () => {
     const { env, agentServerEnv } = await appEnv({ persistence: { workspace: { sandboxPath: "/workspace/project" } } });
     expect(env.SANDBOX_VOLUMES).toBe("/opt/workspace_base:/workspace/project:rw");
-    expect(agentServerEnv).toBeUndefined();
+    expect(agentServerEnv).toEqual(lease);
   });
 
   it("a sandboxPath above /workspace (/) covers the agent state too", async () => {
@@ -121,8 +123,8 @@ describe("the shared workspace: each sandbox keeps its own agent state", () => {
     expect(agentServerEnv).toEqual(agentState);
   });
 
-  it("without a workspace claim nothing is shared and nothing is set", async () => {
-    expect((await appEnv({ persistence: { workspace: { enabled: false } } })).agentServerEnv).toBeUndefined();
+  it("without a workspace claim nothing is shared: only the lease setting is set", async () => {
+    expect((await appEnv({ persistence: { workspace: { enabled: false } } })).agentServerEnv).toEqual(lease);
   });
 
   it("process sandboxes each run in their own directory: nothing is set", async () => {
@@ -134,6 +136,16 @@ describe("the shared workspace: each sandbox keeps its own agent state", () => {
     // Through the callback listener's OH_SANDBOX_* variables (the mount's mode defaults to rw).
     expect(env).toMatchObject({ OH_SANDBOX_MOUNTS_0_HOST_PATH: "/srv/openhands/workspace", OH_SANDBOX_MOUNTS_0_CONTAINER_PATH: "/workspace" });
     expect(agentServerEnv).toEqual(agentState);
+  });
+
+  it("hostDocker sandboxes: the node's directory the same way, lease off", async () => {
+    const { agentServerEnv } = await appEnv({}, ["ci/v1-host-docker-values.yaml"]);
+    expect(agentServerEnv).toEqual(agentState);
+  });
+
+  it("sandbox.env OH_LEASE_TTL_SECONDS wins over the chart's 0 (sandboxes that share a conversations directory need the lease)", async () => {
+    const { agentServerEnv } = await appEnv({ sandbox: { env: { OH_LEASE_TTL_SECONDS: "45" } } });
+    expect(agentServerEnv).toEqual({ ...agentState, OH_LEASE_TTL_SECONDS: "45" });
   });
 
   it("0.x has no OH_AGENT_SERVER_ENV (and no agent server): nothing is set", async () => {

@@ -46,6 +46,8 @@ describe.concurrent("1.x Docker sandboxes started by the real app from the chart
     expect(run.environment).toMatchObject({
       OH_CONVERSATIONS_PATH: "/home/openhands/.agent-server/conversations",
       OH_BASH_EVENTS_DIR: "/home/openhands/.agent-server/bash_events",
+      // Upstream's conversation lease off: each sandbox is the only reader of its conversations.
+      OH_LEASE_TTL_SECONDS: "0",
       OH_ALLOW_CORS_ORIGINS_0: "http://host.docker.internal:3001",
       OH_ALLOW_CORS_ORIGINS_1: "http://localhost:3000",
     });

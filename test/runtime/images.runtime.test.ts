@@ -121,6 +121,67 @@ describe("the agent server", () => {
   });
 });
 
+/** One request to a port in the daemon's network, with curl: the status code and the body. */
+function httpRequest(method: string, url: string, headers: Record<string, string>, body?: unknown): { code: string; body: string } {
+  const flags = Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]);
+  const data = body === undefined ? [] : ["-H", "content-type: application/json", "-d", JSON.stringify(body)];
+  const r = daemon.inNetns(["curl", "-s", "-m", "10", "-X", method, ...flags, ...data, "-w", "\n%{http_code}", url]);
+  const lines = r.stdout.split("\n");
+  return { code: lines.pop() ?? "", body: lines.join("\n") };
+}
+
+// A sandbox killed with its daemon (the pod replaced) and started again at once. Upstream's
+// conversation lease (45 s, renewed every 15 s) names the process that holds it; the restarted
+// container's server usually has the same process id, so it counts the lease as held by a live
+// owner, skips its own conversation at start and answers 404 until it restarts again. The chart
+// sets OH_LEASE_TTL_SECONDS 0 for Docker sandboxes (templates/_env.tpl).
+describe("the agent server with the chart's OH_AGENT_SERVER_ENV, killed and started again at once", () => {
+  async function conversationAfterKill(env: Record<string, string>): Promise<{ code: string; lease: string; pid: string }> {
+    const key = randomBytes(12).toString("hex");
+    const flags = Object.entries({ ...env, OH_SESSION_API_KEYS_0: key }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+    const id = daemon.docker(["run", "-d", "--init", "-w", "/workspace/project", ...flags, image("agent-server").ref, "--port", "8000"]).stdout.trim();
+    try {
+      const base = `http://${containerIp(id)}:8000`;
+      const headers = { "X-Session-API-Key": key };
+      await eventually("GET /alive", 90, () => (httpGet(`${base}/alive`).code === "200" ? true : undefined), id);
+      // A conversation as the app starts one: an agent with an LLM and the sandbox's working directory (no message, so no LLM call).
+      const created = httpRequest("POST", `${base}/api/conversations`, headers, {
+        agent: { llm: { model: "openai/lease-check", api_key: "unused", base_url: "http://127.0.0.1:9" }, tools: [] },
+        workspace: { kind: "LocalWorkspace", working_dir: "/workspace/project" },
+      });
+      expect(created.code, created.body).toBe("201");
+      const conversation = JSON.parse(created.body).id as string;
+      expect(httpRequest("GET", `${base}/api/conversations/${conversation}`, headers).code).toBe("200");
+      const lease = daemon.docker(["exec", id, "sh", "-c", "cat \"$(find / -name owner_lease.json 2>/dev/null | head -1)\" 2>/dev/null; true"]).stdout.trim();
+      daemon.docker(["kill", id]);
+      daemon.docker(["start", id]);
+      await eventually("GET /alive after the restart", 90, () => (httpGet(`${base}/alive`).code === "200" ? true : undefined), id);
+      // The server's process id in the restarted container (the lease names the old one's).
+      const pid = daemon.docker(["exec", id, "sh", "-c", "grep -l agent_server /proc/[0-9]*/cmdline | grep -v self | head -1 | cut -d/ -f3"]).stdout.trim();
+      return { code: httpRequest("GET", `${base}/api/conversations/${conversation}`, headers).code, lease, pid };
+    } finally {
+      daemon.docker(["rm", "-f", id], { allowFailure: true });
+    }
+  }
+  const chartEnv = (): Record<string, string> => JSON.parse(container(defaultRender, "openhands").env.find((e: any) => e.name === "OH_AGENT_SERVER_ENV").value);
+
+  it("serves its conversation again: the chart's OH_LEASE_TTL_SECONDS 0 leaves no lease behind", async () => {
+    expect(chartEnv().OH_LEASE_TTL_SECONDS).toBe("0");
+    const { code, lease } = await conversationAfterKill(chartEnv());
+    expect(lease).toBe("");
+    expect(code).toBe("200");
+  });
+
+  it("the check can fail: with upstream's lease it is left behind, and a server under the same process id answers 404 for its own conversation", async () => {
+    const { OH_LEASE_TTL_SECONDS: _, ...withLease } = chartEnv();
+    const { code, lease, pid } = await conversationAfterKill(withLease);
+    const owner = String(JSON.parse(lease).owner_pid);
+    console.log(`upstream's lease: held by process ${owner}, the restarted server is process ${pid}, GET answered ${code}`);
+    // Under another process id upstream sees the owner dead and takes the lease over.
+    expect(code).toBe(pid === owner ? "404" : "200");
+  });
+});
+
 describe("the app", () => {
   it("answers /health and serves the UI at / with the rendered command", async () => {
     const app = container(defaultRender, "openhands");

@@ -37,7 +37,8 @@ export interface Sandbox {
   /**
    * Plain environment variables for every 1.x sandbox (`OH_AGENT_SERVER_ENV`); `LLM_*` variables
    * of the app are forwarded by OpenHands itself. Merged over the chart's own entries (each
-   * sandbox's state paths when the workspace is shared, docs/persistence.md); setting
+   * sandbox's state paths when the workspace is shared, and `OH_LEASE_TTL_SECONDS=0` for Docker
+   * sandboxes, docs/persistence.md); setting
    * `OH_AGENT_SERVER_ENV` in `openhands.env` or `extraEnv` beside them is refused. Never put
    * credentials here.
    */
