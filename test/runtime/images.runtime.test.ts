@@ -156,8 +156,9 @@ describe("the agent server with the chart's OH_AGENT_SERVER_ENV, killed and star
       daemon.docker(["kill", id]);
       daemon.docker(["start", id]);
       await eventually("GET /alive after the restart", 90, () => (httpGet(`${base}/alive`).code === "200" ? true : undefined), id);
-      // The server's process id in the restarted container (the lease names the old one's).
-      const pid = daemon.docker(["exec", id, "sh", "-c", "grep -l agent_server /proc/[0-9]*/cmdline | grep -v self | head -1 | cut -d/ -f3"]).stdout.trim();
+      // The restarted server's process id, as uvicorn logs it (the lease names the old one's).
+      const logs = daemon.docker(["logs", id]);
+      const pid = [...`${logs.stdout}${logs.stderr}`.matchAll(/Started server process \[(\d+)\]/g)].at(-1)?.[1] ?? "";
       return { code: httpRequest("GET", `${base}/api/conversations/${conversation}`, headers).code, lease, pid };
     } finally {
       daemon.docker(["rm", "-f", id], { allowFailure: true });
