@@ -40,7 +40,11 @@ const presetRegion: string = preset.llm.bedrock.region;
 const accessKeyId = "AKIALOLICEONTHENODE";
 const secretAccessKey = "fake/secret+access+key/for+lolice+on+the+node";
 const marker = "hello-from-lolice-on-the-node";
-const command = `echo ${marker} $((6 * 7))`;
+// The command counts its runs in the runtime, and the script expects the second: the agent
+// runs it twice, so every run shows that 0.27 takes the same command again and returns its new
+// output (what the scripts rely on when 0.x's shell returns an empty result, script-step.ts).
+const command = `mkdir -p /tmp/runs && mktemp -p /tmp/runs >/dev/null && echo ${marker} $((6 * 7)) run $(ls /tmp/runs | wc -l)`;
+const expectedOutput = `${marker} 42 run 2`;
 
 // The preset's host networking, and the pod on the pod network (sandbox.hostDocker.hostNetwork
 // false), where the app reaches the runtime at the node's address and the client through
@@ -144,12 +148,12 @@ describe.runIf(variants.length > 0).each(variants)("preset lolice (OpenHands 0.2
       llmHost: inject("hostIp"),
       llmPort: bedrockPort,
       command,
-      expectedOutput: `${marker} 42`,
+      expectedOutput,
       message: "Please print the greeting.",
       appTimeoutSeconds: 120,
       conversationTimeoutSeconds: 600,
     });
-    expectCommandRan(run, result, command, `${marker} 42`, `${JSON.stringify(result.llmCalls)}\n${await appLogs()}\n${runtimeLogs()}`);
+    expectCommandRan(run, result, `${JSON.stringify(result.llmCalls)}\n${await appLogs()}\n${runtimeLogs()}`);
     // The runtime is a container of the node's daemon, from the preset's sandbox image, with its
     // ports published on the node (where the app on the node's network reaches them).
     const rows = daemon.docker(["ps", "--format", "{{.Image}} {{.Names}} {{.Ports}}"]).stdout.trim().split("\n");

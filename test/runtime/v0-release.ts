@@ -67,11 +67,12 @@ export async function finishV0Release(run: V0Release): Promise<void> {
  * action with the expected output and exit code 0. `diagnostics` is shown when it did not. A
  * failure here is kept for the report row too.
  *
- * 0.x's shell now and then returns an observation without the command's output (see
- * ts/runtime/script-step.ts); the script then runs the command again, as a model would. Each
+ * While a result lacks the expected output the script runs the command again, as a model would
+ * (ts/runtime/script-step.ts): 0.x's shell now and then returns an observation without it. Each
  * such run is named in the report; the last run must carry the output.
  */
-export function expectCommandRan(run: V0Release, result: V0ConversationResult, command: string, output: string, diagnostics: string): void {
+export function expectCommandRan(run: V0Release, result: V0ConversationResult, diagnostics: string): void {
+  const { command, expectedOutput: output } = result.script;
   run.result = result;
   try {
     expect(result.created.status, JSON.stringify(result.created)).toBe(200);
@@ -82,9 +83,9 @@ export function expectCommandRan(run: V0Release, result: V0ConversationResult, c
     expect(observed.length, JSON.stringify(result.events.map((e) => e.action ?? e.observation))).toBeGreaterThan(0);
     run.commandRuns = observed.length;
     const last = observed.at(-1);
-    const empty = observed.slice(0, -1).map((e) => JSON.stringify({ content: e.content, exit_code: e.extras?.metadata?.exit_code }));
-    if (empty.length > 0) {
-      run.notes.push(`the shell returned ${empty.length} observation(s) of the command without its output (${empty.join(", ")}); the agent ran it again`);
+    const earlier = observed.slice(0, -1).map((e) => JSON.stringify({ content: e.content, exit_code: e.extras?.metadata?.exit_code }));
+    if (earlier.length > 0) {
+      run.notes.push(`${earlier.length} result(s) without ${JSON.stringify(output)} (${earlier.join(", ")}); the agent ran the command again`);
       console.log(`${run.release}: ${run.notes.at(-1)}`);
     }
     expect(last.content, `the last of ${observed.length} run(s): ${JSON.stringify(last)}\n${diagnostics}`).toContain(output);

@@ -22,7 +22,7 @@ export interface V0ConversationRequest {
   /** The shell command the scripted LLM runs. */
   command: string;
   /** What the command prints: a result without it gets the command again (script-step.ts). */
-  expectedOutput?: string;
+  expectedOutput: string;
   /** The user's message. */
   message: string;
   /** How long to wait for the app to answer, and then for the agent to finish. */
@@ -31,6 +31,8 @@ export interface V0ConversationRequest {
 }
 
 export interface V0ConversationResult {
+  /** The script the LLM played: its command and the output expected of it. */
+  script: { command: string; expectedOutput: string };
   /** What POST /api/conversations answered. */
   created: { status: number; body: any };
   conversationId?: string;
@@ -75,6 +77,7 @@ export async function holdV0Conversation(request: V0ConversationRequest): Promis
     const created = { status: response.status, body: await response.json().catch(() => null) };
     const conversationId: string | undefined = created.body?.conversation_id;
     const result: V0ConversationResult = {
+      script: { command: request.command, expectedOutput: request.expectedOutput },
       created,
       conversationId,
       events: [],
